@@ -1,0 +1,409 @@
+import json
+import logging
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL, split_every
+
+from ..logic.classification import RULE_TOP_REVENUE, top_rank_size
+from ..logic.facts import CareSettings, GroupPolicy, PartnerRow, evaluate
+
+_logger = logging.getLogger(__name__)
+
+REFRESH_BATCH = 5000
+RUN_STATE_PARAM = "customer_care.facts_refresh_state"
+THRESHOLDS_PARAM = "customer_care.top_revenue_thresholds"
+
+# The columns the bulk refresh writes, with their SQL types.
+REFRESH_COLUMNS = [
+    ("care_group_id", "int4"),
+    ("care_state", "varchar"),
+    ("care_order_count", "int4"),
+    ("care_online_order_count", "int4"),
+    ("care_revenue", "numeric"),
+    ("care_first_order_date", "date"),
+    ("care_last_order_date", "date"),
+    ("care_annual_value", "numeric"),
+    ("care_lifetime_value", "numeric"),
+    ("care_next_date", "date"),
+]
+
+# Order amounts converted to the company currency.
+AMOUNT = SQL("so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1)")
+
+
+class CustomerCareFacts(models.AbstractModel):
+    """Purchase facts, classification and care state, refreshed in bulk.
+
+    The facts come from confirmed sale orders, rolled up to the commercial
+    partner.  Every batch costs the same handful of queries whatever its
+    size: one for the partners, one aggregate over their orders, two for
+    the product lines bought, one UPDATE of the changed rows.  Other sources
+    of purchases can add their own aggregate by overriding
+    :meth:`_order_facts`.
+    """
+
+    _name = "customer.care.facts"
+    _description = "Customer Care Purchase Facts"
+
+    # -- entry points -----------------------------------------------------
+    @api.model
+    def _refresh_partners(self, partner_ids):
+        """Refresh some commercial partners now (orders confirmed, cancelled…).
+
+        The top-revenue thresholds of the last full run are reused: ranking
+        the whole customer base again for one order would cost a scan of
+        all orders.
+        """
+        thresholds = self._stored_thresholds()
+        today = fields.Date.context_today(self)
+        for chunk in split_every(REFRESH_BATCH, sorted(set(partner_ids)), list):
+            self._refresh_batch(chunk, thresholds, today)
+
+    @api.model
+    def _refresh_all(self, batch_size=REFRESH_BATCH):
+        """Refresh every commercial partner in this transaction (no commit).
+
+        For module data and tests; the scheduled action uses
+        :meth:`_cron_refresh_facts`, which commits batch by batch.
+        """
+        today = fields.Date.context_today(self)
+        thresholds = self._compute_thresholds(today)
+        self.env["ir.config_parameter"].sudo().set_param(
+            THRESHOLDS_PARAM, json.dumps(thresholds)
+        )
+        cursor, done = 0, 0
+        while ids := self._next_commercial_partners(cursor, batch_size):
+            done += self._refresh_batch(ids, thresholds, today)
+            cursor = ids[-1]
+        return done
+
+    @api.model
+    def _cron_refresh_facts(self, batch_size=REFRESH_BATCH):
+        """Refresh every commercial partner, batch after batch.
+
+        Progress (the last partner id done, the day and the thresholds of
+        the run) is saved with each batch's writes in one transaction, so a
+        run that dies resumes where it stopped and finishes exactly as an
+        uninterrupted run would.
+        """
+        params = self.env["ir.config_parameter"].sudo()
+        run = json.loads(params.get_param(RUN_STATE_PARAM) or "null")
+        if not run:
+            today = fields.Date.context_today(self)
+            run = {
+                "cursor": 0,
+                "today": fields.Date.to_string(today),
+                "thresholds": self._compute_thresholds(today),
+                "total": self._count_commercial_partners(0),
+                "done": 0,
+            }
+            params.set_param(THRESHOLDS_PARAM, json.dumps(run["thresholds"]))
+        today = fields.Date.to_date(run["today"])
+        thresholds = {int(k): v for k, v in run["thresholds"].items()}
+        cron = self.env["ir.cron"]
+        while True:
+            ids = self._next_commercial_partners(run["cursor"], batch_size)
+            if not ids:
+                params.set_param(RUN_STATE_PARAM, False)
+                cron._commit_progress(0, remaining=0)
+                return True
+            self._refresh_batch(ids, thresholds, today)
+            run["cursor"] = ids[-1]
+            run["done"] += len(ids)
+            params.set_param(RUN_STATE_PARAM, json.dumps(run))
+            time_left = cron._commit_progress(
+                len(ids), remaining=max(run["total"] - run["done"], 1)
+            )
+            if time_left < 30:
+                return False
+
+    # -- selection ----------------------------------------------------------
+    def _count_commercial_partners(self, cursor):
+        self.env.cr.execute(
+            "SELECT count(*) FROM res_partner WHERE id > %s AND id = commercial_partner_id",
+            (cursor,),
+        )
+        return self.env.cr.fetchone()[0]
+
+    def _next_commercial_partners(self, cursor, limit):
+        self.env.cr.execute(
+            """SELECT id FROM res_partner
+                WHERE id > %s AND id = commercial_partner_id
+             ORDER BY id LIMIT %s""",
+            (cursor, limit),
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    # -- top revenue ----------------------------------------------------------
+    def _top_revenue_groups(self):
+        return (
+            self.env["customer.care.group"]
+            .sudo()
+            .search([("classification_rule", "=", RULE_TOP_REVENUE)])
+        )
+
+    def _compute_thresholds(self, today):
+        """Revenue a customer must reach to rank in each top-revenue group.
+
+        The threshold is the revenue of the last customer inside the top
+        share (``top_rank_size``); customers tied with it are in too.
+        """
+        thresholds = {}
+        for group in self._top_revenue_groups():
+            where = self._top_revenue_where(group, today)
+            self.env.cr.execute(
+                SQL(
+                    """SELECT count(*) FROM (
+                           SELECT 1 FROM sale_order so
+                             JOIN res_partner p ON p.id = so.partner_id
+                            WHERE %s
+                         GROUP BY p.commercial_partner_id
+                           HAVING SUM(%s) > 0) AS ranked""",
+                    where,
+                    AMOUNT,
+                )
+            )
+            size = top_rank_size(self.env.cr.fetchone()[0], group.top_percent)
+            if not size:
+                continue
+            self.env.cr.execute(
+                SQL(
+                    """SELECT SUM(%s) AS amount FROM sale_order so
+                         JOIN res_partner p ON p.id = so.partner_id
+                        WHERE %s
+                     GROUP BY p.commercial_partner_id
+                       HAVING SUM(%s) > 0
+                     ORDER BY amount DESC OFFSET %s LIMIT 1""",
+                    AMOUNT,
+                    where,
+                    AMOUNT,
+                    size - 1,
+                )
+            )
+            thresholds[group.id] = float(self.env.cr.fetchone()[0])
+        return thresholds
+
+    def _top_revenue_where(self, group, today):
+        conditions = [SQL("so.state = 'sale'")]
+        if group.period_days:
+            start = today - timedelta(days=group.period_days)
+            conditions.append(SQL("so.date_order >= %s", start))
+        if group.company_id:
+            conditions.append(SQL("so.company_id = %s", group.company_id.id))
+        return SQL(" AND ").join(conditions)
+
+    def _stored_thresholds(self):
+        raw = self.env["ir.config_parameter"].sudo().get_param(THRESHOLDS_PARAM)
+        return {int(k): v for k, v in json.loads(raw or "{}").items()}
+
+    # -- one batch --------------------------------------------------------------
+    def _refresh_batch(self, partner_ids, thresholds, today):
+        """Recompute and write the care facts of ``partner_ids``."""
+        self.env.flush_all()
+        groups = self.env["customer.care.group"].sudo().search([])
+        top_groups = groups.filtered(lambda g: g.id in thresholds)
+        partners = self._partner_rows(partner_ids)
+        orders = self._order_facts(partner_ids, top_groups, today)
+        rules_by_company = {}
+        policies = {
+            g.id: GroupPolicy(cadence_days=g.cadence_days, retention_rate=g.retention_rate)
+            for g in groups
+        }
+        settings_by_company = {}
+        values = []
+        for row in partners:
+            company_id = row["company_id"] or self.env.company.id
+            if company_id not in rules_by_company:
+                rules_by_company[company_id] = groups.filtered(
+                    lambda g, c=company_id: not g.company_id or g.company_id.id == c
+                )._classification_rules()
+                settings_by_company[company_id] = self.env[
+                    "res.company"
+                ].browse(company_id)._care_settings()
+            facts = orders.get(row["id"], {})
+            top_ids = frozenset(
+                gid
+                for gid, amount in facts.get("top_revenue", {}).items()
+                if amount and amount >= thresholds.get(gid, float("inf"))
+            )
+            vals = evaluate(
+                PartnerRow(
+                    partner_id=row["id"],
+                    order_count=facts.get("count", 0),
+                    revenue=float(facts.get("revenue") or 0.0),
+                    first_order=facts.get("first"),
+                    last_order=facts.get("last"),
+                    order_dates=tuple(facts.get("dates") or ()),
+                    online_orders=facts.get("online", 0),
+                    top_group_ids=top_ids,
+                    referred=row["referred"],
+                    outside_home_area=self._outside_home_area(
+                        row, settings_by_company[company_id]
+                    ),
+                    locked_group_id=row["care_group_id"]
+                    if row["care_group_locked"]
+                    else None,
+                    current_state=row["care_state"] or "active",
+                    last_contact=row["care_last_contact_date"],
+                ),
+                rules_by_company[company_id],
+                policies,
+                settings_by_company[company_id]["care"],
+                today,
+            )
+            values.append((row["id"], vals))
+        self._write_rows(values)
+        self._write_product_lines(partner_ids)
+        return len(values)
+
+    def _partner_rows(self, partner_ids):
+        self.env.cr.execute(
+            """SELECT id, company_id, country_id, state_id, care_group_id,
+                      care_group_locked, care_state, care_last_contact_date,
+                      (care_referred_by_id IS NOT NULL
+                       OR care_referral_source IN ('customer', 'friends_family'))
+                          AS referred
+                 FROM res_partner WHERE id = ANY(%s) ORDER BY id""",
+            (list(partner_ids),),
+        )
+        return self.env.cr.dictfetchall()
+
+    def _online_condition(self):
+        condition = SQL("COALESCE(t.care_is_online, FALSE)")
+        if "website_id" in self.env["sale.order"]._fields:
+            condition = SQL("(%s OR so.website_id IS NOT NULL)", condition)
+        return condition
+
+    def _order_facts(self, partner_ids, top_groups, today):
+        """Aggregate the confirmed orders of ``partner_ids`` in one query."""
+        top_columns = [
+            SQL(
+                "SUM(%s) FILTER (WHERE %s)",
+                AMOUNT,
+                self._top_revenue_where(group, today),
+            )
+            for group in top_groups
+        ]
+        self.env.cr.execute(
+            SQL(
+                """SELECT p.commercial_partner_id, count(*), SUM(%(amount)s),
+                          MIN(so.date_order)::date, MAX(so.date_order)::date,
+                          array_agg(so.date_order::date),
+                          count(*) FILTER (WHERE %(online)s)
+                          %(top)s
+                     FROM sale_order so
+                     JOIN res_partner p ON p.id = so.partner_id
+                LEFT JOIN crm_team t ON t.id = so.team_id
+                    WHERE so.state = 'sale' AND p.commercial_partner_id = ANY(%(ids)s)
+                 GROUP BY p.commercial_partner_id""",
+                amount=AMOUNT,
+                online=self._online_condition(),
+                top=SQL("").join(SQL(", %s", col) for col in top_columns),
+                ids=list(partner_ids),
+            )
+        )
+        result = {}
+        for row in self.env.cr.fetchall():
+            result[row[0]] = {
+                "count": row[1],
+                "revenue": row[2],
+                "first": row[3],
+                "last": row[4],
+                "dates": row[5],
+                "online": row[6],
+                "top_revenue": {
+                    group.id: float(amount or 0.0)
+                    for group, amount in zip(top_groups, row[7:])
+                },
+            }
+        return result
+
+    @staticmethod
+    def _outside_home_area(row, settings):
+        states, countries = settings["home_state_ids"], settings["home_country_ids"]
+        if states and row["state_id"]:
+            return row["state_id"] not in states
+        if countries and row["country_id"]:
+            return row["country_id"] not in countries
+        return False
+
+    def _write_rows(self, values):
+        """One UPDATE for the batch, touching only rows that changed."""
+        if not values:
+            return
+        ids = [pid for pid, _vals in values]
+        arrays = [ids] + [
+            [vals[name] or None for _pid, vals in values] for name, _type in REFRESH_COLUMNS
+        ]
+        # a 0 order count is a real value, not NULL
+        for index, (name, _type) in enumerate(REFRESH_COLUMNS, start=1):
+            if name in ("care_order_count", "care_online_order_count"):
+                arrays[index] = [vals[name] for _pid, vals in values]
+        columns = SQL(", ").join(SQL.identifier(name) for name, _type in REFRESH_COLUMNS)
+        source = SQL(", ").join(SQL("v.%s", SQL.identifier(name)) for name, _type in REFRESH_COLUMNS)
+        unnest = SQL(", ").join(
+            SQL("%s::%s[]", array, SQL(type_))
+            for array, type_ in zip(arrays, ["int4"] + [t for _n, t in REFRESH_COLUMNS])
+        )
+        self.env.cr.execute(
+            SQL(
+                """UPDATE res_partner p
+                      SET (%(columns)s) = (%(source)s),
+                          care_customer_since = CASE
+                              WHEN v.care_first_order_date IS NULL THEN p.care_customer_since
+                              ELSE LEAST(COALESCE(p.care_customer_since, v.care_first_order_date),
+                                         v.care_first_order_date) END,
+                          write_date = now() AT TIME ZONE 'UTC'
+                     FROM unnest(%(unnest)s) AS v(id, %(columns)s)
+                    WHERE p.id = v.id
+                      AND ((%(p_columns)s) IS DISTINCT FROM (%(source)s)
+                           OR (v.care_first_order_date IS NOT NULL AND
+                               (p.care_customer_since IS NULL
+                                OR p.care_customer_since > v.care_first_order_date)))
+                RETURNING p.id""",
+                columns=columns,
+                source=source,
+                unnest=unnest,
+                p_columns=SQL(", ").join(
+                    SQL("p.%s", SQL.identifier(name)) for name, _type in REFRESH_COLUMNS
+                ),
+            )
+        )
+        changed = self.env["res.partner"].browse(row[0] for row in self.env.cr.fetchall())
+        fnames = [name for name, _type in REFRESH_COLUMNS] + ["care_customer_since"]
+        changed.invalidate_recordset(fnames)
+        changed.modified(fnames)
+
+    def _write_product_lines(self, partner_ids):
+        """The product categories each partner bought (brief §1 segments)."""
+        bought = SQL(
+            """SELECT DISTINCT p.commercial_partner_id AS partner_id, pt.categ_id AS category_id
+                 FROM sale_order_line l
+                 JOIN sale_order so ON so.id = l.order_id
+                 JOIN res_partner p ON p.id = so.partner_id
+                 JOIN product_product pp ON pp.id = l.product_id
+                 JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                WHERE so.state = 'sale' AND pt.categ_id IS NOT NULL
+                  AND p.commercial_partner_id = ANY(%s)""",
+            list(partner_ids),
+        )
+        self.env.cr.execute(
+            SQL(
+                """DELETE FROM customer_care_partner_product_category_rel r
+                    WHERE r.partner_id = ANY(%s)
+                      AND (r.partner_id, r.category_id) NOT IN (%s)""",
+                list(partner_ids),
+                bought,
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO customer_care_partner_product_category_rel (partner_id, category_id)
+                   %s ON CONFLICT DO NOTHING""",
+                bought,
+            )
+        )
+        self.env["res.partner"].browse(partner_ids).invalidate_recordset(
+            ["care_product_category_ids"]
+        )

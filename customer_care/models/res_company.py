@@ -1,0 +1,77 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..logic.facts import CareSettings
+
+
+class ResCompany(models.Model):
+    """Per-company parameters of the care policy (set in General Settings)."""
+
+    _inherit = "res.company"
+
+    care_at_risk_factor = fields.Float(
+        string="At-Risk Factor",
+        default=1.5,
+        help="A customer is at risk once it has not bought for this many times "
+        "its usual interval between orders.",
+    )
+    care_lost_factor = fields.Float(
+        string="Lost Factor",
+        default=3.0,
+        help="A customer is lost once it has not bought for this many times its "
+        "usual interval between orders.",
+    )
+    care_default_interval_days = fields.Integer(
+        string="Default Purchase Interval (days)",
+        default=90,
+        help="The usual interval assumed for customers with a single order.",
+    )
+    care_ltv_years = fields.Integer(
+        string="Lifetime Value Horizon (years)",
+        default=10,
+        help="The lifetime value estimates a customer's revenue over this many years.",
+    )
+    care_home_country_ids = fields.Many2many(
+        "res.country",
+        "customer_care_company_home_country_rel",
+        string="Home Countries",
+        help="Customers living elsewhere count as occasional customers.",
+    )
+    care_home_state_ids = fields.Many2many(
+        "res.country.state",
+        "customer_care_company_home_state_rel",
+        string="Home Regions",
+        help="Customers living outside these regions count as occasional customers.",
+    )
+
+    @api.constrains(
+        "care_at_risk_factor", "care_lost_factor", "care_default_interval_days", "care_ltv_years"
+    )
+    def _check_care_parameters(self):
+        for company in self:
+            if company.care_at_risk_factor <= 0 or company.care_lost_factor <= 0:
+                raise ValidationError(self.env._("The at-risk and lost factors must be positive."))
+            if company.care_lost_factor < company.care_at_risk_factor:
+                raise ValidationError(
+                    self.env._("A customer cannot be lost before being at risk: the lost "
+                               "factor must be at least the at-risk factor.")
+                )
+            if company.care_default_interval_days <= 0 or company.care_ltv_years <= 0:
+                raise ValidationError(
+                    self.env._("The default purchase interval and the lifetime value "
+                               "horizon must be positive.")
+                )
+
+    def _care_settings(self):
+        """The care parameters of one company as plain values."""
+        self.ensure_one()
+        return {
+            "care": CareSettings(
+                at_risk_factor=self.care_at_risk_factor,
+                lost_factor=self.care_lost_factor,
+                default_interval_days=self.care_default_interval_days,
+                ltv_years=self.care_ltv_years,
+            ),
+            "home_state_ids": set(self.care_home_state_ids.ids),
+            "home_country_ids": set(self.care_home_country_ids.ids),
+        }

@@ -1,0 +1,20 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    care_at_risk_factor = fields.Float(
+        related="company_id.care_at_risk_factor", readonly=False
+    )
+    care_lost_factor = fields.Float(related="company_id.care_lost_factor", readonly=False)
+    care_default_interval_days = fields.Integer(
+        related="company_id.care_default_interval_days", readonly=False
+    )
+    care_ltv_years = fields.Integer(related="company_id.care_ltv_years", readonly=False)
+    care_home_country_ids = fields.Many2many(
+        related="company_id.care_home_country_ids", readonly=False
+    )
+    care_home_state_ids = fields.Many2many(
+        related="company_id.care_home_state_ids", readonly=False
+    )

@@ -1,0 +1,358 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from ..logic import cadence
+from ..logic.care_state import STATE_DROPPED, STATES
+
+CARE_USER = "customer_care.group_care_user"
+MAX_AGE = 130
+
+DROP_REASONS = [
+    ("no_profit", "Brings no profit"),
+    ("unethical", "Asks for something unethical"),
+    ("illegal", "Asks for something illegal"),
+]
+
+
+class ResPartner(models.Model):
+    """The customer's care profile (brief §1) and its purchase facts (§6)."""
+
+    _inherit = "res.partner"
+
+    # -- care group -------------------------------------------------------
+    care_group_id = fields.Many2one(
+        "customer.care.group",
+        string="Care Group",
+        index="btree_not_null",
+        tracking=True,
+        groups=CARE_USER,
+        help="Set by the automatic classification unless pinned.",
+    )
+    care_group_locked = fields.Boolean(
+        string="Pinned Group",
+        groups=CARE_USER,
+        help="Keep this care group: the automatic classification leaves it.",
+    )
+    care_user_id = fields.Many2one(
+        "res.users",
+        string="Care Responsible",
+        index="btree_not_null",
+        tracking=True,
+        domain=[("share", "=", False)],
+        groups=CARE_USER,
+    )
+    care_state = fields.Selection(
+        STATES,
+        default="active",
+        required=True,
+        tracking=True,
+        groups=CARE_USER,
+        help="At risk or lost when the customer has stopped buying for longer "
+        "than usual; dropped only by a care manager.",
+    )
+    care_drop_reason = fields.Selection(
+        DROP_REASONS, string="Drop Reason", readonly=True, groups=CARE_USER
+    )
+    care_drop_note = fields.Text(string="Drop Note", readonly=True, groups=CARE_USER)
+    care_next_date = fields.Date(
+        string="Next Care Date",
+        readonly=True,
+        groups=CARE_USER,
+        help="Last contact plus the care group's cadence.",
+    )
+    care_last_contact_date = fields.Date(
+        string="Last Care Contact", readonly=True, groups=CARE_USER
+    )
+
+    # -- demographics (personal data) -------------------------------------
+    birthdate_date = fields.Date(string="Birth Date", groups=CARE_USER)
+    care_age = fields.Integer(
+        string="Age", compute="_compute_care_age", groups=CARE_USER
+    )
+    care_birth_month = fields.Integer(
+        compute="_compute_care_birth_month", store=True, groups=CARE_USER
+    )
+    gender = fields.Selection(
+        [("male", "Male"), ("female", "Female"), ("other", "Other")],
+        groups=CARE_USER,
+    )
+    care_occupation = fields.Char(
+        string="Occupation",
+        groups=CARE_USER,
+        help="What the customer does for a living; it bounds what can be offered.",
+    )
+    care_education = fields.Selection(
+        [
+            ("primary", "Primary school"),
+            ("secondary", "Secondary school"),
+            ("vocational", "Vocational training"),
+            ("bachelor", "Bachelor's degree"),
+            ("master", "Master's degree"),
+            ("doctorate", "Doctorate"),
+            ("other", "Other"),
+        ],
+        string="Education",
+        groups=CARE_USER,
+    )
+    care_marital_status = fields.Selection(
+        [
+            ("single", "Single"),
+            ("married", "Married"),
+            ("partnered", "In a relationship"),
+            ("divorced", "Divorced"),
+            ("widowed", "Widowed"),
+        ],
+        string="Marital Status",
+        groups=CARE_USER,
+    )
+    care_children_count = fields.Integer(string="Children", groups=CARE_USER)
+    care_family_note = fields.Text(string="Family", groups=CARE_USER)
+    care_hobby_ids = fields.Many2many(
+        "customer.care.hobby",
+        "customer_care_hobby_partner_rel",
+        "partner_id",
+        "hobby_id",
+        string="Hobbies & Interests",
+        groups=CARE_USER,
+    )
+    care_life_events = fields.Text(
+        string="Life Events",
+        groups=CARE_USER,
+        help="Life experiences worth remembering: weddings, moves, new jobs…",
+    )
+
+    # -- referrals --------------------------------------------------------
+    care_referral_source = fields.Selection(
+        [
+            ("customer", "Referred by a customer"),
+            ("friends_family", "Friends and relatives"),
+            ("advertising", "Advertising"),
+            ("online", "Online search or social network"),
+            ("walk_in", "Walk-in"),
+            ("other", "Other"),
+        ],
+        string="Came Through",
+        groups=CARE_USER,
+    )
+    care_referred_by_id = fields.Many2one(
+        "res.partner",
+        string="Referred By",
+        index="btree_not_null",
+        groups=CARE_USER,
+    )
+    care_referral_ids = fields.One2many(
+        "res.partner", "care_referred_by_id", string="Referrals", groups=CARE_USER
+    )
+    care_referral_count = fields.Integer(
+        string="Referral Count", compute="_compute_care_referral_count", groups=CARE_USER
+    )
+
+    # -- purchase facts (refreshed in bulk) -------------------------------
+    care_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_care_currency_id", groups=CARE_USER
+    )
+    care_product_category_ids = fields.Many2many(
+        "product.category",
+        "customer_care_partner_product_category_rel",
+        "partner_id",
+        "category_id",
+        string="Product Lines Bought",
+        readonly=True,
+        groups=CARE_USER,
+    )
+    care_order_count = fields.Integer(string="Orders", readonly=True, groups=CARE_USER)
+    care_online_order_count = fields.Integer(
+        string="Online Orders", readonly=True, groups=CARE_USER
+    )
+    care_revenue = fields.Monetary(
+        string="Revenue",
+        currency_field="care_currency_id",
+        readonly=True,
+        groups=CARE_USER,
+        help="Untaxed total of confirmed orders, in company currency.",
+    )
+    care_first_order_date = fields.Date(
+        string="First Order", readonly=True, groups=CARE_USER
+    )
+    care_last_order_date = fields.Date(
+        string="Last Order", readonly=True, groups=CARE_USER
+    )
+    care_customer_since = fields.Date(
+        string="Customer Since",
+        groups=CARE_USER,
+        help="Start of the relationship; the first order unless set earlier.",
+    )
+    care_annual_value = fields.Monetary(
+        string="Average Yearly Revenue",
+        currency_field="care_currency_id",
+        readonly=True,
+        groups=CARE_USER,
+    )
+    care_lifetime_value = fields.Monetary(
+        string="Lifetime Value",
+        currency_field="care_currency_id",
+        readonly=True,
+        groups=CARE_USER,
+        help="Estimated revenue over the coming years: average yearly revenue "
+        "times the expected buying years given the group's retention.",
+    )
+
+    _care_children_positive = models.Constraint(
+        "CHECK(care_children_count IS NULL OR care_children_count >= 0)",
+        "The number of children cannot be negative.",
+    )
+
+    # -- computes ---------------------------------------------------------
+    @api.depends("birthdate_date")
+    @api.depends_context("tz")
+    def _compute_care_age(self):
+        today = fields.Date.context_today(self)
+        for partner in self:
+            partner.care_age = cadence.age_on(partner.birthdate_date, today) or 0
+
+    @api.depends("birthdate_date")
+    def _compute_care_birth_month(self):
+        for partner in self:
+            partner.care_birth_month = (
+                partner.birthdate_date.month if partner.birthdate_date else 0
+            )
+
+    def _compute_care_referral_count(self):
+        counts = dict(
+            self.env["res.partner"]._read_group(
+                [("care_referred_by_id", "in", self.ids)],
+                ["care_referred_by_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.care_referral_count = counts.get(partner, 0)
+
+    @api.depends_context("company")
+    def _compute_care_currency_id(self):
+        self.care_currency_id = self.env.company.currency_id
+
+    @api.constrains("birthdate_date")
+    def _check_birthdate_date(self):
+        today = fields.Date.context_today(self)
+        for partner in self:
+            birthdate = partner.birthdate_date
+            if not birthdate:
+                continue
+            if birthdate > today:
+                raise ValidationError(
+                    self.env._(
+                        "The birth date of %(partner)s (%(date)s) is in the future.",
+                        partner=partner.display_name,
+                        date=birthdate,
+                    )
+                )
+            if cadence.age_on(birthdate, today) > MAX_AGE:
+                raise ValidationError(
+                    self.env._(
+                        "The birth date of %(partner)s (%(date)s) gives an age over "
+                        "%(max)s years.",
+                        partner=partner.display_name,
+                        date=birthdate,
+                        max=MAX_AGE,
+                    )
+                )
+
+    @api.constrains("care_referred_by_id")
+    def _check_care_referred_by_id(self):
+        for partner in self:
+            if partner.care_referred_by_id.commercial_partner_id == (
+                partner.commercial_partner_id
+            ):
+                raise ValidationError(
+                    self.env._("%s cannot be referred by itself.", partner.display_name)
+                )
+
+    # -- actions ----------------------------------------------------------
+    def action_care_drop(self, reason, note):
+        """Drop ("fire") customers: care managers only, with a reason.
+
+        The handbook allows it only when the customer brings no profit or
+        asks for something unethical or illegal [003].  A dropped customer
+        gets no outreach and no lifetime value.
+        """
+        if not self.env.user.has_group("customer_care.group_care_manager"):
+            raise AccessError(
+                self.env._("Only a care manager can drop a customer.")
+            )
+        if reason not in dict(DROP_REASONS):
+            raise UserError(
+                self.env._(
+                    "Choose why the customer is dropped: no profit, an unethical "
+                    "request or an illegal request."
+                )
+            )
+        if not (note or "").strip():
+            raise UserError(self.env._("Explain in a note why the customer is dropped."))
+        self.write(
+            {
+                "care_state": STATE_DROPPED,
+                "care_drop_reason": reason,
+                "care_drop_note": note.strip(),
+                "care_lifetime_value": 0.0,
+                "care_next_date": False,
+            }
+        )
+        reason_label = dict(self._fields["care_drop_reason"]._description_selection(self.env))[reason]
+        for partner in self:
+            partner.message_post(
+                body=self.env._(
+                    "Customer dropped (%(reason)s): %(note)s",
+                    reason=reason_label,
+                    note=note.strip(),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    def action_care_reinstate(self):
+        """Undo a drop: the customer is cared for again (managers only)."""
+        if not self.env.user.has_group("customer_care.group_care_manager"):
+            raise AccessError(
+                self.env._("Only a care manager can reinstate a dropped customer.")
+            )
+        dropped = self.filtered(lambda p: p.care_state == STATE_DROPPED)
+        dropped.write(
+            {"care_state": "active", "care_drop_reason": False, "care_drop_note": False}
+        )
+        self.env["customer.care.facts"]._refresh_partners(dropped.ids)
+        for partner in dropped:
+            partner.message_post(
+                body=self.env._("Customer reinstated."), subtype_xmlid="mail.mt_note"
+            )
+        return True
+
+    def action_care_drop_wizard(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Drop Customer"),
+            "res_model": "customer.care.drop.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_ids": self.ids},
+        }
+
+    def action_care_view_referrals(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_care.res_partner_action_care_customers"
+        )
+        action.update(
+            name=self.env._("Referred by %s", self.display_name),
+            domain=[("care_referred_by_id", "=", self.id)],
+            context={"default_care_referred_by_id": self.id},
+        )
+        return action
+
+    def action_care_refresh(self):
+        """Recompute facts, group and state of the selected customers now."""
+        self.check_access("write")
+        self.env["customer.care.facts"]._refresh_partners(
+            self.commercial_partner_id.ids
+        )
+        return True
