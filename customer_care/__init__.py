@@ -1,3 +1,1 @@
-from . import logic
-from . import models
-from . import wizard
+from . import logic, models, wizard

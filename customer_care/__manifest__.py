@@ -36,5 +36,4 @@
         ],
     },
     "application": True,
-    "installable": True,
 }

@@ -43,9 +43,7 @@ def care_state(
         return STATE_DROPPED
     if not last_order or order_count <= 0:
         return STATE_ACTIVE
-    interval = usual_interval_days(
-        first_order, last_order, order_count, default_interval_days
-    )
+    interval = usual_interval_days(first_order, last_order, order_count, default_interval_days)
     silence = (today - last_order).days
     if silence > interval * lost_factor:
         return STATE_LOST

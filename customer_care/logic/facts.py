@@ -97,7 +97,5 @@ def evaluate(row, rules, policies, settings, today):
         "care_last_order_date": row.last_order,
         "care_annual_value": round(annual, 2),
         "care_lifetime_value": round(ltv, 2),
-        "care_next_date": cadence.next_care_date(
-            row.last_contact, policy.cadence_days, today
-        ),
+        "care_next_date": cadence.next_care_date(row.last_contact, policy.cadence_days, today),
     }

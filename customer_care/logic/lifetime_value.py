@@ -36,6 +36,4 @@ def lifetime_value(revenue, first_order, today, retention=0.8, years=10, dropped
     """The estimated value of the customer over the next ``years`` years."""
     if dropped:
         return 0.0
-    return annual_value(revenue, first_order, today) * retention_multiplier(
-        retention, years
-    )
+    return annual_value(revenue, first_order, today) * retention_multiplier(retention, years)

@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL, split_every
 
 from ..logic.classification import RULE_TOP_REVENUE, top_rank_size
-from ..logic.facts import CareSettings, GroupPolicy, PartnerRow, evaluate
+from ..logic.facts import GroupPolicy, PartnerRow, evaluate
 
 _logger = logging.getLogger(__name__)
 
@@ -69,9 +69,7 @@ class CustomerCareFacts(models.AbstractModel):
         """
         today = fields.Date.context_today(self)
         thresholds = self._compute_thresholds(today)
-        self.env["ir.config_parameter"].sudo().set_param(
-            THRESHOLDS_PARAM, json.dumps(thresholds)
-        )
+        self.env["ir.config_parameter"].sudo().set_param(THRESHOLDS_PARAM, json.dumps(thresholds))
         cursor, done = 0, 0
         while ids := self._next_commercial_partners(cursor, batch_size):
             done += self._refresh_batch(ids, thresholds, today)
@@ -201,9 +199,14 @@ class CustomerCareFacts(models.AbstractModel):
     def _refresh_batch(self, partner_ids, thresholds, today):
         """Recompute and write the care facts of ``partner_ids``."""
         self.env.flush_all()
-        groups = self.env["customer.care.group"].sudo().search([])
-        top_groups = groups.filtered(lambda g: g.id in thresholds)
         partners = self._partner_rows(partner_ids)
+        company_ids = {row["company_id"] or self.env.company.id for row in partners}
+        groups = (
+            self.env["customer.care.group"]
+            .sudo()
+            .search([("company_id", "in", [False, *company_ids])])
+        )
+        top_groups = groups.filtered(lambda g: g.id in thresholds)
         orders = self._order_facts(partner_ids, top_groups, today)
         rules_by_company = {}
         policies = {
@@ -218,9 +221,9 @@ class CustomerCareFacts(models.AbstractModel):
                 rules_by_company[company_id] = groups.filtered(
                     lambda g, c=company_id: not g.company_id or g.company_id.id == c
                 )._classification_rules()
-                settings_by_company[company_id] = self.env[
-                    "res.company"
-                ].browse(company_id)._care_settings()
+                settings_by_company[company_id] = (
+                    self.env["res.company"].browse(company_id)._care_settings()
+                )
             facts = orders.get(row["id"], {})
             top_ids = frozenset(
                 gid
@@ -238,12 +241,8 @@ class CustomerCareFacts(models.AbstractModel):
                     online_orders=facts.get("online", 0),
                     top_group_ids=top_ids,
                     referred=row["referred"],
-                    outside_home_area=self._outside_home_area(
-                        row, settings_by_company[company_id]
-                    ),
-                    locked_group_id=row["care_group_id"]
-                    if row["care_group_locked"]
-                    else None,
+                    outside_home_area=self._outside_home_area(row, settings_by_company[company_id]),
+                    locked_group_id=row["care_group_id"] if row["care_group_locked"] else None,
                     current_state=row["care_state"] or "active",
                     last_contact=row["care_last_contact_date"],
                 ),
@@ -314,7 +313,7 @@ class CustomerCareFacts(models.AbstractModel):
                 "online": row[6],
                 "top_revenue": {
                     group.id: float(amount or 0.0)
-                    for group, amount in zip(top_groups, row[7:])
+                    for group, amount in zip(top_groups, row[7:], strict=True)
                 },
             }
         return result
@@ -341,10 +340,14 @@ class CustomerCareFacts(models.AbstractModel):
             if name in ("care_order_count", "care_online_order_count"):
                 arrays[index] = [vals[name] for _pid, vals in values]
         columns = SQL(", ").join(SQL.identifier(name) for name, _type in REFRESH_COLUMNS)
-        source = SQL(", ").join(SQL("v.%s", SQL.identifier(name)) for name, _type in REFRESH_COLUMNS)
+        source = SQL(", ").join(
+            SQL("v.%s", SQL.identifier(name)) for name, _type in REFRESH_COLUMNS
+        )
         unnest = SQL(", ").join(
             SQL("%s::%s[]", array, SQL(type_))
-            for array, type_ in zip(arrays, ["int4"] + [t for _n, t in REFRESH_COLUMNS])
+            for array, type_ in zip(
+                arrays, ["int4", *(t for _n, t in REFRESH_COLUMNS)], strict=True
+            )
         )
         self.env.cr.execute(
             SQL(

@@ -41,12 +41,9 @@ class CustomerCareGroup(models.Model):
     cadence_days = fields.Integer(
         string="Cadence (days)",
         default=90,
-        help="Contact every customer of the group every N days; 0 means no "
-        "routine contact.",
+        help="Contact every customer of the group every N days; 0 means no routine contact.",
     )
-    channel = fields.Selection(
-        CHANNELS, string="Default Channel", required=True, default="phone"
-    )
+    channel = fields.Selection(CHANNELS, string="Default Channel", required=True, default="phone")
     priority = fields.Selection(PRIORITIES, required=True, default="0")
     retention_rate = fields.Float(
         string="Yearly Retention (%)",

@@ -53,13 +53,17 @@ class ResCompany(models.Model):
                 raise ValidationError(self.env._("The at-risk and lost factors must be positive."))
             if company.care_lost_factor < company.care_at_risk_factor:
                 raise ValidationError(
-                    self.env._("A customer cannot be lost before being at risk: the lost "
-                               "factor must be at least the at-risk factor.")
+                    self.env._(
+                        "A customer cannot be lost before being at risk: the lost "
+                        "factor must be at least the at-risk factor."
+                    )
                 )
             if company.care_default_interval_days <= 0 or company.care_ltv_years <= 0:
                 raise ValidationError(
-                    self.env._("The default purchase interval and the lifetime value "
-                               "horizon must be positive.")
+                    self.env._(
+                        "The default purchase interval and the lifetime value "
+                        "horizon must be positive."
+                    )
                 )
 
     def _care_settings(self):

@@ -4,9 +4,7 @@ from odoo import fields, models
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
-    care_at_risk_factor = fields.Float(
-        related="company_id.care_at_risk_factor", readonly=False
-    )
+    care_at_risk_factor = fields.Float(related="company_id.care_at_risk_factor", readonly=False)
     care_lost_factor = fields.Float(related="company_id.care_lost_factor", readonly=False)
     care_default_interval_days = fields.Integer(
         related="company_id.care_default_interval_days", readonly=False
@@ -15,6 +13,4 @@ class ResConfigSettings(models.TransientModel):
     care_home_country_ids = fields.Many2many(
         related="company_id.care_home_country_ids", readonly=False
     )
-    care_home_state_ids = fields.Many2many(
-        related="company_id.care_home_state_ids", readonly=False
-    )
+    care_home_state_ids = fields.Many2many(related="company_id.care_home_state_ids", readonly=False)

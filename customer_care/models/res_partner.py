@@ -22,7 +22,6 @@ class ResPartner(models.Model):
     # -- care group -------------------------------------------------------
     care_group_id = fields.Many2one(
         "customer.care.group",
-        string="Care Group",
         index="btree_not_null",
         tracking=True,
         groups=CARE_USER,
@@ -66,9 +65,7 @@ class ResPartner(models.Model):
 
     # -- demographics (personal data) -------------------------------------
     birthdate_date = fields.Date(string="Birth Date", groups=CARE_USER)
-    care_age = fields.Integer(
-        string="Age", compute="_compute_care_age", groups=CARE_USER
-    )
+    care_age = fields.Integer(string="Age", compute="_compute_care_age", groups=CARE_USER)
     care_birth_month = fields.Integer(
         compute="_compute_care_birth_month", store=True, groups=CARE_USER
     )
@@ -171,12 +168,8 @@ class ResPartner(models.Model):
         groups=CARE_USER,
         help="Untaxed total of confirmed orders, in company currency.",
     )
-    care_first_order_date = fields.Date(
-        string="First Order", readonly=True, groups=CARE_USER
-    )
-    care_last_order_date = fields.Date(
-        string="Last Order", readonly=True, groups=CARE_USER
-    )
+    care_first_order_date = fields.Date(string="First Order", readonly=True, groups=CARE_USER)
+    care_last_order_date = fields.Date(string="Last Order", readonly=True, groups=CARE_USER)
     care_customer_since = fields.Date(
         string="Customer Since",
         groups=CARE_USER,
@@ -213,9 +206,7 @@ class ResPartner(models.Model):
     @api.depends("birthdate_date")
     def _compute_care_birth_month(self):
         for partner in self:
-            partner.care_birth_month = (
-                partner.birthdate_date.month if partner.birthdate_date else 0
-            )
+            partner.care_birth_month = partner.birthdate_date.month if partner.birthdate_date else 0
 
     def _compute_care_referral_count(self):
         counts = dict(
@@ -250,8 +241,7 @@ class ResPartner(models.Model):
             if cadence.age_on(birthdate, today) > MAX_AGE:
                 raise ValidationError(
                     self.env._(
-                        "The birth date of %(partner)s (%(date)s) gives an age over "
-                        "%(max)s years.",
+                        "The birth date of %(partner)s (%(date)s) gives an age over %(max)s years.",
                         partner=partner.display_name,
                         date=birthdate,
                         max=MAX_AGE,
@@ -261,9 +251,7 @@ class ResPartner(models.Model):
     @api.constrains("care_referred_by_id")
     def _check_care_referred_by_id(self):
         for partner in self:
-            if partner.care_referred_by_id.commercial_partner_id == (
-                partner.commercial_partner_id
-            ):
+            if partner.care_referred_by_id.commercial_partner_id == (partner.commercial_partner_id):
                 raise ValidationError(
                     self.env._("%s cannot be referred by itself.", partner.display_name)
                 )
@@ -277,9 +265,7 @@ class ResPartner(models.Model):
         gets no outreach and no lifetime value.
         """
         if not self.env.user.has_group("customer_care.group_care_manager"):
-            raise AccessError(
-                self.env._("Only a care manager can drop a customer.")
-            )
+            raise AccessError(self.env._("Only a care manager can drop a customer."))
         if reason not in dict(DROP_REASONS):
             raise UserError(
                 self.env._(
@@ -298,7 +284,9 @@ class ResPartner(models.Model):
                 "care_next_date": False,
             }
         )
-        reason_label = dict(self._fields["care_drop_reason"]._description_selection(self.env))[reason]
+        reason_label = dict(self._fields["care_drop_reason"]._description_selection(self.env))[
+            reason
+        ]
         for partner in self:
             partner.message_post(
                 body=self.env._(
@@ -313,13 +301,9 @@ class ResPartner(models.Model):
     def action_care_reinstate(self):
         """Undo a drop: the customer is cared for again (managers only)."""
         if not self.env.user.has_group("customer_care.group_care_manager"):
-            raise AccessError(
-                self.env._("Only a care manager can reinstate a dropped customer.")
-            )
+            raise AccessError(self.env._("Only a care manager can reinstate a dropped customer."))
         dropped = self.filtered(lambda p: p.care_state == STATE_DROPPED)
-        dropped.write(
-            {"care_state": "active", "care_drop_reason": False, "care_drop_note": False}
-        )
+        dropped.write({"care_state": "active", "care_drop_reason": False, "care_drop_note": False})
         self.env["customer.care.facts"]._refresh_partners(dropped.ids)
         for partner in dropped:
             partner.message_post(
@@ -352,7 +336,5 @@ class ResPartner(models.Model):
     def action_care_refresh(self):
         """Recompute facts, group and state of the selected customers now."""
         self.check_access("write")
-        self.env["customer.care.facts"]._refresh_partners(
-            self.commercial_partner_id.ids
-        )
+        self.env["customer.care.facts"]._refresh_partners(self.commercial_partner_id.ids)
         return True
