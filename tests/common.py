@@ -1,0 +1,81 @@
+"""Shared world for the database tests: roles, groups, products, orders."""
+
+from datetime import timedelta
+
+from odoo import fields
+from odoo.tests import TransactionCase, new_test_user
+
+
+class CareCommon(TransactionCase):
+    """Users per role, the seeded care groups, products in two categories,
+    an online sales team, and a helper that books confirmed orders."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.today = fields.Date.context_today(cls.env["res.partner"])
+        cls.care_user = new_test_user(
+            cls.env,
+            login="care_user",
+            name="Cara User",
+            groups="base.group_user,customer_care.group_care_user",
+        )
+        cls.care_manager = new_test_user(
+            cls.env,
+            login="care_manager",
+            name="Manny Manager",
+            groups="base.group_user,customer_care.group_care_manager",
+        )
+        cls.plain_user = new_test_user(
+            cls.env, login="plain_user", name="Plain Internal", groups="base.group_user"
+        )
+        cls.group_vip = cls.env.ref("customer_care.care_group_vip")
+        cls.group_acquaintance = cls.env.ref("customer_care.care_group_acquaintance")
+        cls.group_online = cls.env.ref("customer_care.care_group_online")
+        cls.group_regular = cls.env.ref("customer_care.care_group_regular")
+        cls.group_occasional = cls.env.ref("customer_care.care_group_occasional")
+        cls.categ_bikes = cls.env["product.category"].create({"name": "Bikes"})
+        cls.categ_service = cls.env["product.category"].create({"name": "Repairs"})
+        cls.bike = cls.env["product.product"].create(
+            {"name": "City bike", "categ_id": cls.categ_bikes.id, "list_price": 100.0}
+        )
+        cls.repair = cls.env["product.product"].create(
+            {"name": "Repair", "categ_id": cls.categ_service.id, "list_price": 100.0}
+        )
+        cls.online_team = cls.env["crm.team"].create({"name": "Web shop", "care_is_online": True})
+        cls.shop_team = cls.env["crm.team"].create({"name": "Shop floor"})
+        cls.facts = cls.env["customer.care.facts"]
+
+    @classmethod
+    def _partner(cls, name, **vals):
+        return cls.env["res.partner"].create({"name": name, **vals})
+
+    @classmethod
+    def _order(cls, partner, days_ago=1, amount=100.0, product=None, team=None):
+        """A confirmed order of ``amount`` (untaxed) placed ``days_ago`` days ago."""
+        order = cls.env["sale.order"].create(
+            {
+                "partner_id": partner.id,
+                "team_id": (team or cls.shop_team).id,
+                "order_line": [
+                    (
+                        0,
+                        0,
+                        {
+                            "product_id": (product or cls.bike).id,
+                            "product_uom_qty": 1,
+                            "price_unit": amount,
+                            "tax_ids": [(6, 0, [])],
+                        },
+                    )
+                ],
+            }
+        )
+        order.action_confirm()
+        order.date_order = fields.Datetime.now() - timedelta(days=days_ago)
+        return order
+
+    def _refresh(self, *partners):
+        ids = [p.commercial_partner_id.id for p in partners]
+        self.facts._refresh_partners(ids)
