@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 
 from ..logic.channels import CHANNELS, PRIORITIES
-from ..logic.classification import RULES
+from ..logic.classification import RULES, GroupRule, sort_rules
 
 
 class CustomerCareGroup(models.Model):
@@ -124,8 +124,6 @@ class CustomerCareGroup(models.Model):
 
     def _classification_rules(self):
         """The groups as :class:`GroupRule`, in precedence order."""
-        from ..logic.classification import GroupRule, sort_rules
-
         return sort_rules(
             GroupRule(
                 group_id=group.id,
