@@ -43,6 +43,13 @@ class ResCompany(models.Model):
         string="Home Regions",
         help="Customers living outside these regions count as occasional customers.",
     )
+    care_call_greeting = fields.Char(
+        string="Call Greeting",
+        translate=True,
+        default=lambda self: self._care_default_greeting(),
+        help="How care staff open every call; {company} and {user} are replaced by "
+        "the company's and the caller's names.",
+    )
 
     @api.constrains(
         "care_at_risk_factor", "care_lost_factor", "care_default_interval_days", "care_ltv_years"
@@ -65,6 +72,12 @@ class ResCompany(models.Model):
                         "horizon must be positive."
                     )
                 )
+
+    def _care_default_greeting(self):
+        """The handbook's call opening [001], in the user's language."""
+        return self.env._(
+            "Thank you for calling {company}, this is {user}, how can I help you today?"
+        )
 
     def _care_settings(self):
         """The care parameters of one company as plain values."""

@@ -14,3 +14,4 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.care_home_country_ids", readonly=False
     )
     care_home_state_ids = fields.Many2many(related="company_id.care_home_state_ids", readonly=False)
+    care_call_greeting = fields.Char(related="company_id.care_call_greeting", readonly=False)

@@ -143,6 +143,9 @@ class ResPartner(models.Model):
     care_referral_count = fields.Integer(
         string="Referral Count", compute="_compute_care_referral_count", groups=CARE_USER
     )
+    care_plan_count = fields.Integer(
+        string="Care Plans", compute="_compute_care_plan_count", groups=CARE_USER
+    )
 
     # -- purchase facts (refreshed in bulk) -------------------------------
     care_currency_id = fields.Many2one(
@@ -218,6 +221,16 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.care_referral_count = counts.get(partner, 0)
+
+    def _compute_care_plan_count(self):
+        """One grouped count for the whole recordset (smart button)."""
+        counts = dict(
+            self.env["customer.care.plan"]._read_group(
+                [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.care_plan_count = counts.get(partner, 0)
 
     @api.depends_context("company")
     def _compute_care_currency_id(self):
@@ -319,6 +332,30 @@ class ResPartner(models.Model):
             "view_mode": "form",
             "target": "new",
             "context": {"default_partner_ids": self.ids},
+        }
+
+    def action_care_view_plans(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_care.customer_care_plan_action"
+        )
+        action.update(
+            name=self.env._("Care Plans of %s", self.display_name),
+            domain=[("partner_id", "=", self.id)],
+            context={"default_partner_id": self.id},
+        )
+        return action
+
+    def action_care_new_plan(self):
+        """A new care contact with this customer, on its care group's channel."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("New Care Plan"),
+            "res_model": "customer.care.plan",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "context": {"default_partner_id": self.id},
         }
 
     def action_care_view_referrals(self):

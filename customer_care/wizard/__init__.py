@@ -1,1 +1,5 @@
-from . import customer_care_drop_wizard
+from . import (
+    customer_care_drop_wizard,
+    customer_care_plan_log_wizard,
+    customer_care_plan_step_skip_wizard,
+)

@@ -1,0 +1,40 @@
+from odoo import api, fields, models
+
+QUESTION_STATES = [("open", "Open"), ("answered", "Answered")]
+
+
+class CustomerCarePlanQuestion(models.Model):
+    """A question or request raised during a care contact (brief §2, step 3).
+
+    Answered on the spot, or kept open with a promised answer date: an open
+    question is never lost, it stays on the customer's file until answered.
+    """
+
+    _name = "customer.care.plan.question"
+    _description = "Care Question"
+    _order = "state, date_promised, id"
+
+    step_id = fields.Many2one(
+        "customer.care.plan.step", required=True, index=True, ondelete="cascade"
+    )
+    plan_id = fields.Many2one(related="step_id.plan_id", store=True, index=True, string="Care Plan")
+    partner_id = fields.Many2one(
+        related="step_id.plan_id.partner_id", store=True, index=True, string="Customer"
+    )
+    user_id = fields.Many2one(related="step_id.plan_id.user_id", store=True, string="Responsible")
+    company_id = fields.Many2one(related="step_id.plan_id.company_id", store=True)
+    name = fields.Text(string="Question", required=True)
+    answer = fields.Text()
+    state = fields.Selection(
+        QUESTION_STATES, compute="_compute_state", store=True, index=True, string="Status"
+    )
+    date_promised = fields.Date(
+        string="Answer Promised By",
+        help="When the customer was promised an answer to a question that could "
+        "not be answered on the spot.",
+    )
+
+    @api.depends("answer")
+    def _compute_state(self):
+        for question in self:
+            question.state = "answered" if (question.answer or "").strip() else "open"
