@@ -1,10 +1,11 @@
-from . import (
-    crm_team,
-    customer_care_facts,
-    customer_care_group,
-    customer_care_hobby,
-    res_company,
-    res_config_settings,
-    res_partner,
-    sale_order,
-)
+from . import crm_team
+from . import customer_care_facts
+from . import customer_care_group
+from . import customer_care_hobby
+from . import customer_care_outreach_log
+from . import customer_care_outreach_rule
+from . import customer_care_outreach_run
+from . import res_company
+from . import res_config_settings
+from . import res_partner
+from . import sale_order

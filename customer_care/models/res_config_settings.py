@@ -14,3 +14,7 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.care_home_country_ids", readonly=False
     )
     care_home_state_ids = fields.Many2many(related="company_id.care_home_state_ids", readonly=False)
+    care_contact_cap = fields.Integer(related="company_id.care_contact_cap", readonly=False)
+    care_contact_cap_days = fields.Integer(
+        related="company_id.care_contact_cap_days", readonly=False
+    )
