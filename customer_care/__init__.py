@@ -1,1 +1,3 @@
-from . import logic, models, wizard
+from . import logic
+from . import models
+from . import wizard

@@ -1,6 +1,8 @@
 """Shared world for the database tests: roles, groups, products, orders."""
 
+from contextlib import contextmanager
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.tests import TransactionCase, new_test_user
@@ -79,3 +81,35 @@ class CareCommon(TransactionCase):
     def _refresh(self, *partners):
         ids = [p.commercial_partner_id.id for p in partners]
         self.facts._refresh_partners(ids)
+
+    @contextmanager
+    def committing_batches(self):
+        """Run a batched job inside the test transaction as if it committed.
+
+        Each commit of the job becomes a savepoint and a rollback goes back
+        to the last one, so a job that dies half-way leaves exactly what a
+        real crash leaves: its committed batches, nothing of the batch in
+        progress.  The exception propagates to the caller.
+        """
+        cr = self.env.cr
+        name = "care_batch_commit"
+        cr.execute(f"SAVEPOINT {name}")
+
+        def commit():
+            self.env.flush_all()
+            cr.execute(f"RELEASE SAVEPOINT {name}")
+            cr.execute(f"SAVEPOINT {name}")
+
+        def rollback():
+            cr.execute(f"ROLLBACK TO SAVEPOINT {name}")
+            self.env.invalidate_all(flush=False)
+
+        try:
+            with patch.object(cr, "commit", commit), patch.object(cr, "rollback", rollback):
+                yield
+        except Exception:
+            rollback()
+            raise
+        finally:
+            self.env.flush_all()
+            cr.execute(f"RELEASE SAVEPOINT {name}")

@@ -4,4 +4,11 @@ Nothing in this package imports the ORM: the models gather facts over whole
 recordsets, call these functions, and write the results back in bulk.
 """
 
-from . import cadence, care_sequence, care_state, channels, classification, facts, lifetime_value
+from . import cadence
+from . import care_sequence
+from . import care_state
+from . import channels
+from . import classification
+from . import facts
+from . import lifetime_value
+from . import outreach

@@ -1,15 +1,16 @@
-from . import (
-    crm_team,
-    customer_care_facts,
-    customer_care_group,
-    customer_care_hobby,
-    customer_care_plan,
-    customer_care_plan_offer,
-    customer_care_plan_question,
-    customer_care_plan_step,
-    customer_care_point,
-    res_company,
-    res_config_settings,
-    res_partner,
-    sale_order,
-)
+from . import crm_team
+from . import customer_care_facts
+from . import customer_care_group
+from . import customer_care_hobby
+from . import customer_care_outreach_log
+from . import customer_care_outreach_rule
+from . import customer_care_outreach_run
+from . import customer_care_plan
+from . import customer_care_plan_offer
+from . import customer_care_plan_question
+from . import customer_care_plan_step
+from . import customer_care_point
+from . import res_company
+from . import res_config_settings
+from . import res_partner
+from . import sale_order

@@ -51,6 +51,25 @@ class ResCompany(models.Model):
         "the company's and the caller's names.",
     )
 
+    care_contact_cap = fields.Integer(
+        string="Care Contacts Cap",
+        default=3,
+        help="Scheduled outreach contacts a customer at most this many times "
+        "within the cap window; 0 means no cap.",
+    )
+    care_contact_cap_days = fields.Integer(string="Cap Window (days)", default=30)
+
+    @api.constrains("care_contact_cap", "care_contact_cap_days")
+    def _check_care_contact_cap(self):
+        for company in self:
+            if company.care_contact_cap < 0 or company.care_contact_cap_days <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "The contacts cap cannot be negative and its window must be "
+                        "at least one day."
+                    )
+                )
+
     @api.constrains(
         "care_at_risk_factor", "care_lost_factor", "care_default_interval_days", "care_ltv_years"
     )

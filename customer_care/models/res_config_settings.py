@@ -15,3 +15,7 @@ class ResConfigSettings(models.TransientModel):
     )
     care_home_state_ids = fields.Many2many(related="company_id.care_home_state_ids", readonly=False)
     care_call_greeting = fields.Char(related="company_id.care_call_greeting", readonly=False)
+    care_contact_cap = fields.Integer(related="company_id.care_contact_cap", readonly=False)
+    care_contact_cap_days = fields.Integer(
+        related="company_id.care_contact_cap_days", readonly=False
+    )

@@ -1,5 +1,3 @@
-from . import (
-    customer_care_drop_wizard,
-    customer_care_plan_log_wizard,
-    customer_care_plan_step_skip_wizard,
-)
+from . import customer_care_drop_wizard
+from . import customer_care_plan_log_wizard
+from . import customer_care_plan_step_skip_wizard

@@ -1,0 +1,322 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Domain
+from odoo.tools.safe_eval import safe_eval
+
+from ..logic.channels import CHANNELS
+from ..logic.outreach import PERIODS
+
+TRIGGERS = [
+    ("birthday", "Birthday"),
+    ("anniversary", "Customer anniversary"),
+    ("tenure", "Long-standing customers"),
+    ("win_back", "Win back at-risk and lost customers"),
+    ("potential", "High-potential customers"),
+    ("vip_cadence", "Care group cadence"),
+    ("post_purchase", "After a purchase"),
+    ("warranty", "Warranty ending"),
+    ("custom", "Custom audience"),
+]
+DEFAULT_PERIOD = {
+    "birthday": "year",
+    "anniversary": "year",
+    "tenure": "quarter",
+    "win_back": "quarter",
+    "potential": "month",
+    "vip_cadence": "day",
+    "post_purchase": "day",
+    "warranty": "day",
+    "custom": "month",
+}
+
+
+class CustomerCareOutreachRule(models.Model):
+    """Scheduled loyalty outreach, configured by care managers (brief §8).
+
+    Each rule owns its scheduled action: the administrator sets its
+    interval on the rule.  Every run contacts each partner of the audience
+    at most once per period (``customer.care.outreach.log`` is unique per
+    rule, partner and period), never dropped, archived, opted-out or other
+    companies' partners.
+    """
+
+    _name = "customer.care.outreach.rule"
+    _description = "Care Outreach Rule"
+    _inherit = ["mail.thread"]
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True, tracking=True)
+    active = fields.Boolean(default=True, tracking=True)
+    sequence = fields.Integer(default=10)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    trigger = fields.Selection(TRIGGERS, required=True, default="birthday", tracking=True)
+    period = fields.Selection(
+        PERIODS,
+        compute="_compute_period",
+        store=True,
+        precompute=True,
+        readonly=False,
+        required=True,
+        help="A partner is contacted at most once per period by this rule.",
+    )
+    # -- audience -----------------------------------------------------------
+    group_ids = fields.Many2many(
+        "customer.care.group",
+        string="Care Groups",
+        help="Only customers of these groups; all groups when empty.",
+    )
+    domain = fields.Char(
+        string="Audience Filter",
+        default="[]",
+        help="Further conditions on the customers, built in the filter editor.",
+    )
+    lead_days = fields.Integer(
+        string="Lead Time (days)",
+        help="Birthdays and anniversaries: contact this many days before the date.",
+    )
+    tenure_years = fields.Integer(string="Customer For (years)", default=5)
+    min_expected_revenue = fields.Monetary(
+        string="Minimum Expected Revenue",
+        currency_field="currency_id",
+        help="High-potential customers: open opportunities worth at least this much.",
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    days_after = fields.Integer(
+        string="Days After Purchase",
+        default=7,
+        help="After a purchase: contact this many days after the order.",
+    )
+    warranty_field_id = fields.Many2one(
+        "ir.model.fields",
+        string="Warranty Date Field",
+        domain=[
+            ("model", "=", "sale.order"),
+            ("ttype", "in", ("date", "datetime")),
+            ("store", "=", True),
+        ],
+        ondelete="set null",
+        help="The date on sale orders when the warranty ends.",
+    )
+    days_before = fields.Integer(
+        string="Days Before Warranty End",
+        default=30,
+    )
+    # -- action -------------------------------------------------------------
+    channel = fields.Selection(CHANNELS, required=True, default="email")
+    mail_template_id = fields.Many2one(
+        "mail.template",
+        string="Email Template",
+        domain=[("model", "=", "res.partner")],
+        ondelete="restrict",
+    )
+    sms_template_id = fields.Many2one(
+        "sms.template",
+        string="SMS Template",
+        domain=[("model", "=", "res.partner")],
+        ondelete="restrict",
+    )
+    create_plan = fields.Boolean(
+        string="Create a Care Plan",
+        help="Plan a care contact for each customer reached, assigned by the policy below.",
+    )
+    assign_policy = fields.Selection(
+        [
+            ("care_responsible", "Care responsible, then salesperson, then team"),
+            ("salesperson", "Salesperson, then team"),
+            ("round_robin", "Round robin among the team"),
+        ],
+        default="care_responsible",
+        required=True,
+    )
+    team_user_ids = fields.Many2many(
+        "res.users",
+        string="Care Team",
+        domain=[("share", "=", False)],
+        help="Users who take plans in turn when nobody else is responsible.",
+    )
+    round_robin_position = fields.Integer(copy=False, readonly=True)
+    send_hour_from = fields.Float(
+        string="Send From",
+        help="Emails and SMS go out only between these hours (company time); "
+        "leave both at 0 to send at any hour.",
+    )
+    send_hour_to = fields.Float(string="Send Until")
+    cooldown_days = fields.Integer(
+        string="Cooldown (days)",
+        help="Leave at least this many days between two contacts of this rule.",
+    )
+    # -- schedule and figures ------------------------------------------------
+    cron_id = fields.Many2one("ir.cron", string="Scheduled Action", readonly=True, copy=False)
+    interval_number = fields.Integer(string="Run Every", default=1)
+    interval_type = fields.Selection(
+        [("hours", "Hours"), ("days", "Days"), ("weeks", "Weeks")], default="days", required=True
+    )
+    nextcall = fields.Datetime(related="cron_id.nextcall", readonly=False, string="Next Run")
+    run_ids = fields.One2many("customer.care.outreach.run", "rule_id", string="Runs")
+    log_ids = fields.One2many("customer.care.outreach.log", "rule_id", string="Contacts")
+    last_run_id = fields.Many2one(
+        "customer.care.outreach.run", compute="_compute_last_run_id", string="Last Run"
+    )
+    log_count = fields.Integer(compute="_compute_log_count")
+
+    _interval_positive = models.Constraint(
+        "CHECK(interval_number > 0)", "The rule must run at least every 1 hour, day or week."
+    )
+    _days_positive = models.Constraint(
+        "CHECK(lead_days >= 0 AND cooldown_days >= 0 AND days_after >= 0 AND days_before >= 0 "
+        "AND tenure_years >= 0)",
+        "Lead time, cooldown and day counts cannot be negative.",
+    )
+
+    @api.depends("trigger")
+    def _compute_period(self):
+        for rule in self:
+            rule.period = DEFAULT_PERIOD.get(rule.trigger, "month")
+
+    def _compute_last_run_id(self):
+        runs = self.env["customer.care.outreach.run"].search(
+            [("rule_id", "in", self.ids)], order="id desc"
+        )
+        latest = {}
+        for run in runs:
+            latest.setdefault(run.rule_id.id, run)
+        for rule in self:
+            rule.last_run_id = latest.get(rule.id, False)
+
+    def _compute_log_count(self):
+        counts = dict(
+            self.env["customer.care.outreach.log"]._read_group(
+                [("rule_id", "in", self.ids)], ["rule_id"], ["__count"]
+            )
+        )
+        for rule in self:
+            rule.log_count = counts.get(rule, 0)
+
+    @api.constrains("domain")
+    def _check_domain(self):
+        for rule in self:
+            rule._audience_domain()
+
+    @api.constrains("channel", "mail_template_id", "sms_template_id", "create_plan", "trigger")
+    def _check_action(self):
+        for rule in self:
+            if rule.channel == "email" and not rule.mail_template_id and not rule.create_plan:
+                raise ValidationError(
+                    self.env._("Rule %s sends emails: choose an email template.", rule.name)
+                )
+            if rule.channel == "sms" and not rule.sms_template_id and not rule.create_plan:
+                raise ValidationError(
+                    self.env._("Rule %s sends SMS: choose an SMS template.", rule.name)
+                )
+            if rule.channel in ("phone", "social", "visit") and not rule.create_plan:
+                raise ValidationError(
+                    self.env._(
+                        "Rule %s contacts by phone, social network or visit: it must create "
+                        "care plans for the care team.",
+                        rule.name,
+                    )
+                )
+            if rule.trigger == "warranty" and not rule.warranty_field_id:
+                raise ValidationError(
+                    self.env._(
+                        "Rule %s needs the date field that holds the warranty end.", rule.name
+                    )
+                )
+
+    @api.constrains("send_hour_from", "send_hour_to")
+    def _check_hours(self):
+        for rule in self:
+            for hour in (rule.send_hour_from, rule.send_hour_to):
+                if not 0 <= hour <= 24:
+                    raise ValidationError(self.env._("Sending hours lie between 0 and 24."))
+
+    def _audience_domain(self):
+        """The rule's extra filter as a domain; a clear error when it does not parse."""
+        self.ensure_one()
+        try:
+            domain = Domain(safe_eval(self.domain or "[]"))
+            domain.validate(self.env["res.partner"])
+        except Exception as error:
+            raise ValidationError(
+                self.env._(
+                    "The audience filter of rule %(rule)s is not valid: %(error)s",
+                    rule=self.name,
+                    error=error,
+                )
+            ) from error
+        return domain
+
+    # -- scheduled action ----------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        rules = super().create(vals_list)
+        rules._sync_cron()
+        return rules
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"name", "active", "interval_number", "interval_type"} & set(vals):
+            self._sync_cron()
+        return result
+
+    def unlink(self):
+        crons = self.cron_id
+        result = super().unlink()
+        crons.unlink()
+        return result
+
+    def _sync_cron(self):
+        """Each rule owns one scheduled action running exactly this rule."""
+        Cron = self.env["ir.cron"].sudo()
+        model = self.env["ir.model"]._get_id(self._name)
+        for rule in self:
+            vals = {
+                "name": self.env._("Customer Care outreach: %s", rule.name),
+                "active": rule.active,
+                "interval_number": rule.interval_number,
+                "interval_type": rule.interval_type,
+            }
+            if rule.cron_id:
+                rule.cron_id.sudo().write(vals)
+                continue
+            rule.cron_id = Cron.create(
+                {
+                    **vals,
+                    "model_id": model,
+                    "state": "code",
+                    "code": f"model.browse({rule.id})._cron_run()",
+                    "user_id": self.env.ref("base.user_root").id,
+                }
+            )
+
+    def action_run(self):
+        """Run now, through the same code path as the scheduled action."""
+        self.check_access("write")
+        if not self.env.user.has_group("customer_care.group_care_manager"):
+            raise UserError(self.env._("Only care managers run outreach rules."))
+        for rule in self:
+            self.env["customer.care.outreach.run"]._run_rule(rule)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Outreach run finished"),
+                "message": self.last_run_id[:1].summary or "",
+                "type": "success",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def _cron_run(self):
+        for rule in self.filtered("active"):
+            self.env["customer.care.outreach.run"]._run_rule(rule)
+
+    def action_view_logs(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_care.customer_care_outreach_log_action"
+        )
+        action["domain"] = [("rule_id", "=", self.id)]
+        return action

@@ -1,0 +1,409 @@
+import logging
+import time
+from datetime import datetime, timedelta
+
+import pytz
+from psycopg2.errors import SerializationFailure
+
+from odoo import fields, models
+from odoo.tools import SQL
+
+from ..logic import outreach
+
+_logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 2000
+RETRIES = 5
+
+
+class CustomerCareOutreachRun(models.Model):
+    """One run of an outreach rule, with its figures, and the engine that
+    runs it: select a batch of candidates in one query, decide in Python
+    with the pure rules of ``logic/outreach.py``, claim the contacts with
+    one ``INSERT … ON CONFLICT DO NOTHING``, queue the messages in bulk,
+    commit, next batch."""
+
+    _name = "customer.care.outreach.run"
+    _description = "Care Outreach Run"
+    _order = "id desc"
+    _rec_name = "date_start"
+
+    rule_id = fields.Many2one(
+        "customer.care.outreach.rule", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="rule_id.company_id", store=True)
+    date_start = fields.Datetime(required=True, default=fields.Datetime.now)
+    date_end = fields.Datetime()
+    duration = fields.Float(string="Duration (s)", digits=(16, 2))
+    state = fields.Selection(
+        [("running", "Running"), ("done", "Done"), ("deferred", "Outside sending hours")],
+        default="running",
+        required=True,
+    )
+    selected = fields.Integer(help="Customers of the audience due for this run.")
+    contacted = fields.Integer()
+    already_done = fields.Integer(
+        string="Already Contacted", help="Contacted earlier in the same period."
+    )
+    skipped_no_address = fields.Integer(string="Skipped: No Address")
+    skipped_blacklisted = fields.Integer(string="Skipped: Opted Out")
+    skipped_cooldown = fields.Integer(string="Skipped: Cooldown")
+    skipped_cap = fields.Integer(string="Skipped: Contact Cap")
+    failed = fields.Integer()
+    summary = fields.Char(compute="_compute_summary")
+
+    def _compute_summary(self):
+        for run in self:
+            run.summary = self.env._(
+                "%(selected)s selected, %(contacted)s contacted, %(skipped)s skipped, "
+                "%(failed)s failed",
+                selected=run.selected,
+                contacted=run.contacted,
+                skipped=run.skipped_no_address
+                + run.skipped_blacklisted
+                + run.skipped_cooldown
+                + run.skipped_cap
+                + run.already_done,
+                failed=run.failed,
+            )
+
+    # -- engine ----------------------------------------------------------------
+    def _run_rule(self, rule):
+        """Run ``rule`` over its whole audience, batch after batch."""
+        rule = rule.sudo()
+        started = time.monotonic()
+        run = self.sudo().create({"rule_id": rule.id})
+        now = fields.Datetime.now()
+        company_tz = pytz.timezone(rule.company_id.partner_id.tz or "UTC")
+        local_now = pytz.utc.localize(now).astimezone(company_tz)
+        if rule.channel in ("email", "sms") and not outreach.in_sending_window(
+            local_now.hour + local_now.minute / 60.0, rule.send_hour_from, rule.send_hour_to
+        ):
+            run.write({"state": "deferred", "date_end": now})
+            return run
+        # the run record survives whatever happens to the batches
+        cron = self.env["ir.cron"]
+        cron._commit_progress(0)
+        cursor, retries = 0, 0
+        while True:
+            try:
+                rows = self._candidates(rule, cursor, local_now.date())
+                if rows:
+                    self._process_batch(rule, run, rows, local_now.date(), company_tz)
+            except SerializationFailure:
+                # another worker claimed some of these contacts since our
+                # snapshot: start the batch again on a fresh one
+                retries += 1
+                if retries > RETRIES:
+                    raise
+                self.env.cr.rollback()
+                self.env.invalidate_all(flush=False)
+                continue
+            if not rows:
+                break
+            retries = 0
+            cursor = rows[-1]["cursor"]
+            run.duration = time.monotonic() - started
+            if cron._commit_progress(len(rows)) < 10:
+                _logger.info("outreach rule %s: out of time, the next run goes on", rule.id)
+                return run
+        run.write(
+            {
+                "state": "done",
+                "date_end": fields.Datetime.now(),
+                "duration": time.monotonic() - started,
+            }
+        )
+        cron._commit_progress(0, remaining=0)
+        return run
+
+    def _candidates(self, rule, cursor, today):
+        """One batch of coarse candidates, in one query."""
+        Partner = self.env["res.partner"]
+        conditions = [
+            SQL("p.active"),
+            SQL("p.care_state IS DISTINCT FROM 'dropped'"),
+            SQL("(p.company_id IS NULL OR p.company_id = %s)", rule.company_id.id),
+        ]
+        if rule.group_ids:
+            conditions.append(SQL("p.care_group_id = ANY(%s)", rule.group_ids.ids))
+        domain = rule._audience_domain()
+        if not domain.is_true():
+            conditions.append(SQL("p.id IN %s", Partner._search(domain).subselect()))
+        occasion = SQL("NULL::int")
+        source = SQL("res_partner p")
+        order_key = SQL("p.id")
+        trigger = rule.trigger
+        if trigger == "birthday":
+            days = outreach.candidate_month_days(today, rule.lead_days)
+            conditions.append(SQL("to_char(p.birthdate_date, 'MM-DD') = ANY(%s)", days))
+        elif trigger == "anniversary":
+            days = outreach.candidate_month_days(today, rule.lead_days)
+            conditions.append(SQL("to_char(p.care_customer_since, 'MM-DD') = ANY(%s)", days))
+        elif trigger == "tenure":
+            limit = (
+                today.replace(year=today.year - rule.tenure_years) if rule.tenure_years else today
+            )
+            conditions.append(SQL("p.care_customer_since <= %s", limit))
+        elif trigger == "win_back":
+            conditions.append(SQL("p.care_state IN ('at_risk', 'lost')"))
+        elif trigger == "potential":
+            conditions.append(
+                SQL(
+                    """EXISTS (SELECT 1 FROM crm_lead l JOIN res_partner lp ON lp.id = l.partner_id
+                        WHERE lp.commercial_partner_id = p.id AND l.active
+                          AND l.type = 'opportunity' AND l.probability < 100
+                          AND l.expected_revenue >= %s)""",
+                    rule.min_expected_revenue,
+                )
+            )
+        elif trigger == "vip_cadence":
+            conditions.append(SQL("p.care_next_date <= %s", today))
+        elif trigger in ("post_purchase", "warranty"):
+            if trigger == "post_purchase":
+                column, target = SQL("so.date_order"), today - timedelta(days=rule.days_after)
+            else:
+                column = SQL("so.%s", SQL.identifier(rule.warranty_field_id.name))
+                target = today + timedelta(days=rule.days_before)
+            source = SQL(
+                "sale_order so JOIN res_partner sp ON sp.id = so.partner_id "
+                "JOIN res_partner p ON p.id = sp.commercial_partner_id"
+            )
+            conditions += [SQL("so.state = 'sale'"), SQL("(%s)::date = %s", column, target)]
+            occasion, order_key = SQL("so.id"), SQL("so.id")
+        cooldown = SQL("FALSE")
+        if rule.cooldown_days:
+            cooldown = SQL(
+                """EXISTS (SELECT 1 FROM customer_care_outreach_log c
+                    WHERE c.rule_id = %s AND c.partner_id = p.id AND c.state = 'done'
+                      AND c.create_date >= %s)""",
+                rule.id,
+                fields.Datetime.now() - timedelta(days=rule.cooldown_days),
+            )
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """SELECT %(order_key)s AS cursor, p.id, p.tz, p.birthdate_date,
+                          p.care_customer_since, p.care_next_date, p.care_user_id, p.user_id,
+                          NULLIF(p.email_normalized, '') AS email,
+                          EXISTS (SELECT 1 FROM mail_blacklist b
+                                   WHERE b.email = p.email_normalized AND b.active)
+                              AS email_blacklisted,
+                          NULLIF(p.phone_sanitized, '') AS phone,
+                          EXISTS (SELECT 1 FROM phone_blacklist b
+                                   WHERE b.number = p.phone_sanitized AND b.active)
+                              AS phone_blacklisted,
+                          %(cooldown)s AS in_cooldown,
+                          %(occasion)s AS occasion
+                     FROM %(source)s
+                    WHERE %(order_key)s > %(cursor)s AND %(conditions)s
+                 ORDER BY %(order_key)s LIMIT %(limit)s""",
+                order_key=order_key,
+                cooldown=cooldown,
+                occasion=occasion,
+                source=source,
+                cursor=cursor,
+                conditions=SQL(" AND ").join(conditions),
+                limit=BATCH_SIZE,
+            )
+        )
+        return self.env.cr.dictfetchall()
+
+    def _period_key(self, rule, row, today, company_tz):
+        """The period a contact belongs to, or None when not due today."""
+        local_today = today
+        if row["tz"] and row["tz"] in pytz.all_timezones_set:
+            local_today = (
+                pytz.utc.localize(datetime.utcnow()).astimezone(pytz.timezone(row["tz"])).date()
+            )
+        if rule.trigger in ("birthday", "anniversary"):
+            origin = (
+                row["birthdate_date"] if rule.trigger == "birthday" else row["care_customer_since"]
+            )
+            occurrence = outreach.yearly_due(
+                origin, local_today, rule.lead_days, 1 if rule.trigger == "anniversary" else 0
+            )
+            return occurrence and outreach.bucket_key(occurrence, rule.period)
+        if rule.trigger == "vip_cadence":
+            return row["care_next_date"] and row["care_next_date"].isoformat()
+        if rule.trigger in ("post_purchase", "warranty"):
+            return f"order-{row['occasion']}"
+        return outreach.bucket_key(today, rule.period)
+
+    def _recent_contacts(self, partner_ids, company):
+        if not company.care_contact_cap:
+            return {}
+        self.env.cr.execute(
+            """SELECT partner_id, count(*) FROM customer_care_outreach_log
+                WHERE partner_id = ANY(%s) AND state = 'done' AND create_date >= %s
+             GROUP BY partner_id""",
+            (partner_ids, fields.Datetime.now() - timedelta(days=company.care_contact_cap_days)),
+        )
+        return dict(self.env.cr.fetchall())
+
+    def _process_batch(self, rule, run, rows, today, company_tz):
+        counters = {
+            "selected": 0,
+            "skipped_no_address": 0,
+            "skipped_blacklisted": 0,
+            "skipped_cooldown": 0,
+            "skipped_cap": 0,
+        }
+        recent = self._recent_contacts([row["id"] for row in rows], rule.company_id)
+        claims = []  # (partner_id, period_key, state, skip_reason, row)
+        seen = set()
+        for row in rows:
+            key = self._period_key(rule, row, today, company_tz)
+            if not key or (row["id"], key) in seen:
+                continue
+            seen.add((row["id"], key))
+            counters["selected"] += 1
+            if row["in_cooldown"]:
+                counters["skipped_cooldown"] += 1
+                continue
+            if outreach.over_cap(recent.get(row["id"], 0), rule.company_id.care_contact_cap):
+                counters["skipped_cap"] += 1
+                continue
+            reason = outreach.contact_skip_reason(
+                rule.channel,
+                row["email"],
+                row["email_blacklisted"],
+                row["phone"],
+                row["phone_blacklisted"],
+            )
+            claims.append((row["id"], key, "skipped" if reason else "pending", reason, row))
+        claimed = self._claim(rule, run, claims)
+        pending, already = [], 0
+        for claim in claims:
+            if (claim[0], claim[1]) not in claimed:
+                already += 1
+            elif claim[3] == outreach.SKIP_BLACKLISTED:
+                counters["skipped_blacklisted"] += 1
+            elif claim[3]:
+                counters["skipped_no_address"] += 1
+            else:
+                pending.append(claim)
+        done, failures = self._contact(rule, [claim[4] for claim in pending])
+        self._finish_logs(claimed, pending, done, failures)
+        run.write(
+            {
+                **{name: run[name] + value for name, value in counters.items()},
+                "already_done": run.already_done + already,
+                "contacted": run.contacted + sum(1 for claim in pending if claim[0] in done),
+                "failed": run.failed + len(failures),
+            }
+        )
+
+    def _claim(self, rule, run, claims):
+        """Insert the log lines; the ones already there are not ours."""
+        if not claims:
+            return {}
+        self.env.cr.execute(
+            """INSERT INTO customer_care_outreach_log
+                      (rule_id, run_id, company_id, channel, partner_id, period_key, state,
+                       skip_reason, create_uid, write_uid, create_date, write_date)
+               SELECT %s, %s, %s, %s, v.partner_id, v.period_key, v.state, v.reason,
+                      %s, %s, %s, %s
+                 FROM unnest(%s::int[], %s::varchar[], %s::varchar[], %s::varchar[])
+                      AS v(partner_id, period_key, state, reason)
+          ON CONFLICT (rule_id, partner_id, period_key) DO NOTHING
+            RETURNING id, partner_id, period_key""",
+            (
+                rule.id,
+                run.id,
+                rule.company_id.id,
+                rule.channel,
+                self.env.uid,
+                self.env.uid,
+                fields.Datetime.now(),
+                fields.Datetime.now(),
+                [c[0] for c in claims],
+                [c[1] for c in claims],
+                [c[2] for c in claims],
+                [c[3] for c in claims],
+            ),
+        )
+        return {(partner_id, key): log_id for log_id, partner_id, key in self.env.cr.fetchall()}
+
+    def _contact(self, rule, rows):
+        """Queue the messages (and plans) of a batch in bulk.
+
+        Returns the partner ids reached and ``{partner_id: error}`` for the
+        ones that failed; a failure on one partner does not stop the rest.
+        """
+        if not rows:
+            return set(), {}
+        partner_ids = [row["id"] for row in rows]
+        failures = {}
+        if rule.channel == "email" and rule.mail_template_id:
+            failures.update(self._send_emails(rule, partner_ids))
+        elif rule.channel == "sms" and rule.sms_template_id:
+            failures.update(self._send_sms(rule, rows))
+        reached = [pid for pid in partner_ids if pid not in failures]
+        if rule.create_plan:
+            failures.update(self._create_plans(rule, [r for r in rows if r["id"] in set(reached)]))
+        return {pid for pid in partner_ids if pid not in failures}, failures
+
+    def _send_emails(self, rule, partner_ids):
+        template = rule.mail_template_id
+        try:
+            with self.env.cr.savepoint():
+                template.send_mail_batch(partner_ids)
+            return {}
+        except Exception:
+            _logger.info("outreach rule %s: email batch failed, retrying one by one", rule.id)
+        failures = {}
+        for partner_id in partner_ids:
+            try:
+                with self.env.cr.savepoint():
+                    template.send_mail_batch([partner_id])
+            except Exception as error:
+                failures[partner_id] = str(error)
+        return failures
+
+    def _send_sms(self, rule, rows):
+        template = rule.sms_template_id
+        partner_ids = [row["id"] for row in rows]
+        failures = {}
+        try:
+            bodies = template._render_field("body", partner_ids, compute_lang=True)
+        except Exception:
+            bodies = {}
+            for partner_id in partner_ids:
+                try:
+                    bodies.update(template._render_field("body", [partner_id], compute_lang=True))
+                except Exception as error:
+                    failures[partner_id] = str(error)
+        self.env["sms.sms"].sudo().create(
+            [
+                {
+                    "partner_id": row["id"],
+                    "number": row["phone"],
+                    "body": bodies[row["id"]],
+                    "state": "outgoing",
+                }
+                for row in rows
+                if row["id"] in bodies
+            ]
+        )
+        return failures
+
+    def _create_plans(self, rule, rows):
+        """Care plans for the partners reached (see the care plan model)."""
+        return {}
+
+    def _finish_logs(self, claimed, pending, done, failures):
+        done_ids = [claimed[(c[0], c[1])] for c in pending if c[0] in done]
+        if done_ids:
+            self.env.cr.execute(
+                "UPDATE customer_care_outreach_log SET state = 'done' WHERE id = ANY(%s)",
+                (done_ids,),
+            )
+        for claim in pending:
+            if claim[0] in failures:
+                self.env.cr.execute(
+                    "UPDATE customer_care_outreach_log SET state = 'failed', error = %s "
+                    "WHERE id = %s",
+                    (failures[claim[0]], claimed[(claim[0], claim[1])]),
+                )
+        self.env["customer.care.outreach.log"].invalidate_model(["state", "error"])

@@ -1,0 +1,400 @@
+"""Scheduled loyalty outreach: audiences, exactly once, consent, figures
+(brief §3, §8)."""
+
+import threading
+from datetime import date
+from unittest.mock import patch
+
+from freezegun import freeze_time
+from psycopg2 import IntegrityError
+
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import tagged
+
+from odoo.addons.mail.tests.common import MockEmail
+from odoo.addons.sms.tests.common import SMSCase
+
+from .common import CareCommon
+
+NOW = "2026-06-15 10:00:00"  # a Monday, 10:00 UTC
+
+
+class OutreachCommon(CareCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.partner_id.tz = "UTC"
+        cls.birthday_template = cls.env.ref("customer_care.mail_template_care_birthday")
+        cls.rule = cls.env["customer.care.outreach.rule"].create(
+            {
+                "name": "Birthday test",
+                "trigger": "birthday",
+                "channel": "email",
+                "mail_template_id": cls.birthday_template.id,
+            }
+        )
+
+    @classmethod
+    def _born(cls, name, birthdate, **vals):
+        return cls._partner(
+            name,
+            birthdate_date=birthdate,
+            email=f"{name.lower().replace(' ', '.')}@example.com",
+            **vals,
+        )
+
+    def _run(self, rule=None):
+        """Run a rule as its scheduled action would, batches committing."""
+        with self.committing_batches():
+            return self.env["customer.care.outreach.run"]._run_rule(rule or self.rule)
+
+    def _logs(self, rule=None, state=None):
+        domain = [("rule_id", "=", (rule or self.rule).id)]
+        if state:
+            domain.append(("state", "=", state))
+        return self.env["customer.care.outreach.log"].search(domain)
+
+
+@tagged("post_install", "-at_install")
+class TestOutreachAudience(OutreachCommon, MockEmail):
+    @freeze_time(NOW)
+    def test_birthday_email_reaches_only_who_may_be_contacted(self):
+        due = self._born("Anh Tran", date(1990, 6, 15))
+        no_email = self._partner("No Mail", birthdate_date=date(1985, 6, 15))
+        opted_out = self._born("Opted Out", date(1980, 6, 15))
+        self.env["mail.blacklist"].create({"email": opted_out.email})
+        dropped = self._born("Dropped", date(1970, 6, 15), care_state="dropped")
+        archived = self._born("Archived", date(1971, 6, 15))
+        archived.active = False
+        other_company = self.env["res.company"].create({"name": "Other Co"})
+        foreign = self._born("Foreign", date(1972, 6, 15), company_id=other_company.id)
+        not_today = self._born("Not Today", date(1990, 6, 16))
+
+        with self.mock_mail_gateway():
+            run = self._run()
+        mail = self._new_mails.filtered(lambda m: due in m.recipient_ids)
+        self.assertEqual(len(self._new_mails), 1)
+        self.assertIn("Anh Tran", mail.subject)
+        self.assertIn("care message", mail.subject)
+        self.assertIn("Dear Anh Tran", mail.body_html)
+        self.assertIn("Thank you", mail.body_html)
+
+        logs = self._logs()
+        self.assertEqual(
+            {(log.partner_id, log.state, log.skip_reason or False) for log in logs},
+            {
+                (due, "done", False),
+                (no_email, "skipped", "no_email"),
+                (opted_out, "skipped", "blacklisted"),
+            },
+        )
+        self.assertEqual(set(logs.mapped("period_key")), {"2026"})
+        for never in (dropped, archived, foreign, not_today):
+            self.assertNotIn(never, logs.partner_id)
+        self.assertEqual(
+            (
+                run.state,
+                run.selected,
+                run.contacted,
+                run.skipped_no_address,
+                run.skipped_blacklisted,
+            ),
+            ("done", 3, 1, 1, 1),
+        )
+        self.assertEqual(self.rule.last_run_id, run)
+
+    @freeze_time(NOW)
+    def test_a_rerun_contacts_nobody_twice(self):
+        self._born("Binh", date(1991, 6, 15))
+        with self.mock_mail_gateway():
+            self._run()
+            second = self._run()
+        self.assertEqual(len(self._new_mails), 1)
+        self.assertEqual((second.contacted, second.already_done), (0, 1))
+        self.assertEqual(len(self._logs()), 1)
+
+    @freeze_time("2027-02-28 09:00:00")
+    def test_leap_day_birthday_is_celebrated_on_28_february(self):
+        leap = self._born("Leap", date(2000, 2, 29))
+        with self.mock_mail_gateway():
+            self._run()
+        self.assertEqual(self._logs(state="done").partner_id, leap)
+
+    @freeze_time(NOW)
+    def test_lead_time(self):
+        self.rule.lead_days = 3
+        soon = self._born("Soon", date(1988, 6, 18))
+        self._born("Today", date(1988, 6, 15))
+        with self.mock_mail_gateway():
+            self._run()
+        self.assertEqual(self._logs().partner_id, soon)
+
+    @freeze_time("2026-06-14 12:00:00")
+    def test_the_partners_own_time_zone_decides_the_day(self):
+        # 12:00 UTC on 14 June is already 15 June 02:00 in Kiritimati (UTC+14)
+        ahead = self._born("Kiri", date(1995, 6, 15), tz="Pacific/Kiritimati")
+        self._born("Hanoi", date(1995, 6, 15), tz="Asia/Ho_Chi_Minh")
+        with self.mock_mail_gateway():
+            self._run()
+        self.assertEqual(self._logs().partner_id, ahead)
+
+    @freeze_time(NOW)
+    def test_sending_hours_defer_the_run(self):
+        self._born("Late", date(1990, 6, 15))
+        self.rule.write({"send_hour_from": 12.0, "send_hour_to": 20.0})
+        with self.mock_mail_gateway():
+            run = self._run()
+        self.assertEqual(run.state, "deferred")
+        self.assertFalse(self._logs())
+        self.assertFalse(self._new_mails)
+
+    def test_cooldown_and_global_cap(self):
+        partner = self._partner("Often", email="often@example.com")
+        daily = self.env["customer.care.outreach.rule"].create(
+            {
+                "name": "Daily check-in",
+                "trigger": "custom",
+                "period": "day",
+                "domain": f"[('id', '=', {partner.id})]",
+                "channel": "email",
+                "cooldown_days": 3,
+                "mail_template_id": self.env.ref("customer_care.mail_template_care_checkin").id,
+            }
+        )
+        with self.mock_mail_gateway():
+            with freeze_time("2026-06-15 10:00:00"):
+                first = self._run(daily)
+            with freeze_time("2026-06-16 10:00:00"):
+                second = self._run(daily)
+            with freeze_time("2026-06-19 10:00:00"):
+                third = self._run(daily)
+        self.assertEqual((first.contacted, second.skipped_cooldown, third.contacted), (1, 1, 1))
+
+        self.env.company.write({"care_contact_cap": 2, "care_contact_cap_days": 30})
+        other = daily.copy({"name": "Another rule", "cooldown_days": 0})
+        with self.mock_mail_gateway(), freeze_time("2026-06-20 10:00:00"):
+            capped = self._run(other)
+        self.assertEqual((capped.contacted, capped.skipped_cap), (0, 1))
+
+    def test_custom_rule_with_groups_and_a_domain(self):
+        regular = self._partner("Loyal", email="loyal@example.com")
+        self._order(regular, days_ago=30)
+        self._order(regular, days_ago=20)
+        self._order(regular, days_ago=10)
+        occasional = self._partner("Rare", email="rare@example.com")
+        self._order(occasional)
+        rule = self.env.ref("customer_care.outreach_rule_custom")
+        rule.active = True
+        with self.mock_mail_gateway():
+            self._run(rule)
+        self.assertEqual(self._logs(rule).partner_id, regular)
+
+    def test_post_purchase_contacts_once_per_order(self):
+        buyer = self._partner("Buyer", email="buyer@example.com")
+        self._order(buyer, days_ago=7)
+        self._order(buyer, days_ago=7, product=self.repair)
+        self._order(buyer, days_ago=6)
+        rule = self.env.ref("customer_care.outreach_rule_post_purchase")
+        rule.domain = f"[('id', '=', {buyer.id})]"
+        with self.mock_mail_gateway():
+            run = self._run(rule)
+        self.assertEqual(run.contacted, 2)
+        self.assertEqual(len(set(self._logs(rule).mapped("period_key"))), 2)
+
+    @freeze_time(NOW)
+    def test_a_failing_partner_is_logged_and_the_rest_are_reached(self):
+        good = self._born("Good", date(1990, 6, 15))
+        bad = self._born("Bad", date(1990, 6, 15))
+        Template = type(self.birthday_template)
+        original = Template.send_mail_batch
+
+        def broken_for_bad(template, res_ids, *args, **kwargs):
+            if bad.id in res_ids:
+                raise ValueError("cannot render the template for Bad")
+            return original(template, res_ids, *args, **kwargs)
+
+        with self.mock_mail_gateway(), patch.object(Template, "send_mail_batch", broken_for_bad):
+            run = self._run()
+        self.assertEqual((run.contacted, run.failed), (1, 1))
+        self.assertEqual(self._logs(state="done").partner_id, good)
+        failed = self._logs(state="failed")
+        self.assertEqual(failed.partner_id, bad)
+        self.assertTrue(failed.error)
+
+    @freeze_time(NOW)
+    def test_a_run_killed_after_its_first_batch_resumes_without_duplicates(self):
+        partners = [self._born(f"Batch {i}", date(1990, 6, 15)) for i in range(5)]
+        Run = type(self.env["customer.care.outreach.run"])
+        original = Run._contact
+        calls = {"n": 0}
+
+        def dying(self_, rule, rows):
+            calls["n"] += 1
+            if calls["n"] == 2:
+                raise RuntimeError("worker killed")
+            return original(self_, rule, rows)
+
+        killed = False
+        with (
+            self.mock_mail_gateway(),
+            patch("odoo.addons.customer_care.models.customer_care_outreach_run.BATCH_SIZE", 2),
+            patch.object(Run, "_contact", dying),
+        ):
+            try:
+                self._run()
+            except RuntimeError:
+                killed = True
+        self.assertTrue(killed)
+        self.env.invalidate_all()
+        self.assertEqual(len(self._logs(state="done")), 2)
+        with (
+            self.mock_mail_gateway(),
+            patch("odoo.addons.customer_care.models.customer_care_outreach_run.BATCH_SIZE", 2),
+        ):
+            rerun = self._run()
+        self.assertEqual((rerun.contacted, rerun.already_done), (3, 2))
+        self.assertEqual(
+            self._logs(state="done").partner_id, self.env["res.partner"].union(*partners)
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestOutreachRuleConfiguration(OutreachCommon):
+    def test_each_rule_owns_its_scheduled_action(self):
+        cron = self.rule.cron_id
+        self.assertTrue(cron.active)
+        self.assertIn(f"browse({self.rule.id})", cron.code)
+        self.rule.write({"interval_number": 6, "interval_type": "hours"})
+        self.assertEqual((cron.interval_number, cron.interval_type), (6, "hours"))
+        self.rule.active = False
+        self.assertFalse(cron.active)
+        self.rule.unlink()
+        self.assertFalse(cron.exists())
+
+    def test_bad_configuration_is_refused(self):
+        with self.assertRaisesRegex(ValidationError, "not valid"):
+            self.rule.domain = "[('no_such_field', '=', 1)]"
+        with self.assertRaisesRegex(ValidationError, "not valid"):
+            self.rule.domain = "[('name', '=',"
+        with self.assertRaises(ValidationError):
+            self.rule.write({"channel": "sms", "sms_template_id": False})
+        with self.assertRaises(ValidationError):
+            self.rule.send_hour_to = 25
+        with self.assertRaises(IntegrityError):
+            self.rule.cooldown_days = -1
+            self.env.flush_all()
+
+    def test_a_template_in_use_cannot_be_deleted(self):
+        template = self.birthday_template.copy()
+        self.rule.mail_template_id = template
+        with self.assertRaises(IntegrityError):
+            template.unlink()
+            self.env.flush_all()
+        self.assertTrue(template.exists())
+
+    def test_only_managers_run_and_edit_rules(self):
+        with self.assertRaises(AccessError):
+            self.rule.with_user(self.care_user).action_run()
+        with self.assertRaises(AccessError):
+            self.rule.with_user(self.care_user).write({"name": "Mine"})
+        with self.assertRaises(AccessError):
+            self.rule.with_user(self.plain_user).read(["name"])
+        with self.committing_batches():
+            result = self.rule.with_user(self.care_manager).action_run()
+        self.assertEqual(result["tag"], "display_notification")
+
+    def test_run_now_goes_through_the_scheduled_action_code(self):
+        with (
+            patch.object(
+                type(self.env["customer.care.outreach.run"]), "_run_rule", autospec=True
+            ) as run_rule,
+            self.enter_registry_test_mode(),
+        ):
+            self.rule.cron_id.sudo().method_direct_trigger()
+        self.assertEqual(run_rule.call_args.args[1], self.rule)
+
+
+@tagged("post_install", "-at_install")
+class TestOutreachSMS(SMSCase, OutreachCommon):
+    @freeze_time(NOW)
+    def test_birthday_sms_is_queued_and_sent_through_the_gateway(self):
+        rule = self.env.ref("customer_care.outreach_rule_birthday")
+        rule.write({"active": True, "send_hour_from": 0, "send_hour_to": 0})
+        partner = self._partner("Chi", birthdate_date=date(1992, 6, 15), phone="+84 912 345 678")
+        self._partner("No Phone", birthdate_date=date(1992, 6, 15))
+        blocked = self._partner(
+            "Blocked", birthdate_date=date(1992, 6, 15), phone="+84 912 000 111"
+        )
+        self.env["phone.blacklist"].add(blocked.phone_sanitized)
+        with self.mockSMSGateway():
+            run = self._run(rule)
+            self.env["sms.sms"].search([("partner_id", "=", partner.id)]).send()
+        self.assertEqual(
+            (run.contacted, run.skipped_no_address, run.skipped_blacklisted), (1, 1, 1)
+        )
+        self.assertSMSIapSent([partner.phone_sanitized], content="Happy birthday, Chi!")
+
+
+@tagged("post_install", "-at_install")
+class TestOutreachConcurrency(CareCommon):
+    def test_two_concurrent_runs_make_no_duplicate(self):
+        """Two workers run the same rule at once, each on its own connection
+        and transaction (data committed for the test, then removed)."""
+        registry = self.registry
+        template = self.env.ref("customer_care.mail_template_care_checkin")
+        with registry.cursor() as cr:
+            env = self.env(cr=cr)
+            partners = env["res.partner"].create(
+                [{"name": f"Concurrent {i}", "email": f"c{i}@example.com"} for i in range(30)]
+            )
+            rule = env["customer.care.outreach.rule"].create(
+                {
+                    "name": "Concurrent rule",
+                    "trigger": "custom",
+                    "period": "day",
+                    "domain": f"[('id', 'in', {partners.ids})]",
+                    "channel": "email",
+                    "mail_template_id": template.id,
+                }
+            )
+            rule_id, partner_ids = rule.id, partners.ids
+        barrier = threading.Barrier(2)
+        errors = []
+
+        def worker():
+            try:
+                with registry.cursor() as cr:
+                    env = self.env(cr=cr)
+                    barrier.wait(timeout=30)
+                    env["customer.care.outreach.run"]._run_rule(
+                        env["customer.care.outreach.rule"].browse(rule_id)
+                    )
+            except Exception as error:
+                errors.append(error)
+
+        threads = [threading.Thread(target=worker) for _ in range(2)]
+        try:
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=120)
+            self.assertFalse(errors)
+            with registry.cursor() as cr:
+                cr.execute(
+                    """SELECT count(*), count(DISTINCT partner_id) FROM customer_care_outreach_log
+                        WHERE rule_id = %s AND state = 'done'""",
+                    [rule_id],
+                )
+                self.assertEqual(cr.fetchone(), (30, 30))
+                cr.execute(
+                    """SELECT count(*) FROM mail_mail_res_partner_rel
+                        WHERE res_partner_id = ANY(%s)""",
+                    [partner_ids],
+                )
+                self.assertEqual(cr.fetchone()[0], 30)
+        finally:
+            with registry.cursor() as cr:
+                env = self.env(cr=cr)
+                env["mail.mail"].search([("recipient_ids", "in", partner_ids)]).unlink()
+                env["customer.care.outreach.rule"].browse(rule_id).unlink()
+                env["res.partner"].browse(partner_ids).unlink()
