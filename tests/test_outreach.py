@@ -398,3 +398,57 @@ class TestOutreachConcurrency(CareCommon):
                 env["mail.mail"].search([("recipient_ids", "in", partner_ids)]).unlink()
                 env["customer.care.outreach.rule"].browse(rule_id).unlink()
                 env["res.partner"].browse(partner_ids).unlink()
+
+
+@tagged("post_install", "-at_install")
+class TestOutreachPlans(OutreachCommon):
+    def test_plans_are_created_and_assigned_by_the_policy(self):
+        since = date(2015, 1, 10)
+        followed = self._partner(
+            "Followed", care_customer_since=since, care_user_id=self.care_user.id
+        )
+        sold = self._partner("Sold", care_customer_since=since, user_id=self.care_manager.id)
+        orphans = [self._partner(f"Orphan {i}", care_customer_since=since) for i in range(3)]
+        teammate = self.care_manager.copy({"login": "care_teammate", "name": "Teammate"})
+        rule = self.env.ref("customer_care.outreach_rule_tenure")
+        ids = [followed.id, sold.id, *(p.id for p in orphans)]
+        rule.write(
+            {
+                "active": True,
+                "domain": f"[('id', 'in', {ids})]",
+                "team_user_ids": [(6, 0, [self.care_user.id, teammate.id])],
+            }
+        )
+        run = self._run(rule)
+        self.assertEqual(run.contacted, 5)
+        logs = self._logs(rule)
+        plans = logs.plan_id
+        self.assertEqual(len(plans), 5)
+        by_partner = {plan.partner_id: plan for plan in plans}
+        self.assertEqual(by_partner[followed].user_id, self.care_user)
+        self.assertEqual(by_partner[sold].user_id, self.care_manager)
+        self.assertEqual(
+            [by_partner[p].user_id for p in orphans], [self.care_user, teammate, self.care_user]
+        )
+        self.assertEqual(set(plans.mapped("trigger")), {"tenure"})
+        self.assertEqual(set(plans.mapped("state")), {"planned"})
+        self.assertEqual(rule.round_robin_position, 3)
+        # the steps come when the contact starts
+        plan = by_partner[followed]
+        self.assertFalse(plan.step_ids)
+        plan.action_start()
+        self.assertEqual(plan.step_ids.mapped("step"), ["recall", "needs", "answer", "offer"])
+        # once per period: a rerun the same year plans nothing more
+        again = self._run(rule)
+        self.assertEqual((again.contacted, again.already_done), (0, 5))
+
+    def test_vip_cadence_plans_who_is_due(self):
+        due = self._partner("Due")
+        self._order(due)
+        self.assertEqual(due.care_next_date, self.today)  # never contacted: due today
+        rule = self.env.ref("customer_care.outreach_rule_vip_cadence")
+        rule.write({"active": True, "domain": f"[('id', '=', {due.id})]"})
+        self._run(rule)
+        plan = self._logs(rule).plan_id
+        self.assertEqual((plan.partner_id, plan.trigger), (due, "loyalty"))
+        self.assertEqual(self._logs(rule).period_key, self.today.isoformat())

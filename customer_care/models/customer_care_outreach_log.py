@@ -38,6 +38,7 @@ class CustomerCareOutreachLog(models.Model):
     )
     skip_reason = fields.Selection(SKIP_REASONS)
     error = fields.Text()
+    plan_id = fields.Many2one("customer.care.plan", ondelete="set null", index="btree_not_null")
 
     _partner_rule_period_uniq = models.Constraint(
         "UNIQUE(rule_id, partner_id, period_key)",

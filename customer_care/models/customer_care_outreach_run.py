@@ -13,6 +13,14 @@ from ..logic import outreach
 _logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 2000
+# the care plan trigger of each outreach trigger
+PLAN_TRIGGERS = {
+    "birthday": "birthday",
+    "anniversary": "anniversary",
+    "tenure": "tenure",
+    "win_back": "win_back",
+    "potential": "potential",
+}
 RETRIES = 5
 
 
@@ -284,6 +292,9 @@ class CustomerCareOutreachRun(models.Model):
             else:
                 pending.append(claim)
         done, failures = self._contact(rule, [claim[4] for claim in pending])
+        if rule.create_plan:
+            reached = [claim for claim in pending if claim[0] in done]
+            self._create_plans(rule, reached, claimed, today)
         self._finish_logs(claimed, pending, done, failures)
         run.write(
             {
@@ -326,7 +337,7 @@ class CustomerCareOutreachRun(models.Model):
         return {(partner_id, key): log_id for log_id, partner_id, key in self.env.cr.fetchall()}
 
     def _contact(self, rule, rows):
-        """Queue the messages (and plans) of a batch in bulk.
+        """Queue the messages of a batch in bulk.
 
         Returns the partner ids reached and ``{partner_id: error}`` for the
         ones that failed; a failure on one partner does not stop the rest.
@@ -339,9 +350,6 @@ class CustomerCareOutreachRun(models.Model):
             failures.update(self._send_emails(rule, partner_ids))
         elif rule.channel == "sms" and rule.sms_template_id:
             failures.update(self._send_sms(rule, rows))
-        reached = [pid for pid in partner_ids if pid not in failures]
-        if rule.create_plan:
-            failures.update(self._create_plans(rule, [r for r in rows if r["id"] in set(reached)]))
         return {pid for pid in partner_ids if pid not in failures}, failures
 
     def _send_emails(self, rule, partner_ids):
@@ -388,9 +396,50 @@ class CustomerCareOutreachRun(models.Model):
         )
         return failures
 
-    def _create_plans(self, rule, rows):
-        """Care plans for the partners reached (see the care plan model)."""
-        return {}
+    def _create_plans(self, rule, claims, claimed, today):
+        """One care plan per contact made, assigned by the rule's policy, in
+        one ``create`` for the batch; the contact lines point at their plan."""
+        if not claims:
+            return
+        members = rule.team_user_ids.ids
+        position = rule.round_robin_position
+        vals_list = []
+        for partner_id, _key, _state, _reason, row in claims:
+            user_id, position = outreach.assign(
+                rule.assign_policy, row["care_user_id"], row["user_id"], members, position
+            )
+            vals_list.append(
+                {
+                    "partner_id": partner_id,
+                    "user_id": user_id,
+                    "trigger": PLAN_TRIGGERS.get(rule.trigger, "loyalty"),
+                    "channel": rule.channel,
+                    "date_deadline": today,
+                    "company_id": rule.company_id.id,
+                    "state": "planned",
+                }
+            )
+        plans = (
+            self.env["customer.care.plan"]
+            .sudo()
+            .with_context(
+                care_plan_defer_steps=True,
+                tracking_disable=True,
+                mail_create_nolog=True,
+                mail_create_nosubscribe=True,
+                mail_notrack=True,
+            )
+            .create(vals_list)
+        )
+        if position != rule.round_robin_position:
+            rule.round_robin_position = position
+        self.env.flush_all()
+        self.env.cr.execute(
+            """UPDATE customer_care_outreach_log l SET plan_id = v.plan_id
+                 FROM unnest(%s::int[], %s::int[]) AS v(log_id, plan_id)
+                WHERE l.id = v.log_id""",
+            ([claimed[(claim[0], claim[1])] for claim in claims], plans.ids),
+        )
 
     def _finish_logs(self, claimed, pending, done, failures):
         done_ids = [claimed[(c[0], c[1])] for c in pending if c[0] in done]

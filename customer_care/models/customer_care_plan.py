@@ -225,20 +225,39 @@ class CustomerCarePlan(models.Model):
     # -- CRUD -------------------------------------------------------------
     @api.model
     def _default_step_ids(self):
+        if self.env.context.get("care_plan_defer_steps"):
+            return []
         return [fields.Command.create({"step": code}) for code in STEP_CODES]
 
     @api.model_create_multi
     def create(self, vals_list):
-        """Every new plan gets the four steps of the care sequence, in order."""
-        for vals in vals_list:
-            if not vals.get("step_ids"):
-                vals["step_ids"] = self._default_step_ids()
+        """Every new plan gets the four steps of the care sequence, in order.
+
+        Plans created in bulk by the scheduled outreach (context key
+        ``care_plan_defer_steps``) get their steps when the contact is
+        planned or started: most of them wait days in a queue, and creating
+        four steps for each of 100,000 plans up front would cost more than
+        the plans themselves.
+        """
+        if not self.env.context.get("care_plan_defer_steps"):
+            for vals in vals_list:
+                if not vals.get("step_ids"):
+                    vals["step_ids"] = self._default_step_ids()
         return super().create(vals_list)
+
+    def _ensure_steps(self):
+        """Create the four steps of plans that do not have them yet."""
+        missing = self.filtered(lambda plan: not plan.step_ids)
+        if missing:
+            self.env["customer.care.plan.step"].create(
+                [{"plan_id": plan.id, "step": code} for plan in missing for code in STEP_CODES]
+            )
 
     # -- state actions ----------------------------------------------------
     def action_plan(self):
         """Confirm the contact: it is on the responsible's agenda."""
         self._check_state(("draft",), self.env._("Only draft care plans can be planned."))
+        self._ensure_steps()
         self.write({"state": "planned"})
         return True
 
@@ -247,6 +266,7 @@ class CustomerCarePlan(models.Model):
         self._check_state(
             ("draft", "planned"), self.env._("Only draft or planned care plans can be started.")
         )
+        self._ensure_steps()
         self.write({"state": "in_progress"})
         return True
 
