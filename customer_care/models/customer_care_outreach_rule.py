@@ -159,6 +159,7 @@ class CustomerCareOutreachRule(models.Model):
     last_run_id = fields.Many2one(
         "customer.care.outreach.run", compute="_compute_last_run_id", string="Last Run"
     )
+    last_run_summary = fields.Char(compute="_compute_last_run_id", string="Last Run Figures")
     log_count = fields.Integer(compute="_compute_log_count")
 
     _interval_positive = models.Constraint(
@@ -183,7 +184,9 @@ class CustomerCareOutreachRule(models.Model):
         for run in runs:
             latest.setdefault(run.rule_id.id, run)
         for rule in self:
-            rule.last_run_id = latest.get(rule.id, False)
+            run = latest.get(rule.id, runs.browse())
+            rule.last_run_id = run
+            rule.last_run_summary = run.summary if run else False
 
     def _compute_log_count(self):
         counts = dict(
