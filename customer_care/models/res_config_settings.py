@@ -14,3 +14,10 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.care_home_country_ids", readonly=False
     )
     care_home_state_ids = fields.Many2many(related="company_id.care_home_state_ids", readonly=False)
+    care_escalation_user_id = fields.Many2one(
+        related="company_id.care_escalation_user_id", readonly=False
+    )
+    care_senior_user_id = fields.Many2one(related="company_id.care_senior_user_id", readonly=False)
+    care_senior_group_id = fields.Many2one(
+        related="company_id.care_senior_group_id", readonly=False
+    )

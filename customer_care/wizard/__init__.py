@@ -1,1 +1,1 @@
-from . import customer_care_drop_wizard
+from . import customer_care_decline_wizard, customer_care_drop_wizard
