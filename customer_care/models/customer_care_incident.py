@@ -441,8 +441,8 @@ class CustomerCareIncident(models.Model):
         self.write({"state": "pending_decline"})
         activity_type = self.env.ref("customer_care.mail_activity_type_care_decline_approval")
         for incident in self:
-            approver = incident.sla_policy_id._escalation_users(
-                sla.LEVEL_MANAGER, incident.company_id
+            approver = incident.sla_policy_id.sudo()._escalation_users(
+                sla.LEVEL_MANAGER, incident.company_id.sudo()
             )[:1]
             incident.activity_schedule(
                 activity_type_id=activity_type.id,
@@ -568,7 +568,7 @@ class CustomerCareIncident(models.Model):
             key = (incident.sla_policy_id, incident.company_id, level)
             if key not in recipients:
                 recipients[key] = incident.sla_policy_id.sudo()._escalation_users(
-                    level, incident.company_id
+                    level, incident.company_id.sudo()
                 )
             users = recipients[key]
             if level >= sla.LEVEL_SENIOR:
