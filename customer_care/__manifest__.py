@@ -12,6 +12,7 @@
         "contacts",
         "crm",
         "calendar",
+        "resource",
         "sale_management",
         "sms",
         "survey",
@@ -21,6 +22,8 @@
         "security/ir.model.access.csv",
         "data/customer_care_group_data.xml",
         "data/customer_care_hobby_data.xml",
+        "data/customer_care_incident_data.xml",
+        "data/customer_care_incident_mail_template_data.xml",
         "data/ir_cron_data.xml",
         "data/customer_care_point_data.xml",
         "data/mail_template_data.xml",
@@ -35,6 +38,10 @@
         "views/customer_care_plan_step_views.xml",
         "views/customer_care_plan_question_views.xml",
         "views/customer_care_plan_views.xml",
+        "wizard/customer_care_decline_wizard_views.xml",
+        "views/customer_care_incident_views.xml",
+        "views/customer_care_sla_policy_views.xml",
+        "views/customer_care_root_cause_views.xml",
         "views/res_partner_views.xml",
         "views/customer_care_outreach_rule_views.xml",
         "views/res_config_settings_views.xml",
@@ -43,6 +50,7 @@
     "demo": [
         "data/demo/customer_care_demo.xml",
         "data/demo/customer_care_plan_demo.xml",
+        "data/demo/customer_care_incident_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

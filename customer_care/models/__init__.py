@@ -2,6 +2,7 @@ from . import crm_team
 from . import customer_care_facts
 from . import customer_care_group
 from . import customer_care_hobby
+from . import customer_care_incident
 from . import customer_care_outreach_log
 from . import customer_care_outreach_rule
 from . import customer_care_outreach_run
@@ -10,6 +11,8 @@ from . import customer_care_plan_offer
 from . import customer_care_plan_question
 from . import customer_care_plan_step
 from . import customer_care_point
+from . import customer_care_root_cause
+from . import customer_care_sla_policy
 from . import res_company
 from . import res_config_settings
 from . import res_partner

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..logic.facts import CareSettings
@@ -70,6 +70,26 @@ class ResCompany(models.Model):
                     )
                 )
 
+    care_escalation_user_id = fields.Many2one(
+        "res.users",
+        string="Escalation Manager",
+        domain=[("share", "=", False)],
+        help="Care manager who gets breached incidents and recurring causes when "
+        "the SLA policy names nobody; empty means the first care manager.",
+    )
+    care_senior_user_id = fields.Many2one(
+        "res.users",
+        string="Senior Manager",
+        domain=[("share", "=", False)],
+        help="Senior manager reached by the second escalation level.",
+    )
+    care_senior_group_id = fields.Many2one(
+        "res.groups",
+        string="Senior Management Group",
+        help="Without a senior manager, the second escalation level reaches every "
+        "member of this group.",
+    )
+
     @api.constrains(
         "care_at_risk_factor", "care_lost_factor", "care_default_interval_days", "care_ltv_years"
     )
@@ -111,3 +131,11 @@ class ResCompany(models.Model):
             "home_state_ids": set(self.care_home_state_ids.ids),
             "home_country_ids": set(self.care_home_country_ids.ids),
         }
+
+    def _care_first_manager(self):
+        """The care manager of last resort for escalations: the first one."""
+        self.ensure_one()
+        managers = self.env.ref("customer_care.group_care_manager").sudo().all_user_ids
+        return managers.filtered(
+            lambda u: u.active and not u.share and u.id != SUPERUSER_ID and self in u.company_ids
+        ).sorted("id")[:1]

@@ -19,3 +19,10 @@ class ResConfigSettings(models.TransientModel):
     care_contact_cap_days = fields.Integer(
         related="company_id.care_contact_cap_days", readonly=False
     )
+    care_escalation_user_id = fields.Many2one(
+        related="company_id.care_escalation_user_id", readonly=False
+    )
+    care_senior_user_id = fields.Many2one(related="company_id.care_senior_user_id", readonly=False)
+    care_senior_group_id = fields.Many2one(
+        related="company_id.care_senior_group_id", readonly=False
+    )

@@ -63,6 +63,10 @@ class ResPartner(models.Model):
         string="Last Care Contact", readonly=True, groups=CARE_USER
     )
 
+    care_incident_count = fields.Integer(
+        string="Incidents", compute="_compute_care_incident_count", groups=CARE_USER
+    )
+
     # -- demographics (personal data) -------------------------------------
     birthdate_date = fields.Date(string="Birth Date", groups=CARE_USER)
     care_age = fields.Integer(string="Age", compute="_compute_care_age", groups=CARE_USER)
@@ -232,6 +236,18 @@ class ResPartner(models.Model):
         for partner in self:
             partner.care_plan_count = counts.get(partner, 0)
 
+    def _compute_care_incident_count(self):
+        """Incidents of the customer and its contacts, in one grouped query."""
+        counts = dict(
+            self.env["customer.care.incident"]._read_group(
+                [("commercial_partner_id", "in", self.commercial_partner_id.ids)],
+                ["commercial_partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.care_incident_count = counts.get(partner.commercial_partner_id, 0)
+
     @api.depends_context("company")
     def _compute_care_currency_id(self):
         self.care_currency_id = self.env.company.currency_id
@@ -367,6 +383,17 @@ class ResPartner(models.Model):
             name=self.env._("Referred by %s", self.display_name),
             domain=[("care_referred_by_id", "=", self.id)],
             context={"default_care_referred_by_id": self.id},
+        )
+        return action
+
+    def action_care_view_incidents(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_care.customer_care_incident_action"
+        )
+        action.update(
+            domain=[("commercial_partner_id", "=", self.commercial_partner_id.id)],
+            context={"default_partner_id": self.id},
         )
         return action
 

@@ -1,3 +1,4 @@
+from . import customer_care_decline_wizard
 from . import customer_care_drop_wizard
 from . import customer_care_plan_log_wizard
 from . import customer_care_plan_step_skip_wizard

@@ -1,0 +1,173 @@
+"""Benchmark of the incident SLA check (brief §5) on a large open backlog.
+
+Creates N open incidents in one ``INSERT ... SELECT generate_series`` (received
+over the last two days, a third of them acknowledged, every clock due), then
+runs the scheduled check batch by batch exactly as the cron does (select,
+evaluate, grouped writes, commit) and prints the time and the number of
+queries of every batch.  Run it on a scratch copy of a database where
+customer_care is installed; the incidents are deleted afterwards unless
+``--keep`` is given::
+
+    createdb -T my_care_db care_bench
+    python3 bench/sla_check.py -d care_bench --addons-path=. -n 100000
+"""
+
+import argparse
+import statistics
+import time
+
+import odoo
+from odoo import SUPERUSER_ID, api
+from odoo.modules.registry import Registry
+from odoo.tools import SQL
+
+PREFIX = "BENCH SLA "
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("-d", "--database", required=True)
+    parser.add_argument("--addons-path", default=None)
+    parser.add_argument("-n", "--count", type=int, default=100_000)
+    parser.add_argument("--batch", type=int, default=1000)
+    parser.add_argument("--keep", action="store_true", help="keep the generated incidents")
+    return parser.parse_args()
+
+
+def insert_incidents(env, count):
+    """N open incidents, due for a check, in one statement."""
+    policy = env.ref("customer_care.customer_care_sla_policy_default")
+    partner = env["res.partner"].search([("is_company", "=", True)], limit=1)
+    env.cr.execute(
+        SQL(
+            """
+            INSERT INTO customer_care_incident (
+                name, partner_id, commercial_partner_id, company_id, kind, channel,
+                priority, state, sla_policy_id, sla_state, escalation_level, satisfaction,
+                date_received, date_first_response, response_deadline, resolution_deadline,
+                target_deadline, date_response_risk, date_resolution_risk,
+                date_sla_next_check, create_uid, write_uid, create_date, write_date)
+            SELECT %(prefix)s || i, %(partner)s, %(partner)s, %(company)s, 'complaint', 'phone',
+                   '0', CASE WHEN i %% 3 = 0 THEN 'acknowledged' ELSE 'new' END, %(policy)s,
+                   'on_track', 0, 0,
+                   received,
+                   CASE WHEN i %% 3 = 0 THEN received + interval '30 minutes' END,
+                   received + make_interval(secs => %(response)s * 3600),
+                   received + make_interval(secs => %(resolution)s * 3600),
+                   received + make_interval(secs => %(target)s * 3600),
+                   received + make_interval(secs => %(response)s * 3600 * %(share)s),
+                   LEAST(received + make_interval(secs => %(resolution)s * 3600 * %(share)s),
+                         received + make_interval(secs => %(target)s * 3600)),
+                   received, %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
+              FROM (SELECT i, (now() at time zone 'UTC') - make_interval(mins => 31 + i %% 2850)
+                              AS received
+                      FROM generate_series(1, %(count)s) AS i) AS series
+            """,
+            prefix=PREFIX,
+            partner=partner.id,
+            company=env.company.id,
+            policy=policy.id,
+            response=policy.response_hours,
+            resolution=policy.resolution_hours,
+            target=policy.target_hours,
+            share=policy.at_risk_percent / 100.0,
+            uid=SUPERUSER_ID,
+            count=count,
+        )
+    )
+    env.cr.commit()
+
+
+def run_check(env, batch_size):
+    """The cron's loop, instrumented: one row per batch (size, seconds, queries)."""
+    incidents = env["customer.care.incident"]
+    cron = env["ir.cron"]
+    now = odoo.fields.Datetime.now()
+    rows = []
+    while True:
+        before, start = env.cr.sql_log_count, time.perf_counter()
+        ids = incidents._sla_due_ids(now, batch_size)
+        if not ids:
+            break
+        incidents.browse(ids)._sla_refresh(now)
+        env.flush_all()
+        queries = env.cr.sql_log_count - before
+        cron._commit_progress(len(ids))
+        env.invalidate_all()
+        rows.append((len(ids), time.perf_counter() - start, queries))
+    return rows
+
+
+def cleanup(env):
+    bench = SQL("SELECT id FROM customer_care_incident WHERE name LIKE %s", PREFIX + "%")
+    model = "customer.care.incident"
+    for table in ("mail_activity", "mail_message", "mail_followers"):
+        column = "res_model" if table != "mail_message" else "model"
+        env.cr.execute(
+            SQL(
+                "DELETE FROM %s WHERE %s = %s AND res_id IN (%s)",
+                SQL.identifier(table),
+                SQL.identifier(column),
+                model,
+                bench,
+            )
+        )
+    env.cr.execute(SQL("DELETE FROM customer_care_incident WHERE name LIKE %s", PREFIX + "%"))
+    env.cr.commit()
+
+
+def main():
+    args = parse_args()
+    options = ["-d", args.database, "--log-level=warn", "--http-interface=127.0.0.1"]
+    if args.addons_path:
+        options.append(f"--addons-path={args.addons_path}")
+    odoo.tools.config.parse_config(options)
+    registry = Registry(args.database)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        cleanup(env)
+        start = time.perf_counter()
+        insert_incidents(env, args.count)
+        inserted = time.perf_counter() - start
+        start = time.perf_counter()
+        rows = run_check(env, args.batch)
+        checked = time.perf_counter() - start
+        env.cr.execute(
+            SQL(
+                "SELECT sla_state, escalation_level, count(*) FROM customer_care_incident "
+                "WHERE name LIKE %s GROUP BY 1, 2 ORDER BY 1, 2",
+                PREFIX + "%",
+            )
+        )
+        outcome = env.cr.fetchall()
+        env.cr.execute(
+            SQL(
+                "SELECT count(*) FROM mail_activity WHERE res_model = %s",
+                "customer.care.incident",
+            )
+        )
+        activities = env.cr.fetchone()[0]
+        if not args.keep:
+            cleanup(env)
+
+    queries = [q for _n, _s, q in rows]
+    seconds = [s for _n, s, _q in rows]
+    done = sum(n for n, _s, _q in rows)
+    print(f"incidents inserted      {args.count:>10,}  in {inserted:.1f} s")
+    print(f"incidents checked       {done:>10,}  in {checked:.1f} s ({done / checked:,.0f}/s)")
+    print(f"batches of {args.batch:<6}       {len(rows):>10,}")
+    print(
+        f"queries per batch       min {min(queries)}  max {max(queries)}  "
+        f"median {statistics.median(queries)}"
+    )
+    print(
+        f"seconds per batch       min {min(seconds):.2f}  max {max(seconds):.2f}  "
+        f"median {statistics.median(seconds):.2f}"
+    )
+    print(f"escalation activities   {activities:>10,}")
+    for state, level, count in outcome:
+        print(f"  {state:<10} level {level}  {count:>10,}")
+
+
+if __name__ == "__main__":
+    main()

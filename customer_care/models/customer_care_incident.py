@@ -1,0 +1,663 @@
+from collections import defaultdict
+
+from markupsafe import Markup
+
+from odoo import SUPERUSER_ID, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
+
+from ..logic import sla
+from ..logic.channels import CHANNELS, PRIORITIES
+from ..logic.incidents import (
+    INCIDENT_KINDS,
+    INCIDENT_STATES,
+    OPEN_STATES,
+    RESOLUTION_TYPES,
+    RESOLVING_TYPES,
+)
+
+CARE_MANAGER = "customer_care.group_care_manager"
+SLA_BATCH = 1000
+DEADLINE_FIELDS = (
+    "response_deadline",
+    "resolution_deadline",
+    "target_deadline",
+    "date_response_risk",
+    "date_resolution_risk",
+)
+# a change of these moves the clocks or their state
+SLA_TRIGGER_FIELDS = {
+    "date_received",
+    "sla_policy_id",
+    "priority",
+    "kind",
+    "care_group_id",
+    "company_id",
+    "date_first_response",
+    "date_resolved",
+    "state",
+}
+# set only by action_approve_decline
+DECLINE_APPROVAL = "customer_care_decline_approval"
+REQUESTABLE_STATES = ("new", "acknowledged", "in_progress")
+
+
+class CustomerCareIncident(models.Model):
+    """A complaint, question, incident or request answered against a clock.
+
+    Brief §5: acknowledge within the response time, resolve within the
+    resolution time (stricter target too), escalate breaches, never say "no"
+    without a manager's approval, record the root cause and offer the
+    resolution as "here is what we can do".
+    """
+
+    _name = "customer.care.incident"
+    _description = "Care Incident"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "priority desc, date_received desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(string="Subject", required=True, tracking=True)
+    description = fields.Html(
+        string="The Customer's Words", help="The problem as the customer told it."
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
+    )
+    commercial_partner_id = fields.Many2one(
+        related="partner_id.commercial_partner_id", store=True, index=True
+    )
+    partner_email = fields.Char(related="partner_id.email")
+    partner_phone = fields.Char(related="partner_id.phone")
+    kind = fields.Selection(INCIDENT_KINDS, required=True, default="complaint", tracking=True)
+    channel = fields.Selection(
+        CHANNELS, required=True, default="phone", help="How the customer reached us."
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        index=True,
+        tracking=True,
+        domain=[("share", "=", False)],
+        default=lambda self: self.env.user if self.env.uid != SUPERUSER_ID else False,
+    )
+    care_group_id = fields.Many2one(
+        "customer.care.group",
+        compute="_compute_care_group_id",
+        store=True,
+        readonly=False,
+        help="The customer's care group when the incident came in.",
+    )
+    priority = fields.Selection(
+        PRIORITIES,
+        compute="_compute_priority",
+        store=True,
+        readonly=False,
+        tracking=True,
+        help="Taken from the customer's care group; decides the SLA policy.",
+    )
+    state = fields.Selection(
+        INCIDENT_STATES,
+        required=True,
+        default="new",
+        index=True,
+        tracking=True,
+        copy=False,
+        group_expand=True,
+    )
+
+    # -- SLA clocks --------------------------------------------------------
+    sla_policy_id = fields.Many2one(
+        "customer.care.sla.policy",
+        string="SLA Policy",
+        compute="_compute_sla_policy_id",
+        store=True,
+        readonly=False,
+        index=True,
+        tracking=True,
+        check_company=True,
+        help="The most specific policy matching kind, care group and priority.",
+    )
+    date_received = fields.Datetime(
+        string="Received", required=True, default=fields.Datetime.now, copy=False
+    )
+    date_first_response = fields.Datetime(string="First Response", readonly=True, copy=False)
+    date_resolved = fields.Datetime(string="Resolved On", readonly=True, copy=False)
+    response_deadline = fields.Datetime(compute="_compute_sla_deadlines", store=True, copy=False)
+    resolution_deadline = fields.Datetime(compute="_compute_sla_deadlines", store=True, copy=False)
+    target_deadline = fields.Datetime(
+        string="Resolution Target",
+        compute="_compute_sla_deadlines",
+        store=True,
+        copy=False,
+        help="The stricter resolution target of the policy.",
+    )
+    date_response_risk = fields.Datetime(compute="_compute_sla_deadlines", store=True, copy=False)
+    date_resolution_risk = fields.Datetime(compute="_compute_sla_deadlines", store=True, copy=False)
+    sla_state = fields.Selection(
+        sla.SLA_STATES,
+        string="SLA",
+        required=True,
+        default=sla.ON_TRACK,
+        readonly=True,
+        copy=False,
+        index=True,
+    )
+    date_sla_next_check = fields.Datetime(
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="When the SLA state or escalation of this open incident changes next.",
+    )
+    escalation_level = fields.Integer(
+        default=0,
+        readonly=True,
+        copy=False,
+        aggregator="max",
+        help="0: not escalated, 1: care managers, 2: senior management.",
+    )
+    sla_remaining_label = fields.Char(string="Time Left", compute="_compute_sla_remaining_label")
+    response_hours = fields.Float(
+        string="Response Time (h)",
+        compute="_compute_handling_hours",
+        store=True,
+        aggregator="avg",
+    )
+    resolution_hours = fields.Float(
+        string="Resolution Time (h)",
+        compute="_compute_handling_hours",
+        store=True,
+        aggregator="avg",
+    )
+
+    # -- outcome -------------------------------------------------------------
+    root_cause_id = fields.Many2one(
+        "customer.care.root.cause", index=True, tracking=True, check_company=True
+    )
+    resolution_type = fields.Selection(RESOLUTION_TYPES, tracking=True, copy=False)
+    resolution = fields.Html(
+        string="What We Can Do",
+        copy=False,
+        help="The resolution offered to the customer, in the customer's terms.",
+    )
+    decline_reason = fields.Text(tracking=True, copy=False)
+    satisfaction = fields.Integer(
+        copy=False,
+        aggregator="avg",
+        help="Follow-up survey score from 1 (very dissatisfied) to 5 (very "
+        "satisfied); 0 until the customer answered.",
+    )
+
+    _satisfaction_range = models.Constraint(
+        "CHECK(satisfaction IS NULL OR (satisfaction >= 0 AND satisfaction <= 5))",
+        "Satisfaction is a score from 1 to 5.",
+    )
+    _escalation_range = models.Constraint(
+        "CHECK(escalation_level >= 0 AND escalation_level <= 2)",
+        "The escalation level is 0, 1 or 2.",
+    )
+
+    # -- computes ---------------------------------------------------------
+    @api.depends("partner_id")
+    def _compute_care_group_id(self):
+        for incident in self:
+            incident.care_group_id = incident.partner_id.commercial_partner_id.sudo().care_group_id
+
+    @api.depends("care_group_id")
+    def _compute_priority(self):
+        for incident in self:
+            incident.priority = incident.care_group_id.priority or incident.priority or "0"
+
+    @api.depends("kind", "priority", "care_group_id", "company_id")
+    def _compute_sla_policy_id(self):
+        ranked = self.env["customer.care.sla.policy"]._ranked(self.company_id)
+        for incident in self:
+            incident.sla_policy_id = next(
+                (
+                    policy.id
+                    for policy in ranked
+                    if policy._matches(
+                        incident.kind,
+                        incident.care_group_id,
+                        incident.priority,
+                        incident.company_id,
+                    )
+                ),
+                False,
+            )
+
+    @api.depends("date_received", "sla_policy_id")
+    def _compute_sla_deadlines(self):
+        for policy, incidents in self.grouped("sla_policy_id").items():
+            deadlines = {}
+            if policy:
+                deadlines = policy.sudo()._deadlines(
+                    [incident.date_received for incident in incidents if incident.date_received]
+                )
+            for incident in incidents:
+                found = deadlines.get(incident.date_received)
+                incident.update(
+                    {
+                        "response_deadline": found.response if found else False,
+                        "resolution_deadline": found.resolution if found else False,
+                        "target_deadline": found.target if found else False,
+                        "date_response_risk": found.response_risk if found else False,
+                        "date_resolution_risk": found.resolution_risk if found else False,
+                    }
+                )
+
+    @api.depends_context("uid")
+    def _compute_sla_remaining_label(self):
+        now = fields.Datetime.now()
+        for incident in self:
+            deadline = incident._running_deadline()
+            if not deadline:
+                incident.sla_remaining_label = False
+                continue
+            minutes = sla.minutes_left(now, deadline)
+            duration = sla.duration_text(minutes)
+            incident.sla_remaining_label = (
+                self.env._("%s left", duration)
+                if minutes >= 0
+                else self.env._("%s overdue", duration)
+            )
+
+    @api.depends("date_received", "date_first_response", "date_resolved")
+    def _compute_handling_hours(self):
+        for incident in self:
+            received = incident.date_received
+            incident.response_hours = (
+                (incident.date_first_response - received).total_seconds() / 3600.0
+                if received and incident.date_first_response
+                else 0.0
+            )
+            incident.resolution_hours = (
+                (incident.date_resolved - received).total_seconds() / 3600.0
+                if received and incident.date_resolved
+                else 0.0
+            )
+
+    # -- constraints ----------------------------------------------------------
+    @api.constrains("state", "resolution_type", "root_cause_id", "decline_reason")
+    def _check_outcome(self):
+        for incident in self:
+            if (
+                incident.state in ("pending_decline", "declined")
+                and not (incident.decline_reason or "").strip()
+            ):
+                raise ValidationError(self.env._("A decline needs a reason."))
+            if incident.state in ("resolved", "followed_up", "closed") and (
+                incident.resolution_type not in RESOLVING_TYPES or not incident.root_cause_id
+            ):
+                raise ValidationError(
+                    self.env._("A resolved incident needs a resolution type and a root cause.")
+                )
+
+    # -- CRUD ---------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_decline_values(vals)
+        incidents = super().create(vals_list)
+        incidents._sla_refresh(fields.Datetime.now())
+        incidents.root_cause_id.sudo()._check_recurrence()
+        return incidents
+
+    def write(self, vals):
+        self._check_decline_values(vals)
+        res = super().write(vals)
+        if SLA_TRIGGER_FIELDS.intersection(vals):
+            self._sla_refresh(fields.Datetime.now())
+        if vals.get("root_cause_id"):
+            self.root_cause_id.sudo()._check_recurrence()
+        return res
+
+    def _check_decline_values(self, vals):
+        """No path but a manager's approval sets an incident declined."""
+        if vals.get("state") != "declined" and vals.get("resolution_type") != "declined":
+            return
+        if not self.env.context.get(DECLINE_APPROVAL) or not (
+            self.env.su or self.env.user.has_group(CARE_MANAGER)
+        ):
+            raise AccessError(
+                self.env._(
+                    "Nobody says no to a customer without a manager's approval: "
+                    "request the decline and a care manager approves it."
+                )
+            )
+
+    # -- actions --------------------------------------------------------------
+    def _check_state(self, allowed, action):
+        wrong = self.filtered(lambda i: i.state not in allowed)
+        if wrong:
+            raise UserError(
+                self.env._(
+                    "%(action)s is not possible for %(incidents)s in its current state.",
+                    action=action,
+                    incidents=", ".join(wrong.mapped("display_name")),
+                )
+            )
+
+    def action_acknowledge(self):
+        """Answer the customer for the first time: stops the response clock."""
+        self._check_state(("new",), self.env._("Acknowledging"))
+        self.filtered(lambda i: not i.user_id).write({"user_id": self.env.uid})
+        self.write({"state": "acknowledged", "date_first_response": fields.Datetime.now()})
+        return True
+
+    def action_start(self):
+        """Work on the incident (acknowledging it if not done yet)."""
+        self._check_state(("new", "acknowledged"), self.env._("Starting work"))
+        self.filtered(lambda i: not i.user_id).write({"user_id": self.env.uid})
+        self.filtered(lambda i: not i.date_first_response).write(
+            {"date_first_response": fields.Datetime.now()}
+        )
+        self.write({"state": "in_progress"})
+        return True
+
+    def action_resolve(self):
+        """Resolve with a resolution type and a root cause, then offer the
+        resolution to the customer through the resolution email."""
+        self._check_state(REQUESTABLE_STATES, self.env._("Resolving"))
+        for incident in self:
+            if incident.resolution_type not in RESOLVING_TYPES:
+                raise UserError(
+                    self.env._(
+                        "Choose how %s is resolved: instant fix, exchange, refund or explanation.",
+                        incident.display_name,
+                    )
+                )
+            if not incident.root_cause_id:
+                raise UserError(
+                    self.env._(
+                        "Record the root cause of %s, so the same problem does not "
+                        "hit other customers.",
+                        incident.display_name,
+                    )
+                )
+        now = fields.Datetime.now()
+        self.filtered(lambda i: not i.date_first_response).write({"date_first_response": now})
+        self.write({"state": "resolved", "date_resolved": now})
+        if len(self) == 1 and self.partner_id.email:
+            return self.action_send_resolution()
+        return True
+
+    def action_send_resolution(self):
+        """Open the composer with the "here is what we can do" email."""
+        self.ensure_one()
+        template = self.env.ref("customer_care.mail_template_care_incident_resolution")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Offer the Resolution"),
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_model": self._name,
+                "default_res_ids": self.ids,
+                "default_template_id": template.id,
+                "default_composition_mode": "comment",
+                "default_email_layout_xmlid": "mail.mail_notification_light",
+                "force_email": True,
+            },
+        }
+
+    def action_open_decline_wizard(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Request a Decline"),
+            "res_model": "customer.care.decline.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_incident_ids": self.ids},
+        }
+
+    def action_request_decline(self, reason=None):
+        """Ask a care manager to approve saying "no" to the customer [000].
+
+        The reason is required (given here or already on the incident); the
+        incident waits in *pending decline* and the care manager gets an
+        activity to approve or reject it.
+        """
+        self.check_access("write")
+        self._check_state(REQUESTABLE_STATES, self.env._("Requesting a decline"))
+        reason = (reason or "").strip()
+        for incident in self:
+            if not (reason or (incident.decline_reason or "").strip()):
+                raise UserError(
+                    self.env._("Explain why %s should be declined.", incident.display_name)
+                )
+        if reason:
+            self.write({"decline_reason": reason})
+        self.write({"state": "pending_decline"})
+        activity_type = self.env.ref("customer_care.mail_activity_type_care_decline_approval")
+        for incident in self:
+            approver = incident.sla_policy_id.sudo()._escalation_users(
+                sla.LEVEL_MANAGER, incident.company_id.sudo()
+            )[:1]
+            incident.activity_schedule(
+                activity_type_id=activity_type.id,
+                summary=self.env._("Approve or reject the decline"),
+                note=incident.decline_reason,
+                user_id=(approver or self.env.user).id,
+            )
+        return True
+
+    def _check_manager(self):
+        if not (self.env.su or self.env.user.has_group(CARE_MANAGER)):
+            raise AccessError(self.env._("Only a care manager can approve or reject a decline."))
+
+    def action_approve_decline(self):
+        """Managers only: the customer is told "no", with the reason given."""
+        self._check_manager()
+        self._check_state(("pending_decline",), self.env._("Approving a decline"))
+        now = fields.Datetime.now()
+        self.with_context(**{DECLINE_APPROVAL: True}).write(
+            {
+                "state": "declined",
+                "resolution_type": "declined",
+                "date_resolved": now,
+            }
+        )
+        self.filtered(lambda i: not i.date_first_response).write({"date_first_response": now})
+        self._close_decline_activities(self.env._("Decline approved."))
+        return True
+
+    def action_reject_decline(self):
+        """Managers only: the decline is refused, work goes on."""
+        self._check_manager()
+        self._check_state(("pending_decline",), self.env._("Rejecting a decline"))
+        self.write({"state": "in_progress", "decline_reason": False})
+        self._close_decline_activities(self.env._("Decline rejected: find what we can do."))
+        return True
+
+    def _close_decline_activities(self, feedback):
+        activity_type = self.env.ref("customer_care.mail_activity_type_care_decline_approval")
+        activities = self.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
+        if activities:
+            activities.sudo().action_feedback(feedback=feedback)
+        else:
+            for incident in self:
+                incident.message_post(body=feedback, subtype_xmlid="mail.mt_note")
+
+    # -- SLA clocks ---------------------------------------------------------
+    def _running_deadline(self):
+        self.ensure_one()
+        if self.state not in OPEN_STATES:
+            return False
+        if not self.date_first_response:
+            return self.response_deadline
+        return self.resolution_deadline
+
+    def _sla_clocks(self):
+        self.ensure_one()
+        if not (self.response_deadline and self.resolution_deadline):
+            return []
+        return [
+            sla.Clock(
+                self.date_response_risk, self.response_deadline, self.date_first_response or None
+            ),
+            sla.Clock(
+                self.date_resolution_risk, self.resolution_deadline, self.date_resolved or None
+            ),
+        ]
+
+    def _recompute_sla_deadlines(self):
+        """Recompute the deadlines (the policy changed), then the clocks."""
+        for fname in DEADLINE_FIELDS:
+            self.env.add_to_compute(self._fields[fname], self)
+        self._sla_refresh(fields.Datetime.now())
+
+    def _sla_refresh(self, now):
+        """Evaluate the clocks of these incidents at ``now`` and apply it.
+
+        Pure functions decide the SLA state, the escalation level reached
+        and the next moment anything can change; the writes are grouped by
+        value, so a batch costs the same few queries whatever its size.
+        """
+        states = defaultdict(list)
+        next_checks = defaultdict(list)
+        escalations = []
+        for incident in self:
+            clocks = incident._sla_clocks()
+            state = sla.sla_state(now, clocks)
+            level = incident.escalation_level
+            upcoming = False
+            if incident.state in OPEN_STATES and clocks:
+                extra = incident.sla_policy_id.escalation_extra_hours
+                reached = sla.escalation_level(now, clocks, extra)
+                escalations += [(incident, lvl) for lvl in range(level + 1, reached + 1)]
+                level = max(level, reached)
+                upcoming = sla.next_check(now, clocks, extra) or False
+            if (state, level) != (incident.sla_state, incident.escalation_level):
+                states[state, level].append(incident.id)
+            if upcoming != incident.date_sla_next_check:
+                next_checks[upcoming].append(incident.id)
+        quiet = self.with_context(tracking_disable=True)
+        for (state, level), ids in states.items():
+            quiet.browse(ids).write({"sla_state": state, "escalation_level": level})
+        for upcoming, ids in next_checks.items():
+            quiet.browse(ids).write({"date_sla_next_check": upcoming})
+        self._sla_escalate(escalations)
+
+    def _sla_escalate(self, escalations):
+        """One activity per recipient and a chatter note per escalated incident.
+
+        Level 1 reaches the care manager of the policy (or of the company),
+        level 2 senior management.  The level is stored with the state, so a
+        level is never escalated twice.
+        """
+        if not escalations:
+            return
+        activity_type = self.env.ref("customer_care.mail_activity_type_care_escalation")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        today = fields.Date.context_today(self)
+        recipients = {}
+        activities = []
+        bodies = defaultdict(Markup)
+        for incident, level in escalations:
+            key = (incident.sla_policy_id, incident.company_id, level)
+            if key not in recipients:
+                recipients[key] = incident.sla_policy_id.sudo()._escalation_users(
+                    level, incident.company_id.sudo()
+                )
+            users = recipients[key]
+            if level >= sla.LEVEL_SENIOR:
+                summary = self.env._("SLA breach: senior management")
+                text = self.env._(
+                    "The SLA breach of this incident reaches senior management: %s.",
+                    ", ".join(users.mapped("name")) or self.env._("nobody configured"),
+                )
+            else:
+                summary = self.env._("SLA breached")
+                text = self.env._(
+                    "The SLA of this incident is breached: escalated to %s.",
+                    ", ".join(users.mapped("name")) or self.env._("nobody configured"),
+                )
+            activities += [
+                {
+                    "res_model_id": model_id,
+                    "res_id": incident.id,
+                    "activity_type_id": activity_type.id,
+                    "summary": summary,
+                    "note": text,
+                    "user_id": user.id,
+                    "date_deadline": today,
+                }
+                for user in users
+            ]
+            bodies[incident.id] += Markup("<p>%s</p>") % text
+        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
+            activities
+        )
+        self.browse(list(bodies))._message_log_batch(bodies)
+
+    # -- scheduled check ------------------------------------------------------
+    @api.model
+    def _cron_check_sla(self, batch_size=SLA_BATCH):
+        """Scheduled every 5 minutes: move the clocks of the due incidents,
+        committing batch by batch."""
+        return self._sla_check_due(batch_size=batch_size, commit=True)
+
+    @api.model
+    def _sla_check_due(self, now=None, batch_size=SLA_BATCH, commit=False):
+        """Refresh every open incident whose clock is due at ``now``.
+
+        Each batch is one selecting query, the pure evaluation over the
+        batch and grouped writes.  With ``commit`` each batch is committed
+        through ``ir.cron._commit_progress``; without it (tests, demo data)
+        everything stays in the current transaction.
+        """
+        now = now or fields.Datetime.now()
+        cron = self.env["ir.cron"]
+        total = self._sla_due_count(now) if commit else 0
+        done = 0
+        while ids := self._sla_due_ids(now, batch_size):
+            self.browse(ids)._sla_refresh(now)
+            done += len(ids)
+            if commit:
+                self.env.flush_all()
+                time_left = cron._commit_progress(len(ids), remaining=max(total - done, 0))
+                self.env.invalidate_all()
+                if time_left < 30:
+                    return False
+        if commit:
+            cron._commit_progress(0, remaining=0)
+        return True
+
+    def _sla_due_ids(self, now, limit):
+        self.flush_model(["date_sla_next_check", "state"])
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT id FROM customer_care_incident
+                    WHERE date_sla_next_check <= %s AND state IN %s
+                 ORDER BY date_sla_next_check, id
+                    LIMIT %s
+                      FOR UPDATE SKIP LOCKED""",
+                now,
+                OPEN_STATES,
+                limit,
+            )
+        )
+        return [row[0] for row in rows]
+
+    def _sla_due_count(self, now):
+        self.flush_model(["date_sla_next_check", "state"])
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT count(*) FROM customer_care_incident "
+                "WHERE date_sla_next_check <= %s AND state IN %s",
+                now,
+                OPEN_STATES,
+            )
+        )
+        return rows[0][0]
