@@ -10,6 +10,7 @@ from . import care_state
 from . import channels
 from . import classification
 from . import facts
+from . import followup
 from . import incidents
 from . import lifetime_value
 from . import outreach

@@ -125,9 +125,13 @@ class CustomerCareFacts(models.AbstractModel):
         return self.env.cr.fetchone()[0]
 
     def _next_commercial_partners(self, cursor, limit):
+        # "id = commercial_partner_id" written as two inequalities: PostgreSQL
+        # estimates an equality between two columns as matching almost no
+        # row, expects LIMIT to need the whole table and scans all partners
+        # every batch; the inequalities keep the walk along the primary key.
         self.env.cr.execute(
             """SELECT id FROM res_partner
-                WHERE id > %s AND id = commercial_partner_id
+                WHERE id > %s AND id <= commercial_partner_id AND id >= commercial_partner_id
              ORDER BY id LIMIT %s""",
             (cursor, limit),
         )
@@ -379,32 +383,44 @@ class CustomerCareFacts(models.AbstractModel):
         changed.modified(fnames)
 
     def _write_product_lines(self, partner_ids):
-        """The product categories each partner bought (brief §1 segments)."""
-        bought = SQL(
-            """SELECT DISTINCT p.commercial_partner_id AS partner_id, pt.categ_id AS category_id
-                 FROM sale_order_line l
-                 JOIN sale_order so ON so.id = l.order_id
-                 JOIN res_partner p ON p.id = so.partner_id
-                 JOIN product_product pp ON pp.id = l.product_id
-                 JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                WHERE so.state = 'sale' AND pt.categ_id IS NOT NULL
-                  AND p.commercial_partner_id = ANY(%s)""",
-            list(partner_ids),
-        )
+        """The product categories each partner bought (brief §1 segments).
+
+        The pairs bought are read once, by a plain SELECT (PostgreSQL plans
+        it in parallel, from the batch's partners down their orders' lines;
+        inside an INSERT it planned a scan of every order, each batch), and
+        one statement then drops the pairs no longer bought and adds the new.
+        """
         self.env.cr.execute(
             SQL(
-                """DELETE FROM customer_care_partner_product_category_rel r
-                    WHERE r.partner_id = ANY(%s)
-                      AND (r.partner_id, r.category_id) NOT IN (%s)""",
+                """SELECT DISTINCT p.commercial_partner_id, pt.categ_id
+                     FROM sale_order_line l
+                     JOIN sale_order so ON so.id = l.order_id
+                     JOIN res_partner p ON p.id = so.partner_id
+                     JOIN product_product pp ON pp.id = l.product_id
+                     JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                    WHERE so.state = 'sale' AND pt.categ_id IS NOT NULL
+                      AND p.commercial_partner_id = ANY(%s)""",
                 list(partner_ids),
-                bought,
             )
         )
+        bought = self.env.cr.fetchall()
         self.env.cr.execute(
             SQL(
-                """INSERT INTO customer_care_partner_product_category_rel (partner_id, category_id)
-                   %s ON CONFLICT DO NOTHING""",
-                bought,
+                """WITH bought AS (
+                       SELECT * FROM unnest(%(partners)s::int4[], %(categories)s::int4[])
+                                  AS b(partner_id, category_id)
+                   ), gone AS (
+                       DELETE FROM customer_care_partner_product_category_rel r
+                        WHERE r.partner_id = ANY(%(ids)s)
+                          AND NOT EXISTS (SELECT 1 FROM bought b
+                                           WHERE b.partner_id = r.partner_id
+                                             AND b.category_id = r.category_id)
+                   )
+                   INSERT INTO customer_care_partner_product_category_rel (partner_id, category_id)
+                   SELECT partner_id, category_id FROM bought ON CONFLICT DO NOTHING""",
+                partners=[pair[0] for pair in bought],
+                categories=[pair[1] for pair in bought],
+                ids=list(partner_ids),
             )
         )
         self.env["res.partner"].browse(partner_ids).invalidate_recordset(

@@ -1,4 +1,5 @@
 from collections import defaultdict
+from datetime import timedelta
 
 from markupsafe import Markup
 
@@ -6,7 +7,7 @@ from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from ..logic import sla
+from ..logic import followup, sla
 from ..logic.channels import CHANNELS, PRIORITIES
 from ..logic.incidents import (
     INCIDENT_KINDS,
@@ -194,6 +195,35 @@ class CustomerCareIncident(models.Model):
         aggregator="avg",
         help="Follow-up survey score from 1 (very dissatisfied) to 5 (very "
         "satisfied); 0 until the customer answered.",
+    )
+
+    # -- follow-up (brief §5 [001, 003, 004]) ------------------------------
+    followup_plan_id = fields.Many2one(
+        "customer.care.plan",
+        string="Follow-up",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The care contact that checks the resolution worked, on another channel.",
+    )
+    date_customer_received = fields.Datetime(
+        string="Customer Received It",
+        copy=False,
+        help="Exchanges and refunds: when the replacement or the money reached the "
+        "customer; the follow-up waits for it.",
+    )
+    waiting_delivery = fields.Boolean(compute="_compute_waiting_delivery")
+    survey_input_id = fields.Many2one(
+        "survey.user_input", string="Satisfaction Survey", readonly=True, copy=False
+    )
+    date_checked_back = fields.Datetime(readonly=True, copy=False)
+    plan_id = fields.Many2one(
+        "customer.care.plan",
+        string="Raised During",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The care contact where this question could not be answered on the spot.",
     )
 
     _satisfaction_range = models.Constraint(
@@ -386,9 +416,152 @@ class CustomerCareIncident(models.Model):
         now = fields.Datetime.now()
         self.filtered(lambda i: not i.date_first_response).write({"date_first_response": now})
         self.write({"state": "resolved", "date_resolved": now})
+        self._create_followups()
         if len(self) == 1 and self.partner_id.email:
             return self.action_send_resolution()
         return True
+
+    @api.depends("state", "resolution_type", "date_customer_received", "followup_plan_id")
+    def _compute_waiting_delivery(self):
+        for incident in self:
+            incident.waiting_delivery = (
+                incident.state == "resolved"
+                and incident.resolution_type in followup.WAIT_FOR_DELIVERY
+                and not incident.followup_plan_id
+            )
+
+    def action_confirm_received(self):
+        """The replacement or refund reached the customer: plan the follow-up."""
+        for incident in self:
+            if not incident.waiting_delivery:
+                raise UserError(
+                    self.env._(
+                        "%s is not waiting for a replacement or a refund to reach the customer.",
+                        incident.display_name,
+                    )
+                )
+        self.filtered(lambda i: not i.date_customer_received).write(
+            {"date_customer_received": fields.Datetime.now()}
+        )
+        self._create_followups()
+        return True
+
+    def _create_followups(self):
+        """One follow-up care plan per resolved incident whose time has come,
+        on another channel than the incident's, in one ``create``."""
+        vals_list, incidents = [], self.browse()
+        for incident in self.filtered(lambda i: i.state == "resolved" and not i.followup_plan_id):
+            due = followup.followup_due(
+                incident.resolution_type, incident.date_resolved, incident.date_customer_received
+            )
+            if not due:
+                continue
+            rules = incident.company_id._care_followup_rules()
+            vals_list.append(
+                {
+                    "partner_id": incident.partner_id.id,
+                    "user_id": (incident.user_id or self.env.user).id,
+                    "company_id": incident.company_id.id,
+                    "trigger": "follow_up",
+                    "channel": followup.followup_channel(incident.channel, rules),
+                    "date_deadline": fields.Date.context_today(self, due),
+                    "incident_id": incident.id,
+                    "state": "planned",
+                }
+            )
+            incidents |= incident
+        if not vals_list:
+            return
+        plans = self.env["customer.care.plan"].sudo().create(vals_list)
+        for incident, plan in zip(incidents, plans, strict=True):
+            incident.followup_plan_id = plan
+            incident.message_post(
+                body=self.env._(
+                    "Follow-up planned for %(date)s by %(channel)s: %(plan)s",
+                    date=plan.date_deadline,
+                    channel=dict(CHANNELS)[plan.channel],
+                    plan=plan.display_name,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def action_send_survey(self):
+        """Send the short satisfaction survey of the follow-up [001, 003]."""
+        survey = self.env.ref("customer_care.survey_care_satisfaction")
+        template = self.env.ref("survey.mail_template_user_input_invite")
+        for incident in self:
+            partner = incident.partner_id
+            if not partner.email:
+                raise UserError(
+                    self.env._(
+                        "%s has no email address to receive the satisfaction survey.",
+                        partner.display_name,
+                    )
+                )
+            if partner.care_state == "dropped" or partner.is_blacklisted:
+                raise UserError(
+                    self.env._(
+                        "%s must not be contacted: dropped customer or opted out of emails.",
+                        partner.display_name,
+                    )
+                )
+            answer = incident.survey_input_id
+            if not answer or answer.state == "done":
+                answer = survey.sudo()._create_answer(
+                    partner=partner, check_attempts=False, care_incident_id=incident.id
+                )
+                incident.survey_input_id = answer
+            template.sudo().send_mail(answer.id, force_send=False)
+            incident.message_post(
+                body=self.env._("Satisfaction survey sent to %s.", partner.email),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    def _on_followup_done(self):
+        """The follow-up contact took place.  Silence never closes an
+        incident: it closes once the customer has rated the resolution."""
+        for incident in self.filtered(lambda i: i.state == "resolved"):
+            incident.state = "closed" if incident.satisfaction else "followed_up"
+
+    def _record_satisfaction(self, score, comment=None):
+        """The survey answer: the score, and the incident closes if followed up."""
+        for incident in self:
+            incident.satisfaction = score
+            if incident.state == "followed_up":
+                incident.state = "closed"
+            incident.message_post(
+                body=self.env._(
+                    "The customer rated the resolution %(score)s/5. %(comment)s",
+                    score=score,
+                    comment=comment or "",
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+
+    @api.model
+    def _cron_check_back(self, days=3):
+        """Check back after a few days of silence [004]: followed-up incidents
+        whose customer has not rated the resolution get a call-back activity,
+        once."""
+        limit = fields.Datetime.now() - timedelta(days=days)
+        silent = self.search(
+            [
+                ("state", "=", "followed_up"),
+                ("satisfaction", "=", 0),
+                ("date_checked_back", "=", False),
+                ("followup_plan_id.date_done", "<=", limit),
+            ]
+        )
+        for incident in silent:
+            incident.activity_schedule(
+                "mail.mail_activity_data_call",
+                summary=self.env._("Check back: is the problem really solved?"),
+                user_id=(incident.user_id or incident.followup_plan_id.user_id).id
+                or self.env.ref("base.user_admin").id,
+            )
+        silent.write({"date_checked_back": fields.Datetime.now()})
+        return len(silent)
 
     def action_send_resolution(self):
         """Open the composer with the "here is what we can do" email."""

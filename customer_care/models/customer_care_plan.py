@@ -119,6 +119,12 @@ class CustomerCarePlan(models.Model):
     outcome = fields.Selection(OUTCOMES, tracking=True, copy=False)
     outcome_note = fields.Text(copy=False)
     date_done = fields.Datetime(string="Closed On", readonly=True, copy=False)
+    incident_id = fields.Many2one(
+        "customer.care.incident",
+        index="btree_not_null",
+        copy=False,
+        help="Follow-ups: the incident whose resolution this contact checks.",
+    )
     calendar_event_id = fields.Many2one("calendar.event", string="Visit", copy=False)
     color = fields.Integer()
 
@@ -302,6 +308,7 @@ class CustomerCarePlan(models.Model):
                 )
         self.write({"state": "done", "date_done": fields.Datetime.now()})
         self._care_update_partner_dates()
+        self.filtered("incident_id").incident_id.sudo()._on_followup_done()
         return True
 
     def action_cancel(self):

@@ -34,7 +34,44 @@ class CustomerCarePlanQuestion(models.Model):
         "not be answered on the spot.",
     )
 
+    incident_id = fields.Many2one(
+        "customer.care.incident",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The tracked incident a question not answered on the spot became.",
+    )
+
     @api.depends("answer")
     def _compute_state(self):
         for question in self:
             question.state = "answered" if (question.answer or "").strip() else "open"
+
+    def _raise_incidents(self):
+        """Questions not answered on the spot become tracked incidents of kind
+        question, with the promise as their clock [001, 003]: never a
+        hand-off into nowhere."""
+        todo = self.filtered(lambda q: q.state == "open" and not q.incident_id)
+        if not todo:
+            return
+        incidents = (
+            self.env["customer.care.incident"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "name": question.name[:120],
+                        "description": question.name,
+                        "kind": "question",
+                        "partner_id": question.partner_id.id,
+                        "user_id": question.user_id.id,
+                        "channel": question.plan_id.channel,
+                        "company_id": question.company_id.id,
+                        "plan_id": question.plan_id.id,
+                    }
+                    for question in todo
+                ]
+            )
+        )
+        for question, incident in zip(todo, incidents, strict=True):
+            question.incident_id = incident

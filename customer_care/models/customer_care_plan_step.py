@@ -210,7 +210,8 @@ class CustomerCarePlanStep(models.Model):
         if plan.state in ("draft", "planned"):
             plan.state = "in_progress"
         if self.step == "answer":
-            for question in self.question_ids.filtered(lambda q: q.state == "open"):
+            open_questions = self.question_ids.filtered(lambda q: q.state == "open")
+            for question in open_questions:
                 plan.activity_schedule(
                     "mail.mail_activity_data_todo",
                     date_deadline=question.date_promised,
@@ -218,6 +219,7 @@ class CustomerCarePlanStep(models.Model):
                     note=question.name,
                     user_id=plan.user_id.id or self.env.user.id,
                 )
+            open_questions._raise_incidents()
         elif self.step == "offer":
             interested = self.offer_ids.filtered(lambda o: o.reaction == "interested")
             if interested:

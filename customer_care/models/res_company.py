@@ -1,6 +1,7 @@
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..logic import followup
 from ..logic.facts import CareSettings
 
 
@@ -70,6 +71,14 @@ class ResCompany(models.Model):
                     )
                 )
 
+    care_followup_rules = fields.Char(
+        string="Follow-up Channels",
+        default=followup.DEFAULT_RULES,
+        help="Which channel follows up an incident, by the channel it came in on: "
+        "'phone: email; email: phone, email' follows a phone call up by email, and "
+        "an email exchange by phone and email.",
+    )
+
     care_escalation_user_id = fields.Many2one(
         "res.users",
         string="Escalation Manager",
@@ -117,6 +126,25 @@ class ResCompany(models.Model):
         return self.env._(
             "Thank you for calling {company}, this is {user}, how can I help you today?"
         )
+
+    @api.constrains("care_followup_rules")
+    def _check_care_followup_rules(self):
+        for company in self:
+            try:
+                followup.parse_rules(company.care_followup_rules)
+            except ValueError as error:
+                raise ValidationError(
+                    self.env._(
+                        "The follow-up channel rule '%(rule)s' is not valid: write "
+                        "'channel: channel, channel' with phone, email, sms, social or visit, "
+                        "rules separated by ';'.",
+                        rule=error.args[0],
+                    )
+                ) from error
+
+    def _care_followup_rules(self):
+        self.ensure_one()
+        return followup.parse_rules(self.care_followup_rules or followup.DEFAULT_RULES)
 
     def _care_settings(self):
         """The care parameters of one company as plain values."""

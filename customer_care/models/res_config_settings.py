@@ -26,3 +26,4 @@ class ResConfigSettings(models.TransientModel):
     care_senior_group_id = fields.Many2one(
         related="company_id.care_senior_group_id", readonly=False
     )
+    care_followup_rules = fields.Char(related="company_id.care_followup_rules", readonly=False)
