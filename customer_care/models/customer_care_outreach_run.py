@@ -13,6 +13,12 @@ from ..logic import outreach
 _logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 2000
+
+
+class ConcurrentClaimError(SerializationFailure):
+    """Another worker logged contacts of this batch first: redo the batch."""
+
+
 # the care plan trigger of each outreach trigger
 PLAN_TRIGGERS = {
     "birthday": "birthday",
@@ -191,7 +197,8 @@ class CustomerCareOutreachRun(models.Model):
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
-                """SELECT %(order_key)s AS cursor, p.id, p.tz, p.birthdate_date,
+                """SELECT %(order_key)s AS cursor, p.id, p.complete_name AS name, p.tz,
+                          p.birthdate_date,
                           p.care_customer_since, p.care_next_date, p.care_user_id, p.user_id,
                           NULLIF(p.email_normalized, '') AS email,
                           EXISTS (SELECT 1 FROM mail_blacklist b
@@ -280,22 +287,35 @@ class CustomerCareOutreachRun(models.Model):
                 row["phone_blacklisted"],
             )
             claims.append((row["id"], key, "skipped" if reason else "pending", reason, row))
-        claimed = self._claim(rule, run, claims)
-        pending, already = [], 0
+        done_before = self._already_logged(rule, claims)
+        pending, skipped, already = [], [], 0
         for claim in claims:
-            if (claim[0], claim[1]) not in claimed:
+            if (claim[0], claim[1]) in done_before:
                 already += 1
-            elif claim[3] == outreach.SKIP_BLACKLISTED:
-                counters["skipped_blacklisted"] += 1
             elif claim[3]:
-                counters["skipped_no_address"] += 1
+                skipped.append(claim)
+                bucket = (
+                    "skipped_blacklisted"
+                    if claim[3] == outreach.SKIP_BLACKLISTED
+                    else "skipped_no_address"
+                )
+                counters[bucket] += 1
             else:
                 pending.append(claim)
         done, failures = self._contact(rule, [claim[4] for claim in pending])
+        plans = {}
         if rule.create_plan:
-            reached = [claim for claim in pending if claim[0] in done]
-            self._create_plans(rule, reached, claimed, today)
-        self._finish_logs(claimed, pending, done, failures)
+            plans = self._create_plans(rule, [c for c in pending if c[0] in done], today)
+        lines = [
+            (c[0], c[1], "done", None, plans.get((c[0], c[1])), None)
+            for c in pending
+            if c[0] in done
+        ]
+        lines += [
+            (c[0], c[1], "failed", None, None, failures[c[0]]) for c in pending if c[0] in failures
+        ]
+        lines += [(c[0], c[1], "skipped", c[3], None, None) for c in skipped]
+        self._log(rule, run, lines)
         run.write(
             {
                 **{name: run[name] + value for name, value in counters.items()},
@@ -305,20 +325,38 @@ class CustomerCareOutreachRun(models.Model):
             }
         )
 
-    def _claim(self, rule, run, claims):
-        """Insert the log lines; the ones already there are not ours."""
+    def _already_logged(self, rule, claims):
+        """The (partner, period) pairs of this batch the rule already handled."""
         if not claims:
-            return {}
+            return set()
+        self.env.cr.execute(
+            """SELECT partner_id, period_key FROM customer_care_outreach_log
+                WHERE rule_id = %s AND partner_id = ANY(%s)""",
+            (rule.id, list({c[0] for c in claims})),
+        )
+        return set(self.env.cr.fetchall())
+
+    def _log(self, rule, run, lines):
+        """Write the batch's contact lines, each in its final state, in one
+        INSERT.  The unique (rule, partner, period) index is the arbiter: a
+        line another worker wrote since this batch was read means the whole
+        batch is redone (its messages and plans are rolled back with it;
+        nothing has left the database yet, the mail and SMS queues send only
+        committed messages)."""
+        if not lines:
+            return
+        now = fields.Datetime.now()
         self.env.cr.execute(
             """INSERT INTO customer_care_outreach_log
                       (rule_id, run_id, company_id, channel, partner_id, period_key, state,
-                       skip_reason, create_uid, write_uid, create_date, write_date)
+                       skip_reason, plan_id, error, create_uid, write_uid, create_date,
+                       write_date)
                SELECT %s, %s, %s, %s, v.partner_id, v.period_key, v.state, v.reason,
-                      %s, %s, %s, %s
-                 FROM unnest(%s::int[], %s::varchar[], %s::varchar[], %s::varchar[])
-                      AS v(partner_id, period_key, state, reason)
-          ON CONFLICT (rule_id, partner_id, period_key) DO NOTHING
-            RETURNING id, partner_id, period_key""",
+                      v.plan_id, v.error, %s, %s, %s, %s
+                 FROM unnest(%s::int[], %s::varchar[], %s::varchar[], %s::varchar[],
+                             %s::int[], %s::text[])
+                      AS v(partner_id, period_key, state, reason, plan_id, error)
+          ON CONFLICT (rule_id, partner_id, period_key) DO NOTHING""",
             (
                 rule.id,
                 run.id,
@@ -326,15 +364,14 @@ class CustomerCareOutreachRun(models.Model):
                 rule.channel,
                 self.env.uid,
                 self.env.uid,
-                fields.Datetime.now(),
-                fields.Datetime.now(),
-                [c[0] for c in claims],
-                [c[1] for c in claims],
-                [c[2] for c in claims],
-                [c[3] for c in claims],
+                now,
+                now,
+                *([line[i] for line in lines] for i in range(6)),
             ),
         )
-        return {(partner_id, key): log_id for log_id, partner_id, key in self.env.cr.fetchall()}
+        if self.env.cr.rowcount != len(lines):
+            raise ConcurrentClaimError(rule.id)
+        self.env["customer.care.outreach.log"].invalidate_model()
 
     def _contact(self, rule, rows):
         """Queue the messages of a batch in bulk.
@@ -396,11 +433,14 @@ class CustomerCareOutreachRun(models.Model):
         )
         return failures
 
-    def _create_plans(self, rule, claims, claimed, today):
+    def _create_plans(self, rule, claims, today):
         """One care plan per contact made, assigned by the rule's policy, in
-        one ``create`` for the batch; the contact lines point at their plan."""
+        one ``create`` for the batch.  Returns ``{(partner, period): plan id}``."""
         if not claims:
-            return
+            return {}
+        Plan = self.env["customer.care.plan"]
+        trigger = PLAN_TRIGGERS.get(rule.trigger, "loyalty")
+        label = dict(Plan._fields["trigger"]._description_selection(self.env))[trigger]
         members = rule.team_user_ids.ids
         position = rule.round_robin_position
         vals_list = []
@@ -410,20 +450,26 @@ class CustomerCareOutreachRun(models.Model):
             )
             vals_list.append(
                 {
+                    "name": self.env._(
+                        "%(trigger)s: %(partner)s", trigger=label, partner=row["name"]
+                    ),
                     "partner_id": partner_id,
                     "user_id": user_id,
-                    "trigger": PLAN_TRIGGERS.get(rule.trigger, "loyalty"),
+                    "trigger": trigger,
                     "channel": rule.channel,
                     "date_deadline": today,
                     "company_id": rule.company_id.id,
                     "state": "planned",
+                    # no steps yet: they come when the contact starts
+                    "step_closed_count": 0,
+                    "current_step": False,
                 }
             )
         plans = (
-            self.env["customer.care.plan"]
-            .sudo()
+            Plan.sudo()
             .with_context(
                 care_plan_defer_steps=True,
+                care_bulk_create=True,
                 tracking_disable=True,
                 mail_create_nolog=True,
                 mail_create_nosubscribe=True,
@@ -433,26 +479,4 @@ class CustomerCareOutreachRun(models.Model):
         )
         if position != rule.round_robin_position:
             rule.round_robin_position = position
-        self.env.flush_all()
-        self.env.cr.execute(
-            """UPDATE customer_care_outreach_log l SET plan_id = v.plan_id
-                 FROM unnest(%s::int[], %s::int[]) AS v(log_id, plan_id)
-                WHERE l.id = v.log_id""",
-            ([claimed[(claim[0], claim[1])] for claim in claims], plans.ids),
-        )
-
-    def _finish_logs(self, claimed, pending, done, failures):
-        done_ids = [claimed[(c[0], c[1])] for c in pending if c[0] in done]
-        if done_ids:
-            self.env.cr.execute(
-                "UPDATE customer_care_outreach_log SET state = 'done' WHERE id = ANY(%s)",
-                (done_ids,),
-            )
-        for claim in pending:
-            if claim[0] in failures:
-                self.env.cr.execute(
-                    "UPDATE customer_care_outreach_log SET state = 'failed', error = %s "
-                    "WHERE id = %s",
-                    (failures[claim[0]], claimed[(claim[0], claim[1])]),
-                )
-        self.env["customer.care.outreach.log"].invalidate_model(["state", "error"])
+        return {(c[0], c[1]): plan_id for c, plan_id in zip(claims, plans.ids, strict=True)}

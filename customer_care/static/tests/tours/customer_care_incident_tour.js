@@ -56,6 +56,10 @@ registry.category("web_tour.tours").add("customer_care_incident_resolve_tour", {
             run: "click",
         },
         {
+            content: "The exchange is chosen",
+            trigger: "div[name='resolution_type'] input:value(Exchange)",
+        },
+        {
             content: "Open the resolution tab",
             trigger: ".o_notebook .nav-link:contains('What We Can Do')",
             run: "click",
