@@ -49,6 +49,7 @@
         "views/menus.xml",
     ],
     "demo": [
+        "data/demo/customer_care_demo_customers.xml",
         "data/demo/customer_care_demo.xml",
         "data/demo/customer_care_plan_demo.xml",
         "data/demo/customer_care_incident_demo.xml",
