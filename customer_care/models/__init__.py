@@ -1,7 +1,9 @@
 from . import crm_team
 from . import customer_care_facts
+from . import customer_care_feedback
 from . import customer_care_group
 from . import customer_care_hobby
+from . import customer_care_lost_reason
 from . import customer_care_outreach_log
 from . import customer_care_outreach_rule
 from . import customer_care_outreach_run
@@ -10,6 +12,7 @@ from . import customer_care_plan_offer
 from . import customer_care_plan_question
 from . import customer_care_plan_step
 from . import customer_care_point
+from . import customer_care_top_snapshot
 from . import res_company
 from . import res_config_settings
 from . import res_partner

@@ -156,9 +156,7 @@ class CustomerCareOutreachRule(models.Model):
     nextcall = fields.Datetime(related="cron_id.nextcall", readonly=False, string="Next Run")
     run_ids = fields.One2many("customer.care.outreach.run", "rule_id", string="Runs")
     log_ids = fields.One2many("customer.care.outreach.log", "rule_id", string="Contacts")
-    last_run_id = fields.Many2one(
-        "customer.care.outreach.run", compute="_compute_last_run_id", string="Last Run"
-    )
+    last_run_id = fields.Many2one("customer.care.outreach.run", compute="_compute_last_run_id")
     last_run_summary = fields.Char(compute="_compute_last_run_id", string="Last Run Figures")
     log_count = fields.Integer(compute="_compute_log_count")
 

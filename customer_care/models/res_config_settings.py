@@ -19,3 +19,10 @@ class ResConfigSettings(models.TransientModel):
     care_contact_cap_days = fields.Integer(
         related="company_id.care_contact_cap_days", readonly=False
     )
+    care_top_percent = fields.Float(related="company_id.care_top_percent", readonly=False)
+    care_top_growth_threshold = fields.Float(
+        related="company_id.care_top_growth_threshold", readonly=False
+    )
+    care_top_decline_threshold = fields.Float(
+        related="company_id.care_top_decline_threshold", readonly=False
+    )

@@ -1,3 +1,5 @@
+from . import customer_care_dashboard
 from . import customer_care_drop_wizard
+from . import customer_care_lost_reason_wizard
 from . import customer_care_plan_log_wizard
 from . import customer_care_plan_step_skip_wizard
