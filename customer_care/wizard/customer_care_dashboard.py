@@ -30,6 +30,10 @@ class CustomerCareDashboard(models.TransientModel):
         string="Negative Feedback This Week", compute="_compute_counts"
     )
 
+    def _compute_display_name(self):
+        for dashboard in self:
+            dashboard.display_name = self.env._("Overview")
+
     @api.depends_context("uid", "allowed_company_ids")
     def _compute_counts(self):
         domains = self._tile_domains()
@@ -80,6 +84,19 @@ class CustomerCareDashboard(models.TransientModel):
                 "customer.care.feedback",
                 [("date", ">=", week_start), ("sentiment", "=", "negative")],
             ),
+        }
+
+    @api.model
+    def action_open_overview(self):
+        """Open a fresh overview (the menu's server action)."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Overview"),
+            "res_model": self._name,
+            "res_id": self.create({}).id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
         }
 
     def action_open_tile(self):
