@@ -1,3 +1,4 @@
 from . import logic
 from . import models
+from . import report
 from . import wizard

@@ -361,6 +361,10 @@ class CustomerCareFacts(models.AbstractModel):
                               WHEN v.care_first_order_date IS NULL THEN p.care_customer_since
                               ELSE LEAST(COALESCE(p.care_customer_since, v.care_first_order_date),
                                          v.care_first_order_date) END,
+                          care_lost_date = CASE
+                              WHEN v.care_state NOT IN ('lost', 'dropped') THEN NULL
+                              WHEN p.care_state IN ('lost', 'dropped') THEN p.care_lost_date
+                              ELSE CURRENT_DATE END,
                           write_date = now() AT TIME ZONE 'UTC'
                      FROM unnest(%(unnest)s) AS v(id, %(columns)s)
                     WHERE p.id = v.id
@@ -378,7 +382,10 @@ class CustomerCareFacts(models.AbstractModel):
             )
         )
         changed = self.env["res.partner"].browse(row[0] for row in self.env.cr.fetchall())
-        fnames = [name for name, _type in REFRESH_COLUMNS] + ["care_customer_since"]
+        fnames = [name for name, _type in REFRESH_COLUMNS] + [
+            "care_customer_since",
+            "care_lost_date",
+        ]
         changed.invalidate_recordset(fnames)
         changed.modified(fnames)
 

@@ -60,6 +60,23 @@ class ResCompany(models.Model):
     )
     care_contact_cap_days = fields.Integer(string="Cap Window (days)", default=30)
 
+    care_top_percent = fields.Float(
+        string="Top Customers Share (%)",
+        default=20.0,
+        help="The monthly watch covers this top share of customers by revenue.",
+    )
+    care_top_growth_threshold = fields.Float(
+        string="Growing From (%)",
+        default=10.0,
+        help="A top customer whose monthly revenue rose by at least this much is growing.",
+    )
+    care_top_decline_threshold = fields.Float(
+        string="Declining From (%)",
+        default=10.0,
+        help="A top customer whose monthly revenue fell by at least this much is "
+        "declining: the care person gets an activity and the managers a digest line.",
+    )
+
     @api.constrains("care_contact_cap", "care_contact_cap_days")
     def _check_care_contact_cap(self):
         for company in self:
@@ -98,6 +115,16 @@ class ResCompany(models.Model):
         help="Without a senior manager, the second escalation level reaches every "
         "member of this group.",
     )
+
+    @api.constrains("care_top_percent", "care_top_growth_threshold", "care_top_decline_threshold")
+    def _check_care_top_watch(self):
+        for company in self:
+            if not 0 < company.care_top_percent <= 100:
+                raise ValidationError(
+                    self.env._("The top customers share is a percentage above 0, at most 100.")
+                )
+            if company.care_top_growth_threshold < 0 or company.care_top_decline_threshold < 0:
+                raise ValidationError(self.env._("The trend thresholds cannot be negative."))
 
     @api.constrains(
         "care_at_risk_factor", "care_lost_factor", "care_default_interval_days", "care_ltv_years"

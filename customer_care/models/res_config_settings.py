@@ -27,3 +27,10 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.care_senior_group_id", readonly=False
     )
     care_followup_rules = fields.Char(related="company_id.care_followup_rules", readonly=False)
+    care_top_percent = fields.Float(related="company_id.care_top_percent", readonly=False)
+    care_top_growth_threshold = fields.Float(
+        related="company_id.care_top_growth_threshold", readonly=False
+    )
+    care_top_decline_threshold = fields.Float(
+        related="company_id.care_top_decline_threshold", readonly=False
+    )

@@ -62,6 +62,20 @@ class ResPartner(models.Model):
     care_last_contact_date = fields.Date(
         string="Last Care Contact", readonly=True, groups=CARE_USER
     )
+    care_lost_date = fields.Date(
+        string="Lost Since",
+        readonly=True,
+        groups=CARE_USER,
+        help="When the customer became lost or was dropped.",
+    )
+    care_lost_reason_id = fields.Many2one(
+        "customer.care.lost.reason",
+        string="Why They Left",
+        index="btree_not_null",
+        tracking=True,
+        groups=CARE_USER,
+    )
+    care_lost_note = fields.Text(string="Lost Note", groups=CARE_USER)
 
     care_incident_count = fields.Integer(
         string="Incidents", compute="_compute_care_incident_count", groups=CARE_USER
@@ -149,6 +163,15 @@ class ResPartner(models.Model):
     )
     care_plan_count = fields.Integer(
         string="Care Plans", compute="_compute_care_plan_count", groups=CARE_USER
+    )
+    care_feedback_count = fields.Integer(
+        string="Feedback", compute="_compute_care_feedback_count", groups=CARE_USER
+    )
+    care_top_snapshot_ids = fields.One2many(
+        "customer.care.top.snapshot",
+        "partner_id",
+        string="Top Customer Watch",
+        groups="customer_care.group_care_manager",
     )
 
     # -- purchase facts (refreshed in bulk) -------------------------------
@@ -248,6 +271,15 @@ class ResPartner(models.Model):
         for partner in self:
             partner.care_incident_count = counts.get(partner.commercial_partner_id, 0)
 
+    def _compute_care_feedback_count(self):
+        counts = dict(
+            self.env["customer.care.feedback"]._read_group(
+                [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.care_feedback_count = counts.get(partner, 0)
+
     @api.depends_context("company")
     def _compute_care_currency_id(self):
         self.care_currency_id = self.env.company.currency_id
@@ -311,6 +343,7 @@ class ResPartner(models.Model):
                 "care_drop_note": note.strip(),
                 "care_lifetime_value": 0.0,
                 "care_next_date": False,
+                "care_lost_date": fields.Date.context_today(self),
             }
         )
         reason_label = dict(self._fields["care_drop_reason"]._description_selection(self.env))[
@@ -332,7 +365,14 @@ class ResPartner(models.Model):
         if not self.env.user.has_group("customer_care.group_care_manager"):
             raise AccessError(self.env._("Only a care manager can reinstate a dropped customer."))
         dropped = self.filtered(lambda p: p.care_state == STATE_DROPPED)
-        dropped.write({"care_state": "active", "care_drop_reason": False, "care_drop_note": False})
+        dropped.write(
+            {
+                "care_state": "active",
+                "care_drop_reason": False,
+                "care_drop_note": False,
+                "care_lost_date": False,
+            }
+        )
         self.env["customer.care.facts"]._refresh_partners(dropped.ids)
         for partner in dropped:
             partner.message_post(
@@ -402,3 +442,66 @@ class ResPartner(models.Model):
         self.check_access("write")
         self.env["customer.care.facts"]._refresh_partners(self.commercial_partner_id.ids)
         return True
+
+    def action_care_view_feedback(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_care.customer_care_feedback_action"
+        )
+        action.update(
+            domain=[("partner_id", "=", self.id)],
+            context={"default_partner_id": self.id},
+        )
+        return action
+
+    def action_care_lost_reason_wizard(self):
+        """Record why the selected customers left (the lost customers list)."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Mark the Reason"),
+            "res_model": "customer.care.lost.reason.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_ids": self.ids},
+        }
+
+    def action_care_create_win_back(self):
+        """A win-back care plan for each selected lost customer (brief §3, §6).
+
+        The plan takes the channel of the customer's care group; dropped
+        customers get none, nor do customers whose win-back is already open.
+        """
+        self.check_access("write")
+        # the plan goes to the customer's care person, whom a care user may
+        # not otherwise assign plans to
+        plans = self.env["customer.care.plan"].sudo()
+        candidates = self.filtered(lambda p: p.care_state != STATE_DROPPED)
+        open_plans = plans.search(
+            [
+                ("partner_id", "in", candidates.ids),
+                ("trigger", "=", "win_back"),
+                ("state", "not in", ("done", "cancelled")),
+            ]
+        )
+        candidates -= open_plans.partner_id
+        if candidates:
+            plans = plans.create(
+                [
+                    {
+                        "partner_id": partner.id,
+                        "trigger": "win_back",
+                        "user_id": (partner.care_user_id or partner.user_id or self.env.user).id,
+                        "company_id": (partner.company_id or self.env.company).id,
+                    }
+                    for partner in candidates
+                ]
+            )
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_care.customer_care_plan_action"
+        )
+        action.update(
+            name=self.env._("Win-back Plans"),
+            domain=[("id", "in", (plans | open_plans).ids)],
+            context={},
+        )
+        return action

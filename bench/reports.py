@@ -1,0 +1,408 @@
+"""Benchmark the Measuring-care reports and the monthly top customers watch.
+
+    python3 bench/reports.py DB [--load PARTNERS ORDERS] [--plans N] [--user LOGIN]
+
+Runs, on a database where customer_care is installed, each report's main
+query the way the web client's pivot asks for it
+(``formatted_read_grouping_sets`` with the view's row and column groupings,
+as a care manager, so record rules apply), times it on the server, prints
+the EXPLAIN ANALYZE of its grouped SQL with ``--explain``, then runs the
+monthly top customers snapshot (in batches, committing) twice: the second
+run must add nothing.
+
+``--load`` first bulk-loads synthetic data with plain SQL: PARTNERS
+customers, ORDERS confirmed sale orders over the last two years, their
+purchase facts, care plans with their steps and dissatisfaction points
+(``--plans``), then refreshes the purchase report and ANALYZEs.  Use a
+scratch database: the rows are committed.
+
+Target (brief): every report under 2 s of server time at 1,000,000
+partners and 1,000,000 orders.
+"""
+
+import argparse
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# (label, model, domain, row groupbys, column groupbys, aggregates)
+REPORTS = [
+    (
+        "Repeat purchases",
+        "customer.care.report.purchase",
+        "last_12_months",
+        ["period:month"],
+        [],
+        ["customer_count:sum", "repeat_rate:avg", "interval_days:avg"],
+    ),
+    (
+        "Retention by cohort",
+        "customer.care.report.purchase",
+        "last_12_months",
+        ["cohort:month"],
+        ["period:month"],
+        ["retention_rate:avg"],
+    ),
+    (
+        "Referrals",
+        "customer.care.report.referral",
+        [],
+        ["referrer_group_id"],
+        [],
+        ["referral_count:sum", "buyer_count:sum", "revenue:sum"],
+    ),
+    (
+        "Care activity",
+        "customer.care.report.activity",
+        [("state", "=", "done")],
+        ["user_id"],
+        ["channel"],
+        ["done_count:sum"],
+    ),
+    (
+        "Dissatisfaction points",
+        "customer.care.report.point",
+        [("kind", "=", "dissatisfied")],
+        ["point_id"],
+        [],
+        ["__count"],
+    ),
+    (
+        "Lifetime value",
+        "customer.care.report.value",
+        [],
+        ["care_group_id"],
+        [],
+        [
+            "customer_count:sum",
+            "annual_value:avg",
+            "retention_rate:avg",
+            "still_buying_rate:avg",
+            "avg_lifetime_value:avg",
+            "lifetime_value:sum",
+        ],
+    ),
+    (
+        "Top 20% watch",
+        "customer.care.top.snapshot",
+        [],
+        ["trend"],
+        ["period:month"],
+        ["revenue:sum", "previous_revenue:sum"],
+    ),
+]
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("db")
+    parser.add_argument("--load", nargs=2, type=int, metavar=("PARTNERS", "ORDERS"))
+    parser.add_argument("--plans", type=int, default=100_000)
+    parser.add_argument("--user", default="admin", help="a care manager's login")
+    parser.add_argument("--explain", action="store_true", help="print the query plans")
+    parser.add_argument("--batch-size", type=int, default=500)
+    return parser.parse_args()
+
+
+def odoo_env(db):
+    import odoo
+    from odoo.modules.registry import Registry
+    from odoo.tools import config
+
+    config.parse_config(
+        ["-d", db, f"--addons-path={ROOT}", "--log-level=warn", "--http-interface=127.0.0.1"]
+    )
+    registry = Registry(db)
+    cr = registry.cursor()
+    return odoo.api.Environment(cr, odoo.SUPERUSER_ID, {}), cr
+
+
+@contextmanager
+def timer(result):
+    start = time.perf_counter()
+    yield
+    result.append((time.perf_counter() - start) * 1000.0)
+
+
+# -- synthetic data -----------------------------------------------------------
+LOAD_PARTNERS = """
+INSERT INTO res_partner (name, complete_name, active, type, is_company, lang,
+                         autopost_bills, care_state, company_id, create_date, write_date,
+                         care_group_id, care_user_id)
+SELECT 'Bench customer ' || g, 'Bench customer ' || g, TRUE, 'contact', FALSE, 'en_US',
+       'ask', 'active', NULL, now() - interval '3 years', now(),
+       (%(groups)s)[1 + (g %% cardinality(%(groups)s))],
+       CASE WHEN g %% 3 = 0 THEN %(uid)s END
+  FROM generate_series(1, %(n)s) g
+"""
+LOAD_ORDERS = """
+INSERT INTO sale_order (name, state, company_id, partner_id, partner_invoice_id,
+                        partner_shipping_id, date_order, amount_untaxed, amount_tax,
+                        amount_total, currency_rate, currency_id, user_id, create_date,
+                        write_date)
+SELECT 'BENCH/' || g, 'sale', %(company)s, pid, pid, pid,
+       now() - (random() * interval '730 days'),
+       round((10 + random() * 990)::numeric, 2), 0, 0, 1, %(currency)s, %(uid)s,
+       now(), now()
+  FROM (SELECT g, %(first)s + floor(power(random(), 1.6) * %(n_partners)s)::int AS pid
+          FROM generate_series(1, %(n)s) g) s
+"""
+# purchase facts straight from the orders (the bulk refresh does the same in batches)
+LOAD_FACTS = """
+UPDATE res_partner p
+   SET care_order_count = a.n, care_revenue = a.revenue,
+       care_first_order_date = a.first, care_last_order_date = a.last,
+       care_annual_value = a.revenue / GREATEST(1, (current_date - a.first) / 365.0),
+       care_lifetime_value = 5 * a.revenue / GREATEST(1, (current_date - a.first) / 365.0),
+       care_state = CASE WHEN a.last < current_date - 270 THEN 'lost'
+                         WHEN a.last < current_date - 135 THEN 'at_risk' ELSE 'active' END,
+       care_lost_date = CASE WHEN a.last < current_date - 270 THEN a.last + 270 END,
+       care_referred_by_id = CASE WHEN p.id %% 20 = 0 THEN p.id - 1
+                                  ELSE p.care_referred_by_id END
+  FROM (SELECT partner_id, count(*) AS n, SUM(amount_untaxed) AS revenue,
+               MIN(date_order)::date AS first, MAX(date_order)::date AS last
+          FROM sale_order WHERE name LIKE 'BENCH/%%' GROUP BY partner_id) a
+ WHERE p.id = a.partner_id
+"""
+LOAD_PLANS = """
+INSERT INTO customer_care_plan (name, partner_id, company_id, user_id, trigger, channel,
+                                state, outcome, date_deadline, date_done, create_date,
+                                write_date)
+SELECT 'Bench plan ' || g, %(first)s + (g * 7919) %% %(n_partners)s, %(company)s,
+       (%(users)s)[1 + g %% cardinality(%(users)s)], 'loyalty',
+       (ARRAY['phone', 'email', 'sms', 'social', 'visit'])[1 + g %% 5],
+       CASE WHEN g %% 10 < 7 THEN 'done' ELSE 'planned' END,
+       CASE WHEN g %% 10 < 7 THEN (ARRAY['positive', 'neutral', 'negative'])[1 + g %% 3] END,
+       current_date - (g %% 365),
+       CASE WHEN g %% 10 < 7 THEN now() - (g %% 365) * interval '1 day' END,
+       now(), now()
+  FROM generate_series(1, %(n)s) g
+"""
+LOAD_STEPS = """
+INSERT INTO customer_care_plan_step (plan_id, step, sequence, state, company_id, date_done)
+SELECT pl.id, s.step, s.seq,
+       CASE WHEN pl.state = 'done' THEN (CASE WHEN s.seq = 2 AND pl.id %% 4 = 0
+                                              THEN 'skipped' ELSE 'done' END)
+            ELSE 'todo' END,
+       pl.company_id, pl.date_done
+  FROM customer_care_plan pl
+ CROSS JOIN (VALUES ('recall', 1), ('needs', 2), ('answer', 3), ('offer', 4)) s(step, seq)
+ WHERE pl.name LIKE 'Bench plan %%'
+   AND NOT EXISTS (SELECT 1 FROM customer_care_plan_step x WHERE x.plan_id = pl.id)
+"""
+LOAD_POINTS = """
+INSERT INTO customer_care_plan_step_dissatisfied_rel (step_id, point_id)
+SELECT st.id, (%(points)s)[1 + st.id %% cardinality(%(points)s)]
+  FROM customer_care_plan_step st
+ WHERE st.step = 'recall' AND st.state = 'done' AND st.id %% 3 = 0
+ON CONFLICT DO NOTHING
+"""
+
+
+def load(env, cr, n_partners, n_orders, n_plans):
+    company = env.company
+    uid = env.ref("base.user_admin").id
+    groups = env["customer.care.group"].search([]).ids
+    users = env["res.users"].search([("share", "=", False)], limit=5).ids
+    points = env["customer.care.point"].search([("kind", "=", "dissatisfied")]).ids
+    steps = []
+    cr.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM res_partner")
+    first = cr.fetchone()[0]
+    timings = []
+    for label, query, params in (
+        ("partners", LOAD_PARTNERS, {"n": n_partners, "groups": groups, "uid": uid}),
+        (
+            "commercial partners",
+            "UPDATE res_partner SET commercial_partner_id = id WHERE id >= %(first)s",
+            {"first": first},
+        ),
+        (
+            "orders",
+            LOAD_ORDERS,
+            {
+                "n": n_orders,
+                "first": first,
+                "n_partners": n_partners,
+                "company": company.id,
+                "currency": company.currency_id.id,
+                "uid": uid,
+            },
+        ),
+        ("purchase facts", LOAD_FACTS, {}),
+        (
+            "care plans",
+            LOAD_PLANS,
+            {
+                "n": n_plans,
+                "first": first,
+                "n_partners": n_partners,
+                "company": company.id,
+                "users": users,
+            },
+        ),
+        ("plan steps", LOAD_STEPS, {}),
+        ("dissatisfaction points", LOAD_POINTS, {"points": points}),
+    ):
+        with timer(timings):
+            cr.execute(query, params)
+        steps.append((f"load {label}", cr.rowcount, timings[-1]))
+        cr.commit()
+    with timer(timings):
+        cr.execute("ANALYZE")
+    steps.append(("ANALYZE", 0, timings[-1]))
+    return steps
+
+
+# -- measuring ------------------------------------------------------------------
+def domain_for(spec, env):
+    if spec != "last_12_months":
+        return spec
+    from odoo import fields
+
+    from odoo.addons.customer_care.logic import kpi
+
+    return [("period", ">=", kpi.add_months(fields.Date.today(), -12))]
+
+
+@contextmanager
+def capture_queries(cr):
+    """Record the grouped SELECTs the ORM sends, with their parameters."""
+    queries = []
+    original = type(cr).execute
+
+    def execute(self, query, params=None, log_exceptions=True):
+        text = query.code if hasattr(query, "code") else query
+        if "GROUP BY" in str(text):
+            queries.append((query, params))
+        return original(self, query, params, log_exceptions)
+
+    type(cr).execute = execute
+    try:
+        yield queries
+    finally:
+        type(cr).execute = original
+
+
+def run_report(env, cr, report, explain):
+    label, model, domain, rows, cols, aggregates = report
+    records = env[model]
+    domain = domain_for(domain, env)
+    sets = [[], rows] + ([cols, rows + cols] if cols else [])
+    timings = []
+    env.invalidate_all()
+    with capture_queries(cr) as queries, timer(timings):
+        groups = records.formatted_read_grouping_sets(domain, sets, aggregates)
+    plan = ""
+    if explain and queries:
+        query, params = queries[-1]
+        from odoo.tools import SQL
+
+        if isinstance(query, SQL):
+            cr.execute(SQL("EXPLAIN (ANALYZE, BUFFERS) %s", query))
+        else:
+            cr.execute("EXPLAIN (ANALYZE, BUFFERS) " + query, params)
+        plan = "\n".join(row[0] for row in cr.fetchall())
+    return label, sum(len(g) for g in groups), timings[0], plan
+
+
+def run_lists(env):
+    """The lists opened from the overview (80 records and their count)."""
+    results = []
+    today = __import__("datetime").date.today()
+    for label, model, domain in (
+        (
+            "Lost customers list",
+            "res.partner",
+            [("parent_id", "=", False), ("care_state", "in", ("lost", "dropped"))],
+        ),
+        (
+            "Hotline log",
+            "customer.care.feedback",
+            [("source", "in", ("hotline", "voicemail"))],
+        ),
+        ("Top 20% watch list", "customer.care.top.snapshot", []),
+    ):
+        timings = []
+        env.invalidate_all()
+        with timer(timings):
+            records = env[model].search(domain, limit=80)
+            env[model].search_count(domain)
+            records.fetch(["display_name"])
+        results.append((label, len(records), timings[0], ""))
+    timings = []
+    env.invalidate_all()
+    with timer(timings):
+        dashboard = env["customer.care.dashboard"].create({})
+        dashboard.fetch(["plans_due_count", "lost_month_count", "feedback_week_count"])
+    results.append((f"Overview ({today})", 8, timings[0], ""))
+    return results
+
+
+def main():
+    args = parse_args()
+    env, cr = odoo_env(args.db)
+    try:
+        rows = []
+        if args.load:
+            for label, count, ms in load(env, cr, *args.load, args.plans):
+                rows.append((label, count, ms, ""))
+        timings = []
+        with timer(timings):
+            env["customer.care.report.purchase"]._refresh()
+        cr.commit()
+        rows.append(("refresh purchase report (cron)", 0, timings[0], ""))
+        manager = env["res.users"].search([("login", "=", args.user)])
+        if not manager.has_group("customer_care.group_care_manager"):
+            sys.exit(f"{args.user} is not a care manager")
+        as_manager = env(user=manager)
+        for report in REPORTS:
+            rows.append(run_report(as_manager, cr, report, args.explain))
+        from odoo.addons.customer_care.logic import kpi
+
+        period = kpi.add_months(__import__("datetime").date.today(), -1)
+        snapshots = env["customer.care.top.snapshot"]
+        for run in ("first", "second"):
+            cr.execute(
+                "SELECT count(*) FROM customer_care_top_snapshot WHERE period = %s", [period]
+            )
+            before = cr.fetchone()[0]
+            timings = []
+            with timer(timings):
+                snapshots._cron_snapshot_top(period=period, batch_size=args.batch_size)
+            cr.execute(
+                "SELECT count(*) FROM customer_care_top_snapshot WHERE period = %s", [period]
+            )
+            rows.append(
+                (
+                    f"monthly snapshot {period:%Y-%m}, {run} run (rows added)",
+                    cr.fetchone()[0] - before,
+                    timings[0],
+                    "",
+                )
+            )
+        rows.extend(run_lists(as_manager))
+        cr.execute("SELECT count(*) FROM res_partner")
+        partners = cr.fetchone()[0]
+        cr.execute("SELECT count(*) FROM sale_order WHERE state = 'sale'")
+        orders = cr.fetchone()[0]
+        print(f"\ndatabase {args.db}: {partners:,} partners, {orders:,} confirmed orders\n")
+        width = max(len(r[0]) for r in rows)
+        print(f"{'step'.ljust(width)}  {'rows':>10}  {'server ms':>10}  {'< 2 s':>6}")
+        for label, count, ms, plan in rows:
+            verdict = (
+                ""
+                if label.startswith(("load", "ANALYZE", "refresh", "monthly"))
+                else ("yes" if ms < 2000 else "NO")
+            )
+            print(f"{label.ljust(width)}  {count:>10,}  {ms:>10.0f}  {verdict:>6}")
+            if plan:
+                print("    " + plan.replace("\n", "\n    "))
+    finally:
+        cr.close()
+
+
+if __name__ == "__main__":
+    main()

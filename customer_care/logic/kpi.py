@@ -1,0 +1,101 @@
+"""Measuring care (brief §6): the top-20 % watch and its trend.
+
+The handbook asks managers to track the sales of the top 20 % of customers
+(who bring about 80 % of the profit) — growing, flat or declining — and to
+raise an alert when they decline.  The models aggregate revenue per customer
+and period in SQL; these functions decide who is watched and how they move.
+"""
+
+from collections import namedtuple
+from datetime import date
+
+from .classification import top_rank_size
+
+TREND_GROWING = "growing"
+TREND_FLAT = "flat"
+TREND_DECLINING = "declining"
+TRENDS = [
+    (TREND_GROWING, "Growing"),
+    (TREND_FLAT, "Flat"),
+    (TREND_DECLINING, "Declining"),
+]
+
+WatchRow = namedtuple("WatchRow", "partner_id rank revenue previous_revenue change_percent trend")
+
+
+def month_start(day):
+    """First day of the month of ``day``."""
+    return date(day.year, day.month, 1)
+
+
+def add_months(day, months):
+    """First day of the month ``months`` months after the month of ``day``."""
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def change_percent(previous, current):
+    """Change from ``previous`` to ``current`` in percent; None without a base."""
+    if previous <= 0:
+        return None
+    return (current - previous) / previous * 100.0
+
+
+def classify_trend(previous, current, growth_threshold, decline_threshold):
+    """Growing, flat or declining, against thresholds given in percent.
+
+    A change of at least ``growth_threshold`` % is growth, a fall of at
+    least ``decline_threshold`` % is a decline; anything between is flat.
+    A customer who bought nothing before and buys now is growing.
+    """
+    change = change_percent(previous, current)
+    if change is None:
+        return TREND_GROWING if current > 0 else TREND_FLAT
+    if change >= growth_threshold:
+        return TREND_GROWING
+    if change <= -abs(decline_threshold):
+        return TREND_DECLINING
+    return TREND_FLAT
+
+
+def top_customers(revenues, percent):
+    """The top ``percent`` % of customers by revenue, ranked.
+
+    ``revenues`` maps a customer id to its revenue over the period; only
+    customers with positive revenue rank.  Returns ``[(partner_id, rank)]``
+    best first; ties are broken by id so the selection is stable.
+    """
+    ranked = sorted(
+        ((amount, pid) for pid, amount in revenues.items() if amount > 0),
+        key=lambda item: (-item[0], item[1]),
+    )
+    size = top_rank_size(len(ranked), percent)
+    return [(pid, rank) for rank, (_amount, pid) in enumerate(ranked[:size], start=1)]
+
+
+def watch_list(
+    revenues, previous_revenues, previous_top_ids, percent, growth_threshold, decline_threshold
+):
+    """Who is watched this period and how their sales moved.
+
+    The watch covers this period's top customers and last period's top
+    customers who fell out of it (they are the declines that matter most);
+    those who fell out have no rank.
+    """
+    rows = []
+    ranks = dict(top_customers(revenues, percent))
+    watched = list(ranks) + sorted(set(previous_top_ids) - set(ranks))
+    for pid in watched:
+        current = float(revenues.get(pid, 0.0))
+        previous = float(previous_revenues.get(pid, 0.0))
+        rows.append(
+            WatchRow(
+                partner_id=pid,
+                rank=ranks.get(pid),
+                revenue=current,
+                previous_revenue=previous,
+                change_percent=change_percent(previous, current),
+                trend=classify_trend(previous, current, growth_threshold, decline_threshold),
+            )
+        )
+    return rows

@@ -1,0 +1,228 @@
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.tools import SQL, format_amount, split_every
+
+from ..logic import kpi
+from ..logic.kpi import TREND_DECLINING, TRENDS
+from .customer_care_facts import AMOUNT
+
+SNAPSHOT_BATCH = 500
+MANAGER = "customer_care.group_care_manager"
+
+
+class CustomerCareTopSnapshot(models.Model):
+    """One top customer of one month: the top-20 % watch (brief §6).
+
+    Each month the customers making the top share of the company's revenue
+    are snapshotted with last month's revenue beside this month's; a decline
+    gives the care person an activity and the managers a digest line.  One
+    row per (company, period, customer): rerunning a month adds nothing.
+    """
+
+    _name = "customer.care.top.snapshot"
+    _description = "Top Customer Snapshot"
+    _order = "period desc, rank, id"
+    _rec_name = "partner_id"
+
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    period = fields.Date(required=True, readonly=True, help="First day of the month watched.")
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        readonly=True,
+        index=True,
+        ondelete="cascade",
+    )
+    rank = fields.Integer(
+        readonly=True,
+        aggregator=False,
+        help="Rank by revenue in the month; 0 when the customer fell out of the top.",
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    revenue = fields.Monetary(readonly=True, help="Untaxed revenue of the month.")
+    previous_revenue = fields.Monetary(readonly=True, help="Untaxed revenue of the month before.")
+    change_amount = fields.Monetary(string="Change", readonly=True)
+    change_percent = fields.Float(
+        string="Change (%)", readonly=True, aggregator="avg", digits=(16, 1)
+    )
+    trend = fields.Selection(TRENDS, required=True, readonly=True, index=True)
+    user_id = fields.Many2one(
+        "res.users", string="Care Responsible", readonly=True, index="btree_not_null"
+    )
+    care_group_id = fields.Many2one("customer.care.group", readonly=True)
+
+    _company_period_partner_uniq = models.Constraint(
+        "UNIQUE(company_id, period, partner_id)",
+        "A customer is snapshotted once per company and month.",
+    )
+    _company_period_idx = models.Index("(company_id, period, trend)")
+
+    # -- scheduled action ---------------------------------------------------
+    @api.model
+    def _cron_snapshot_top(self, period=None, batch_size=SNAPSHOT_BATCH):
+        """Snapshot last month's top customers, batch after batch.
+
+        Each batch writes its rows, activities and digest line in one
+        transaction; rows already there are skipped, so a run that dies
+        resumes where it stopped and a second run of the same month changes
+        nothing.  Returns True once the month is complete.
+        """
+        today = fields.Date.context_today(self)
+        period = kpi.month_start(period or kpi.add_months(today, -1))
+        todo = []
+        for company in self.env["res.company"].sudo().search([("active", "=", True)], order="id"):
+            done = self._snapshotted_partner_ids(company, period)
+            todo += [
+                (company, row)
+                for row in self._watch_rows(company, period)
+                if row.partner_id not in done
+            ]
+        cron = self.env["ir.cron"]
+        remaining = len(todo)
+        for batch in split_every(batch_size, todo, list):
+            self._create_snapshots(period, batch)
+            remaining -= len(batch)
+            if cron._commit_progress(len(batch), remaining=remaining) < 30 and remaining:
+                return False
+        cron._commit_progress(0, remaining=0)
+        return True
+
+    # -- computation --------------------------------------------------------
+    def _snapshotted_partner_ids(self, company, period):
+        self.env.cr.execute(
+            "SELECT partner_id FROM customer_care_top_snapshot "
+            "WHERE company_id = %s AND period = %s",
+            (company.id, period),
+        )
+        return {row[0] for row in self.env.cr.fetchall()}
+
+    def _month_revenues(self, company, period):
+        """Untaxed revenue per commercial partner over one month, one query."""
+        self.env.cr.execute(
+            SQL(
+                """SELECT p.commercial_partner_id, SUM(%s)
+                     FROM sale_order so
+                     JOIN res_partner p ON p.id = so.partner_id
+                    WHERE so.state = 'sale' AND so.company_id = %s
+                      AND so.date_order >= %s AND so.date_order < %s
+                 GROUP BY p.commercial_partner_id""",
+                AMOUNT,
+                company.id,
+                period,
+                kpi.add_months(period, 1),
+            )
+        )
+        return {pid: float(amount or 0.0) for pid, amount in self.env.cr.fetchall()}
+
+    def _watch_rows(self, company, period):
+        previous_period = kpi.add_months(period, -1)
+        self.env.cr.execute(
+            "SELECT partner_id FROM customer_care_top_snapshot "
+            "WHERE company_id = %s AND period = %s AND rank > 0",
+            (company.id, previous_period),
+        )
+        previous_top = [row[0] for row in self.env.cr.fetchall()]
+        return kpi.watch_list(
+            self._month_revenues(company, period),
+            self._month_revenues(company, previous_period),
+            previous_top,
+            company.care_top_percent,
+            company.care_top_growth_threshold,
+            company.care_top_decline_threshold,
+        )
+
+    def _create_snapshots(self, period, batch):
+        """Write one batch: rows, then the activities and digest of its declines."""
+        partners = self.env["res.partner"].sudo().browse(row.partner_id for _c, row in batch)
+        partners.fetch(["care_user_id", "user_id", "care_group_id"])
+        snapshots = self.sudo().create(
+            [
+                {
+                    "company_id": company.id,
+                    "period": period,
+                    "partner_id": row.partner_id,
+                    "rank": row.rank or 0,
+                    "revenue": row.revenue,
+                    "previous_revenue": row.previous_revenue,
+                    "change_amount": row.revenue - row.previous_revenue,
+                    "change_percent": row.change_percent,
+                    "trend": row.trend,
+                    "user_id": self._care_person(partners.browse(row.partner_id)).id,
+                    "care_group_id": partners.browse(row.partner_id).care_group_id.id,
+                }
+                for company, row in batch
+            ]
+        )
+        declines = snapshots.filtered(lambda s: s.trend == TREND_DECLINING)
+        if declines:
+            declines._schedule_decline_activities()
+            declines._notify_managers()
+        return snapshots
+
+    @staticmethod
+    def _care_person(partner):
+        return partner.care_user_id or partner.user_id
+
+    def _decline_line(self):
+        self.ensure_one()
+        return self.env._(
+            "%(partner)s: %(previous)s → %(current)s (%(change)s)",
+            partner=self.partner_id.display_name,
+            previous=format_amount(self.env, self.previous_revenue, self.currency_id),
+            current=format_amount(self.env, self.revenue, self.currency_id),
+            change=f"{self.change_percent:+.0f} %",
+        )
+
+    def _schedule_decline_activities(self):
+        """A to-do for the care person (or salesperson) of each declining customer."""
+        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": snapshot.partner_id.id,
+                    "activity_type_id": todo.id if todo else False,
+                    "summary": self.env._("Top customer declining"),
+                    "note": Markup("<p>%s</p>") % snapshot._decline_line(),
+                    "user_id": snapshot.user_id.id,
+                    "date_deadline": fields.Date.context_today(self),
+                }
+                for snapshot in self
+                if snapshot.user_id
+            ]
+        )
+
+    def _notify_managers(self):
+        """One digest line per declining customer, in the managers' inbox."""
+        for company in self.company_id:
+            lines = self.filtered(lambda s, c=company: s.company_id == c)
+            managers = (
+                self.env["res.users"]
+                .sudo()
+                .search(
+                    [
+                        ("all_group_ids", "in", self.env.ref(MANAGER).id),
+                        ("company_ids", "in", company.id),
+                    ]
+                )
+            )
+            if not managers:
+                continue
+            body = Markup("<p>%s</p><ul>%s</ul>") % (
+                self.env._(
+                    "Top customers whose sales declined in %(period)s (%(company)s):",
+                    period=lines[0].period.strftime("%m/%Y"),
+                    company=company.name,
+                ),
+                Markup("").join(Markup("<li>%s</li>") % line._decline_line() for line in lines),
+            )
+            self.env["mail.thread"].sudo().message_notify(
+                model=self._name,
+                res_id=lines[0].id,
+                partner_ids=managers.partner_id.ids,
+                subject=self.env._("Customer care digest: declining top customers"),
+                body=body,
+            )

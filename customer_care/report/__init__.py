@@ -1,0 +1,5 @@
+from . import customer_care_report_activity
+from . import customer_care_report_point
+from . import customer_care_report_purchase
+from . import customer_care_report_referral
+from . import customer_care_report_value

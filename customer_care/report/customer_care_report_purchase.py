@@ -1,0 +1,140 @@
+from odoo import api, fields, models
+from odoo.tools import SQL, sql
+
+from ..models.customer_care_facts import AMOUNT
+
+
+class CustomerCareReportPurchase(models.Model):
+    """Customers per month: repeat purchases, purchase interval, retention.
+
+    One row per company, customer and month with an order (brief §6:
+    repeat-purchase level, retention by cohort).  Computing it needs every
+    customer's order history (window functions over all confirmed orders),
+    far too slow to run live on a million orders, so the rows live in a
+    materialized view refreshed by a scheduled action; the reports then
+    aggregate at most one row per customer and month.
+
+    Measures are 0/100 per row so that their average is a share in percent:
+    *Repeat Buyers (%)* is the share of customers with 2+ orders in the
+    month, *Retention (%)* the share still buying the month after (empty
+    until that month is over).
+    """
+
+    _name = "customer.care.report.purchase"
+    _description = "Customer Care Purchases by Month"
+    _auto = False
+    _order = "period desc, partner_id"
+    _rec_name = "partner_id"
+
+    company_id = fields.Many2one("res.company", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    care_group_id = fields.Many2one("customer.care.group", readonly=True)
+    period = fields.Date(string="Month", readonly=True)
+    cohort = fields.Date(readonly=True, help="Month of the customer's first order.")
+    customer_count = fields.Integer(string="Customers", readonly=True)
+    order_count = fields.Integer(string="Orders", readonly=True)
+    revenue = fields.Float(readonly=True, help="Untaxed, in company currency.")
+    is_new = fields.Boolean(string="New Customer", readonly=True)
+    is_repeat = fields.Boolean(string="Repeat Buyer", readonly=True)
+    repeat_rate = fields.Float(string="Repeat Buyers (%)", readonly=True, aggregator="avg")
+    interval_days = fields.Float(
+        string="Purchase Interval (days)",
+        readonly=True,
+        aggregator="avg",
+        help="Average days since the customer's previous order.",
+    )
+    is_retained = fields.Boolean(string="Bought Next Month", readonly=True)
+    retention_rate = fields.Float(
+        string="Retention (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Share of the month's customers who bought again the month after.",
+    )
+
+    def _query(self):
+        return SQL(
+            """
+            WITH orders AS (
+                SELECT so.company_id,
+                       p.commercial_partner_id AS partner_id,
+                       so.date_order,
+                       %(amount)s AS amount,
+                       so.date_order - LAG(so.date_order) OVER (
+                           PARTITION BY so.company_id, p.commercial_partner_id
+                           ORDER BY so.date_order, so.id) AS gap
+                  FROM sale_order so
+                  JOIN res_partner p ON p.id = so.partner_id
+                 WHERE so.state = 'sale'
+            ), months AS (
+                SELECT company_id, partner_id,
+                       date_trunc('month', date_order)::date AS period,
+                       count(*) AS order_count,
+                       SUM(amount) AS revenue,
+                       AVG(EXTRACT(EPOCH FROM gap) / 86400.0) AS interval_days
+                  FROM orders
+              GROUP BY company_id, partner_id, date_trunc('month', date_order)
+            ), ranked AS (
+                SELECT m.*,
+                       MIN(period) OVER w AS cohort,
+                       LEAD(period) OVER (w ORDER BY period) AS next_period
+                  FROM months m
+                WINDOW w AS (PARTITION BY company_id, partner_id)
+            )
+            SELECT row_number() OVER (ORDER BY r.company_id, r.partner_id, r.period) AS id,
+                   r.company_id, r.partner_id, p.care_group_id, r.period, r.cohort,
+                   1 AS customer_count,
+                   r.order_count::int AS order_count,
+                   r.revenue::float AS revenue,
+                   r.period = r.cohort AS is_new,
+                   r.order_count > 1 AS is_repeat,
+                   CASE WHEN r.order_count > 1 THEN 100.0 ELSE 0.0 END AS repeat_rate,
+                   r.interval_days::float AS interval_days,
+                   r.next_period = (r.period + interval '1 month')::date AS is_retained,
+                   CASE WHEN r.period + interval '1 month' >= date_trunc('month', current_date)
+                        THEN NULL
+                        WHEN r.next_period = (r.period + interval '1 month')::date THEN 100.0
+                        ELSE 0.0 END AS retention_rate
+              FROM ranked r
+              JOIN res_partner p ON p.id = r.partner_id
+            """,
+            amount=AMOUNT,
+        )
+
+    def init(self):
+        sql.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            SQL(
+                "CREATE MATERIALIZED VIEW %s AS (%s)",
+                SQL.identifier(self._table),
+                self._query(),
+            )
+        )
+        for name, columns in (
+            ("uniq", "(company_id, partner_id, period)"),
+            ("period", "(period, company_id)"),
+        ):
+            self.env.cr.execute(
+                SQL(
+                    "CREATE %s INDEX %s ON %s %s",
+                    SQL("UNIQUE") if name == "uniq" else SQL(""),
+                    SQL.identifier(f"{self._table}_{name}_idx"),
+                    SQL.identifier(self._table),
+                    SQL(columns),
+                )
+            )
+
+    @api.model
+    def _refresh(self):
+        """Recompute the rows from the confirmed orders; readers are not blocked."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL("REFRESH MATERIALIZED VIEW CONCURRENTLY %s", SQL.identifier(self._table))
+        )
+        self.env.invalidate_all()
+        return True
+
+    @api.model
+    def _cron_refresh_reports(self):
+        self._refresh()
+        self.env["ir.cron"]._commit_progress(1, remaining=0)
+        return True

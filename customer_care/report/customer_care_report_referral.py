@@ -1,0 +1,64 @@
+from odoo import fields, models
+from odoo.tools import SQL, sql
+
+
+class CustomerCareReportReferral(models.Model):
+    """Referrals by existing customers (brief §6): who brought whom, and
+    what the referred customers bought since (their care facts)."""
+
+    _name = "customer.care.report.referral"
+    _description = "Customer Care Referrals"
+    _auto = False
+    _order = "date_referred desc, id desc"
+    _rec_name = "partner_id"
+    _depends = {
+        "res.partner": [
+            "care_referred_by_id",
+            "care_group_id",
+            "company_id",
+            "care_customer_since",
+            "create_date",
+            "care_first_order_date",
+            "care_order_count",
+            "care_revenue",
+            "active",
+        ],
+    }
+
+    partner_id = fields.Many2one("res.partner", string="Referred Customer", readonly=True)
+    referrer_id = fields.Many2one("res.partner", string="Referred By", readonly=True)
+    referrer_group_id = fields.Many2one(
+        "customer.care.group", string="Referrer's Care Group", readonly=True
+    )
+    care_group_id = fields.Many2one("customer.care.group", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    date_referred = fields.Date(string="Referred On", readonly=True)
+    first_order_date = fields.Date(string="First Order", readonly=True)
+    referral_count = fields.Integer(string="Referred Customers", readonly=True)
+    order_count = fields.Integer(string="Orders", readonly=True)
+    revenue = fields.Float(readonly=True)
+    buyer_count = fields.Integer(string="Referred Buyers", readonly=True)
+
+    def init(self):
+        sql.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            SQL(
+                """CREATE VIEW %s AS (
+                    SELECT p.id, p.id AS partner_id,
+                           p.care_referred_by_id AS referrer_id,
+                           ref.care_group_id AS referrer_group_id,
+                           p.care_group_id,
+                           COALESCE(p.company_id, ref.company_id) AS company_id,
+                           COALESCE(p.care_customer_since, p.create_date::date) AS date_referred,
+                           p.care_first_order_date AS first_order_date,
+                           1 AS referral_count,
+                           COALESCE(p.care_order_count, 0) AS order_count,
+                           COALESCE(p.care_revenue, 0)::float AS revenue,
+                           CASE WHEN p.care_order_count > 0 THEN 1 ELSE 0 END AS buyer_count
+                      FROM res_partner p
+                      JOIN res_partner ref ON ref.id = p.care_referred_by_id
+                     WHERE p.care_referred_by_id IS NOT NULL AND p.active
+                )""",
+                SQL.identifier(self._table),
+            )
+        )

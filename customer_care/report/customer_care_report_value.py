@@ -1,0 +1,87 @@
+from odoo import fields, models
+from odoo.tools import SQL, sql
+
+from ..logic.care_state import STATES
+
+
+class CustomerCareReportValue(models.Model):
+    """Lifetime value by care group with its inputs (brief §6).
+
+    One row per buying customer: average yearly revenue and the group's
+    yearly retention are the inputs of the lifetime value estimate; *Still
+    Buying (%)* is the share of the group's customers not lost nor dropped,
+    the retention actually observed.
+    """
+
+    _name = "customer.care.report.value"
+    _description = "Customer Care Lifetime Value"
+    _auto = False
+    _order = "lifetime_value desc, id"
+    _rec_name = "partner_id"
+    _depends = {
+        "res.partner": [
+            "care_group_id",
+            "care_user_id",
+            "company_id",
+            "care_state",
+            "care_first_order_date",
+            "care_order_count",
+            "care_revenue",
+            "care_annual_value",
+            "care_lifetime_value",
+            "commercial_partner_id",
+        ],
+        "customer.care.group": ["retention_rate"],
+    }
+
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    care_group_id = fields.Many2one("customer.care.group", readonly=True)
+    care_user_id = fields.Many2one("res.users", string="Care Responsible", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    care_state = fields.Selection(STATES, readonly=True)
+    first_order_date = fields.Date(string="First Order", readonly=True)
+    customer_count = fields.Integer(string="Customers", readonly=True)
+    order_count = fields.Integer(string="Orders", readonly=True)
+    revenue = fields.Float(readonly=True)
+    annual_value = fields.Float(string="Average Yearly Revenue", readonly=True, aggregator="avg")
+    lifetime_value = fields.Float(readonly=True)
+    avg_lifetime_value = fields.Float(
+        string="Average Lifetime Value", readonly=True, aggregator="avg"
+    )
+    retention_rate = fields.Float(
+        string="Group Retention (%)",
+        readonly=True,
+        aggregator="avg",
+        help="The care group's expected yearly retention, used by the estimate.",
+    )
+    still_buying_rate = fields.Float(
+        string="Still Buying (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Share of the customers who are neither lost nor dropped.",
+    )
+
+    def init(self):
+        sql.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            SQL(
+                """CREATE VIEW %s AS (
+                    SELECT p.id, p.id AS partner_id, p.care_group_id, p.care_user_id,
+                           p.company_id, p.care_state,
+                           p.care_first_order_date AS first_order_date,
+                           1 AS customer_count,
+                           p.care_order_count AS order_count,
+                           COALESCE(p.care_revenue, 0)::float AS revenue,
+                           COALESCE(p.care_annual_value, 0)::float AS annual_value,
+                           COALESCE(p.care_lifetime_value, 0)::float AS lifetime_value,
+                           COALESCE(p.care_lifetime_value, 0)::float AS avg_lifetime_value,
+                           g.retention_rate::float AS retention_rate,
+                           CASE WHEN p.care_state IN ('lost', 'dropped') THEN 0.0
+                                ELSE 100.0 END AS still_buying_rate
+                      FROM res_partner p
+                 LEFT JOIN customer_care_group g ON g.id = p.care_group_id
+                     WHERE p.care_order_count > 0 AND p.id = p.commercial_partner_id
+                )""",
+                SQL.identifier(self._table),
+            )
+        )

@@ -1,0 +1,89 @@
+import { registry } from "@web/core/registry";
+import { stepUtils } from "@web_tour/tour_utils";
+
+function openReport(menu, title, viewSelector) {
+    return [
+        {
+            content: "Open the reporting menu",
+            trigger: "button[data-menu-xmlid='customer_care.menu_customer_care_reporting']",
+            run: "click",
+        },
+        {
+            content: `Open ${title}`,
+            trigger: `a[data-menu-xmlid='customer_care.${menu}']`,
+            run: "click",
+        },
+        {
+            content: `${title} is open`,
+            trigger: `.o_breadcrumb .active:contains('${title}')`,
+        },
+        {
+            content: `${title} shows its view`,
+            trigger: viewSelector,
+        },
+    ];
+}
+
+registry.category("web_tour.tours").add("customer_care_reporting_tour", {
+    url: "/odoo",
+    steps: () => [
+        stepUtils.showAppsMenuItem(),
+        {
+            content: "Open Customer Care",
+            trigger: ".o_app[data-menu-xmlid='customer_care.menu_customer_care_root']",
+            run: "click",
+        },
+        {
+            content: "The customers list is open",
+            trigger: ".o_breadcrumb .active:contains('Customers')",
+        },
+        ...openReport("menu_customer_care_dashboard", "Overview", "button[name='action_open_tile']"),
+        {
+            content: "The overview counts the customers lost this month",
+            trigger: "div[name='lost_month_count'] .o_stat_value:contains('1')",
+        },
+        {
+            content: "Open the lost customers of the month",
+            trigger: "button[name='action_open_tile']:has(div[name='lost_month_count'])",
+            run: "click",
+        },
+        {
+            content: "The lost customer is listed",
+            trigger: ".o_list_view td:contains('Reporting Tour Lost')",
+        },
+        ...openReport(
+            "menu_customer_care_top_snapshot",
+            "Top 20% Watch",
+            ".o_list_view td:contains('Reporting Tour Top')"
+        ),
+        ...openReport("menu_customer_care_report_repeat", "Repeat Purchases", ".o_pivot"),
+        ...openReport("menu_customer_care_report_retention", "Retention by Cohort", ".o_pivot"),
+        ...openReport("menu_customer_care_report_referral", "Referrals", ".o_pivot"),
+        ...openReport("menu_customer_care_report_activity", "Care Activity", ".o_pivot"),
+        ...openReport("menu_customer_care_report_point", "Dissatisfaction Points", ".o_graph_view"),
+        ...openReport("menu_customer_care_report_value", "Lifetime Value", ".o_pivot"),
+        {
+            content: "Open the lost customers",
+            trigger: "a[data-menu-xmlid='customer_care.menu_customer_care_lost']",
+            run: "click",
+        },
+        {
+            content: "Lost customers are listed with the list actions",
+            trigger: ".o_breadcrumb .active:contains('Lost Customers')",
+        },
+        {
+            content: "Open the feedback menu",
+            trigger: "button[data-menu-xmlid='customer_care.menu_customer_care_feedback_root']",
+            run: "click",
+        },
+        {
+            content: "Open the hotline log",
+            trigger: "a[data-menu-xmlid='customer_care.menu_customer_care_feedback_hotline']",
+            run: "click",
+        },
+        {
+            content: "The hotline log is open",
+            trigger: ".o_breadcrumb .active:contains('Hotline Log')",
+        },
+    ],
+});

@@ -1,0 +1,117 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+from ..logic import kpi
+
+OPEN_PLAN_STATES = ("draft", "planned", "in_progress")
+
+
+class CustomerCareDashboard(models.TransientModel):
+    """The Customer Care overview: today's work and this month's alerts.
+
+    A plain form of counters, each opening the records behind it; the
+    figures are computed when the overview opens (brief §6).
+    """
+
+    _name = "customer.care.dashboard"
+    _description = "Customer Care Overview"
+
+    plans_due_count = fields.Integer(string="Plans Due Today", compute="_compute_counts")
+    plans_late_count = fields.Integer(string="Late Plans", compute="_compute_counts")
+    top_decliner_count = fields.Integer(string="Declining Top Customers", compute="_compute_counts")
+    top_period = fields.Date(string="Last Watched Month", compute="_compute_counts")
+    lost_month_count = fields.Integer(string="Lost This Month", compute="_compute_counts")
+    lost_without_reason_count = fields.Integer(
+        string="Lost Without a Reason", compute="_compute_counts"
+    )
+    feedback_week_count = fields.Integer(string="Feedback This Week", compute="_compute_counts")
+    negative_feedback_week_count = fields.Integer(
+        string="Negative Feedback This Week", compute="_compute_counts"
+    )
+
+    def _compute_display_name(self):
+        for dashboard in self:
+            dashboard.display_name = self.env._("Overview")
+
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_counts(self):
+        domains = self._tile_domains()
+        counts = {
+            key: self.env[model].search_count(domain) for key, (model, domain) in domains.items()
+        }
+        for dashboard in self:
+            dashboard.plans_due_count = counts["plans_due"]
+            dashboard.plans_late_count = counts["plans_late"]
+            dashboard.top_decliner_count = counts["top_decliners"]
+            dashboard.top_period = self._last_top_period()
+            dashboard.lost_month_count = counts["lost_month"]
+            dashboard.lost_without_reason_count = counts["lost_without_reason"]
+            dashboard.feedback_week_count = counts["feedback_week"]
+            dashboard.negative_feedback_week_count = counts["negative_feedback_week"]
+
+    def _last_top_period(self):
+        last = self.env["customer.care.top.snapshot"].search([], limit=1, order="period desc")
+        return last.period
+
+    def _tile_domains(self):
+        today = fields.Date.context_today(self)
+        week_start = fields.Datetime.to_datetime(today - timedelta(days=6))
+        lost = [("care_state", "in", ("lost", "dropped")), ("parent_id", "=", False)]
+        return {
+            "plans_due": (
+                "customer.care.plan",
+                [("state", "in", OPEN_PLAN_STATES), ("date_deadline", "=", today)],
+            ),
+            "plans_late": (
+                "customer.care.plan",
+                [("state", "in", OPEN_PLAN_STATES), ("date_deadline", "<", today)],
+            ),
+            "top_decliners": (
+                "customer.care.top.snapshot",
+                [("period", "=", self._last_top_period()), ("trend", "=", "declining")],
+            ),
+            "lost_month": (
+                "res.partner",
+                [*lost, ("care_lost_date", ">=", kpi.month_start(today))],
+            ),
+            "lost_without_reason": (
+                "res.partner",
+                [*lost, ("care_lost_reason_id", "=", False)],
+            ),
+            "feedback_week": ("customer.care.feedback", [("date", ">=", week_start)]),
+            "negative_feedback_week": (
+                "customer.care.feedback",
+                [("date", ">=", week_start), ("sentiment", "=", "negative")],
+            ),
+        }
+
+    @api.model
+    def action_open_overview(self):
+        """Open a fresh overview (the menu's server action)."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Overview"),
+            "res_model": self._name,
+            "res_id": self.create({}).id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+        }
+
+    def action_open_tile(self):
+        """Open the records behind the counter named in the button's context."""
+        tile = self.env.context.get("care_tile")
+        model, domain = self._tile_domains()[tile]
+        xmlid = {
+            "customer.care.plan": "customer_care.customer_care_plan_action",
+            "customer.care.top.snapshot": "customer_care.customer_care_top_snapshot_action",
+            "res.partner": "customer_care.res_partner_action_care_lost",
+            "customer.care.feedback": "customer_care.customer_care_feedback_action",
+        }[model]
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        action.update(domain=domain, context={})
+        if model == "customer.care.plan":
+            action["view_mode"] = "list,form"
+            action["views"] = [(False, "list"), (False, "form")]
+        return action
