@@ -52,6 +52,7 @@
         "views/customer_care_lost_reason_views.xml",
         "views/customer_care_top_snapshot_views.xml",
         "views/sale_order_views.xml",
+        "report/customer_care_report_complaint_views.xml",
         "report/customer_care_report_purchase_views.xml",
         "report/customer_care_report_referral_views.xml",
         "report/customer_care_report_activity_views.xml",

@@ -25,12 +25,16 @@ class OutreachCommon(CareCommon):
         super().setUpClass()
         cls.env.company.partner_id.tz = "UTC"
         cls.birthday_template = cls.env.ref("customer_care.mail_template_care_birthday")
+        # the audience of the tests: the partners they create (not the demo's)
+        cls.env.cr.execute("SELECT max(id) FROM res_partner")
+        cls.only_new = f"[('id', '>', {cls.env.cr.fetchone()[0]})]"
         cls.rule = cls.env["customer.care.outreach.rule"].create(
             {
                 "name": "Birthday test",
                 "trigger": "birthday",
                 "channel": "email",
                 "mail_template_id": cls.birthday_template.id,
+                "domain": cls.only_new,
             }
         )
 
@@ -184,7 +188,12 @@ class TestOutreachAudience(OutreachCommon, MockEmail):
         occasional = self._partner("Rare", email="rare@example.com")
         self._order(occasional)
         rule = self.env.ref("customer_care.outreach_rule_custom")
-        rule.active = True
+        rule.write(
+            {
+                "active": True,
+                "domain": f"['&', ('care_order_count', '>=', 3), {self.only_new[1:-1]}]",
+            }
+        )
         with self.mock_mail_gateway():
             self._run(rule)
         self.assertEqual(self._logs(rule).partner_id, regular)
@@ -319,7 +328,9 @@ class TestOutreachSMS(SMSCase, OutreachCommon):
     @freeze_time(NOW)
     def test_birthday_sms_is_queued_and_sent_through_the_gateway(self):
         rule = self.env.ref("customer_care.outreach_rule_birthday")
-        rule.write({"active": True, "send_hour_from": 0, "send_hour_to": 0})
+        rule.write(
+            {"active": True, "send_hour_from": 0, "send_hour_to": 0, "domain": self.only_new}
+        )
         partner = self._partner("Chi", birthdate_date=date(1992, 6, 15), phone="+84 912 345 678")
         self._partner("No Phone", birthdate_date=date(1992, 6, 15))
         blocked = self._partner(

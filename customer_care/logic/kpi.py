@@ -99,3 +99,34 @@ def watch_list(
             )
         )
     return rows
+
+
+def satisfaction_trend(previous, recent, threshold=0.2):
+    """Whether satisfaction improves, holds or worsens between two windows.
+
+    Scores are averages from 1 to 5; a move of less than ``threshold``
+    points is steady; with no score in one window nothing can be said.
+    """
+    if not previous or not recent:
+        return "flat"
+    if recent - previous >= threshold:
+        return "up"
+    if previous - recent >= threshold:
+        return "down"
+    return "flat"
+
+
+def rate_per_hundred(count, base):
+    """``count`` per 100 of ``base`` (None without a base)."""
+    if not base:
+        return None
+    return round(count * 100.0 / base, 2)
+
+
+def satisfaction_sentiment(score):
+    """The feedback sentiment of a 1-5 satisfaction score."""
+    if score >= 4:
+        return "positive"
+    if score <= 2:
+        return "negative"
+    return "neutral"

@@ -54,6 +54,9 @@ class CustomerCareFeedback(models.Model):
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
     sale_order_id = fields.Many2one("sale.order", index="btree_not_null", check_company=True)
+    incident_id = fields.Many2one(
+        "customer.care.incident", index="btree_not_null", check_company=True
+    )
     plan_id = fields.Many2one(
         "customer.care.plan", string="Care Plan", index="btree_not_null", check_company=True
     )

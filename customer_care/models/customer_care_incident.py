@@ -7,7 +7,7 @@ from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from ..logic import followup, sla
+from ..logic import followup, kpi, sla
 from ..logic.channels import CHANNELS, PRIORITIES
 from ..logic.incidents import (
     INCIDENT_KINDS,
@@ -525,7 +525,23 @@ class CustomerCareIncident(models.Model):
             incident.state = "closed" if incident.satisfaction else "followed_up"
 
     def _record_satisfaction(self, score, comment=None):
-        """The survey answer: the score, and the incident closes if followed up."""
+        """The survey answer: the score (kept as feedback on the customer too),
+        and the incident closes if followed up."""
+        self.env["customer.care.feedback"].sudo().create(
+            [
+                {
+                    "partner_id": incident.partner_id.id,
+                    "company_id": incident.company_id.id,
+                    "source": "survey",
+                    "sentiment": kpi.satisfaction_sentiment(score),
+                    "summary": self.env._("Follow-up survey: %s/5", score),
+                    "text": comment or self.env._("Rated %s/5 without a comment.", score),
+                    "incident_id": incident.id,
+                    "plan_id": incident.followup_plan_id.id,
+                }
+                for incident in self
+            ]
+        )
         for incident in self:
             incident.satisfaction = score
             if incident.state == "followed_up":

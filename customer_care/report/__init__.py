@@ -3,3 +3,6 @@ from . import customer_care_report_point
 from . import customer_care_report_purchase
 from . import customer_care_report_referral
 from . import customer_care_report_value
+
+# reads customer_care_report_purchase: created after it
+from . import customer_care_report_complaint

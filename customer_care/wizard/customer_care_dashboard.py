@@ -5,6 +5,7 @@ from odoo import api, fields, models
 from ..logic import kpi
 
 OPEN_PLAN_STATES = ("draft", "planned", "in_progress")
+OPEN_INCIDENT_STATES = ("new", "acknowledged", "in_progress", "pending_decline")
 
 
 class CustomerCareDashboard(models.TransientModel):
@@ -30,6 +31,29 @@ class CustomerCareDashboard(models.TransientModel):
         string="Negative Feedback This Week", compute="_compute_counts"
     )
 
+    incidents_open_count = fields.Integer(string="Open Incidents", compute="_compute_counts")
+    incidents_at_risk_count = fields.Integer(string="Incidents at Risk", compute="_compute_counts")
+    incidents_breached_count = fields.Integer(
+        string="Breached Incidents", compute="_compute_counts"
+    )
+    breaches_today_count = fields.Integer(string="Breaches Today", compute="_compute_counts")
+    complaints_week_count = fields.Integer(string="Complaints This Week", compute="_compute_counts")
+    satisfaction_recent = fields.Float(
+        string="Satisfaction, Last 30 Days",
+        compute="_compute_satisfaction",
+        digits=(16, 2),
+        help="Average follow-up survey score (1 to 5) of the incidents rated in the last 30 days.",
+    )
+    satisfaction_previous = fields.Float(
+        string="Satisfaction, 30 Days Before",
+        compute="_compute_satisfaction",
+        digits=(16, 2),
+    )
+    satisfaction_trend = fields.Selection(
+        [("up", "Improving"), ("flat", "Steady"), ("down", "Worsening")],
+        compute="_compute_satisfaction",
+    )
+
     def _compute_display_name(self):
         for dashboard in self:
             dashboard.display_name = self.env._("Overview")
@@ -49,6 +73,35 @@ class CustomerCareDashboard(models.TransientModel):
             dashboard.lost_without_reason_count = counts["lost_without_reason"]
             dashboard.feedback_week_count = counts["feedback_week"]
             dashboard.negative_feedback_week_count = counts["negative_feedback_week"]
+            dashboard.incidents_open_count = counts["incidents_open"]
+            dashboard.incidents_at_risk_count = counts["incidents_at_risk"]
+            dashboard.incidents_breached_count = counts["incidents_breached"]
+            dashboard.breaches_today_count = counts["breaches_today"]
+            dashboard.complaints_week_count = counts["complaints_week"]
+
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_satisfaction(self):
+        now = fields.Datetime.now()
+        windows = {}
+        for key, start, end in (
+            ("recent", now - timedelta(days=30), now),
+            ("previous", now - timedelta(days=60), now - timedelta(days=30)),
+        ):
+            rows = self.env["customer.care.incident"]._read_group(
+                [
+                    ("satisfaction", ">", 0),
+                    ("date_resolved", ">=", start),
+                    ("date_resolved", "<", end),
+                ],
+                [],
+                ["satisfaction:avg"],
+            )
+            windows[key] = rows[0][0] or 0.0
+        trend = kpi.satisfaction_trend(windows["previous"], windows["recent"])
+        for dashboard in self:
+            dashboard.satisfaction_recent = windows["recent"]
+            dashboard.satisfaction_previous = windows["previous"]
+            dashboard.satisfaction_trend = trend
 
     def _last_top_period(self):
         last = self.env["customer.care.top.snapshot"].search([], limit=1, order="period desc")
@@ -80,6 +133,31 @@ class CustomerCareDashboard(models.TransientModel):
                 [*lost, ("care_lost_reason_id", "=", False)],
             ),
             "feedback_week": ("customer.care.feedback", [("date", ">=", week_start)]),
+            "incidents_open": ("customer.care.incident", [("state", "in", OPEN_INCIDENT_STATES)]),
+            "incidents_at_risk": (
+                "customer.care.incident",
+                [("state", "in", OPEN_INCIDENT_STATES), ("sla_state", "=", "at_risk")],
+            ),
+            "incidents_breached": (
+                "customer.care.incident",
+                [("state", "in", OPEN_INCIDENT_STATES), ("sla_state", "=", "breached")],
+            ),
+            "breaches_today": (
+                "customer.care.incident",
+                [
+                    ("sla_state", "=", "breached"),
+                    ("resolution_deadline", ">=", fields.Datetime.to_datetime(today)),
+                    (
+                        "resolution_deadline",
+                        "<",
+                        fields.Datetime.to_datetime(today + timedelta(days=1)),
+                    ),
+                ],
+            ),
+            "complaints_week": (
+                "customer.care.incident",
+                [("kind", "=", "complaint"), ("date_received", ">=", week_start)],
+            ),
             "negative_feedback_week": (
                 "customer.care.feedback",
                 [("date", ">=", week_start), ("sentiment", "=", "negative")],
@@ -108,10 +186,11 @@ class CustomerCareDashboard(models.TransientModel):
             "customer.care.top.snapshot": "customer_care.customer_care_top_snapshot_action",
             "res.partner": "customer_care.res_partner_action_care_lost",
             "customer.care.feedback": "customer_care.customer_care_feedback_action",
+            "customer.care.incident": "customer_care.customer_care_incident_action",
         }[model]
         action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
         action.update(domain=domain, context={})
-        if model == "customer.care.plan":
+        if model in ("customer.care.plan", "customer.care.incident"):
             action["view_mode"] = "list,form"
             action["views"] = [(False, "list"), (False, "form")]
         return action

@@ -56,6 +56,9 @@ registry.category("web_tour.tours").add("customer_care_reporting_tour", {
             "Top 20% Watch",
             ".o_list_view td:contains('Reporting Tour Top')"
         ),
+        ...openReport("menu_customer_care_incident_report", "Incident Analysis", ".o_pivot"),
+        ...openReport("menu_customer_care_report_complaint", "Complaint Rate", ".o_graph_view"),
+        ...openReport("menu_customer_care_incident_satisfaction", "Satisfaction", ".o_pivot"),
         ...openReport("menu_customer_care_report_repeat", "Repeat Purchases", ".o_pivot"),
         ...openReport("menu_customer_care_report_retention", "Retention by Cohort", ".o_pivot"),
         ...openReport("menu_customer_care_report_referral", "Referrals", ".o_pivot"),

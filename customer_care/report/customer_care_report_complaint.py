@@ -1,0 +1,71 @@
+from odoo import fields, models
+from odoo.tools import SQL, sql
+
+
+class CustomerCareReportComplaint(models.Model):
+    """Complaint rate by month (brief §6): complaints per 100 customers who
+    bought that month and per 100 orders, beside breaches and satisfaction.
+
+    The customers and orders of a month come from the purchases-by-month
+    report (refreshed daily), so the rate of the current month moves with
+    it.
+    """
+
+    _name = "customer.care.report.complaint"
+    _description = "Customer Care Complaint Rate"
+    _auto = False
+    _order = "period desc"
+
+    company_id = fields.Many2one("res.company", readonly=True)
+    period = fields.Date(string="Month", readonly=True)
+    complaint_count = fields.Integer(string="Complaints", readonly=True)
+    incident_count = fields.Integer(string="Incidents", readonly=True)
+    breached_count = fields.Integer(string="Breached", readonly=True)
+    customer_count = fields.Integer(string="Buying Customers", readonly=True)
+    order_count = fields.Integer(string="Orders", readonly=True)
+    rate_customers = fields.Float(
+        string="Complaints per 100 Customers", readonly=True, aggregator="avg"
+    )
+    rate_orders = fields.Float(string="Complaints per 100 Orders", readonly=True, aggregator="avg")
+    breach_rate = fields.Float(string="Breach Rate (%)", readonly=True, aggregator="avg")
+    satisfaction = fields.Float(string="Satisfaction (1-5)", readonly=True, aggregator="avg")
+
+    def init(self):
+        sql.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            SQL(
+                """CREATE VIEW %s AS (
+                    WITH incidents AS (
+                        SELECT company_id,
+                               date_trunc('month', date_received)::date AS period,
+                               count(*) FILTER (WHERE kind = 'complaint') AS complaints,
+                               count(*) AS incidents,
+                               count(*) FILTER (WHERE sla_state = 'breached') AS breached,
+                               AVG(satisfaction) FILTER (WHERE satisfaction > 0) AS satisfaction
+                          FROM customer_care_incident
+                      GROUP BY 1, 2
+                    ), buying AS (
+                        SELECT company_id, period,
+                               SUM(customer_count) AS customers,
+                               SUM(order_count) AS orders
+                          FROM customer_care_report_purchase
+                      GROUP BY 1, 2
+                    )
+                    SELECT row_number() OVER (ORDER BY period, company_id) AS id,
+                           company_id, period,
+                           COALESCE(i.complaints, 0) AS complaint_count,
+                           COALESCE(i.incidents, 0) AS incident_count,
+                           COALESCE(i.breached, 0) AS breached_count,
+                           COALESCE(b.customers, 0) AS customer_count,
+                           COALESCE(b.orders, 0) AS order_count,
+                           COALESCE(i.complaints, 0) * 100.0 / NULLIF(b.customers, 0)
+                               AS rate_customers,
+                           COALESCE(i.complaints, 0) * 100.0 / NULLIF(b.orders, 0) AS rate_orders,
+                           i.breached * 100.0 / NULLIF(i.incidents, 0) AS breach_rate,
+                           i.satisfaction
+                      FROM incidents i
+                 FULL JOIN buying b USING (company_id, period)
+                )""",
+                SQL.identifier(self._table),
+            )
+        )
