@@ -66,6 +66,7 @@
         "data/demo/customer_care_demo.xml",
         "data/demo/customer_care_plan_demo.xml",
         "data/demo/customer_care_incident_demo.xml",
+        "data/demo/customer_care_demo_story.xml",
     ],
     "assets": {
         "web.assets_tests": [

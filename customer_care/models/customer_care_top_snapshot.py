@@ -61,13 +61,14 @@ class CustomerCareTopSnapshot(models.Model):
 
     # -- scheduled action ---------------------------------------------------
     @api.model
-    def _cron_snapshot_top(self, period=None, batch_size=SNAPSHOT_BATCH):
+    def _cron_snapshot_top(self, period=None, batch_size=SNAPSHOT_BATCH, commit=True):
         """Snapshot last month's top customers, batch after batch.
 
         Each batch writes its rows, activities and digest line in one
         transaction; rows already there are skipped, so a run that dies
         resumes where it stopped and a second run of the same month changes
-        nothing.  Returns True once the month is complete.
+        nothing.  Returns True once the month is complete.  ``commit=False``
+        runs the month in the current transaction (module data).
         """
         today = fields.Date.context_today(self)
         period = kpi.month_start(period or kpi.add_months(today, -1))
@@ -84,9 +85,12 @@ class CustomerCareTopSnapshot(models.Model):
         for batch in split_every(batch_size, todo, list):
             self._create_snapshots(period, batch)
             remaining -= len(batch)
+            if not commit:
+                continue
             if cron._commit_progress(len(batch), remaining=remaining) < 30 and remaining:
                 return False
-        cron._commit_progress(0, remaining=0)
+        if commit:
+            cron._commit_progress(0, remaining=0)
         return True
 
     # -- computation --------------------------------------------------------
