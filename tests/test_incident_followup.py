@@ -174,3 +174,33 @@ class TestQuestionBecomesIncident(IncidentCommon):
         )
         self.assertIn("water damage", incident.name)
         self.assertFalse(answer.question_ids.filtered(lambda q: q.state == "answered").incident_id)
+
+
+@tagged("post_install", "-at_install")
+class TestRefundHook(IncidentCommon):
+    def test_a_paid_credit_note_plans_the_follow_up(self):
+        with freeze_time(RESOLVED):
+            incident = self._incident(
+                channel="email", resolution_type="refund", root_cause_id=self.cause.id
+            )
+            incident.action_resolve()
+        self.assertTrue(incident.waiting_delivery)
+        refund = self.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": self.customer.id,
+                "invoice_line_ids": [(0, 0, {"name": "Refund", "quantity": 1, "price_unit": 40.0})],
+            }
+        )
+        refund.action_post()
+        incident.refund_move_id = refund
+        self.Incident._cron_check_back()
+        self.assertFalse(incident.followup_plan_id, "not paid yet: no follow-up")
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=refund.ids
+        ).create({})._create_payments()
+        self.assertIn(refund.payment_state, ("paid", "in_payment"))
+        plan = incident.followup_plan_id
+        self.assertTrue(plan, "the payment planned the follow-up")
+        self.assertEqual(plan.channel, "phone")
+        self.assertTrue(incident.date_customer_received)

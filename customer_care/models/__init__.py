@@ -1,3 +1,4 @@
+from . import account_move
 from . import crm_team
 from . import customer_care_facts
 from . import customer_care_feedback

@@ -213,6 +213,22 @@ class CustomerCareIncident(models.Model):
         "customer; the follow-up waits for it.",
     )
     waiting_delivery = fields.Boolean(compute="_compute_waiting_delivery")
+    refund_move_id = fields.Many2one(
+        "account.move",
+        string="Credit Note",
+        copy=False,
+        index="btree_not_null",
+        domain="[('move_type', '=', 'out_refund'), "
+        "('commercial_partner_id', '=', commercial_partner_id)]",
+        help="Refunds: the follow-up is planned once this credit note is paid.",
+    )
+    replacement_order_id = fields.Many2one(
+        "sale.order",
+        copy=False,
+        index="btree_not_null",
+        help="Exchanges: with Inventory installed, the follow-up is planned once the "
+        "order's deliveries are done.",
+    )
     survey_input_id = fields.Many2one(
         "survey.user_input", string="Satisfaction Survey", readonly=True, copy=False
     )
@@ -555,11 +571,44 @@ class CustomerCareIncident(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
 
+    def _delivery_received_at(self):
+        """When the refund or the replacement reached the customer, as far as
+        the accounting and inventory records tell (``None`` otherwise)."""
+        self.ensure_one()
+        paid = ("paid", "in_payment", "reversed")
+        if self.resolution_type == "refund" and self.refund_move_id.payment_state in paid:
+            return fields.Datetime.now()
+        order = self.replacement_order_id
+        if self.resolution_type == "exchange" and order and "picking_ids" in order._fields:
+            pickings = order.picking_ids.filtered(lambda p: p.state != "cancel")
+            if pickings and all(p.state == "done" for p in pickings):
+                return max(pickings.mapped("date_done"))
+        return None
+
+    def _confirm_deliveries(self):
+        """Plan the follow-up of exchanges and refunds whose replacement or
+        money reached the customer (payment hook and daily check)."""
+        for incident in self.filtered("waiting_delivery"):
+            received = incident._delivery_received_at()
+            if received:
+                incident.date_customer_received = received
+        self.filtered("date_customer_received")._create_followups()
+
     @api.model
     def _cron_check_back(self, days=3):
         """Check back after a few days of silence [004]: followed-up incidents
         whose customer has not rated the resolution get a call-back activity,
-        once."""
+        once.  Also plans the follow-ups whose delivery or refund is done."""
+        self.search(
+            [
+                ("state", "=", "resolved"),
+                ("followup_plan_id", "=", False),
+                ("resolution_type", "in", list(followup.WAIT_FOR_DELIVERY)),
+                "|",
+                ("refund_move_id", "!=", False),
+                ("replacement_order_id", "!=", False),
+            ]
+        )._confirm_deliveries()
         limit = fields.Datetime.now() - timedelta(days=days)
         silent = self.search(
             [
