@@ -343,6 +343,7 @@ class CustomerCareIncident(models.Model):
 
     def write(self, vals):
         self._check_decline_values(vals)
+        self._check_pending_decline_exit(vals)
         res = super().write(vals)
         if SLA_TRIGGER_FIELDS.intersection(vals):
             self._sla_refresh(fields.Datetime.now())
@@ -362,6 +363,18 @@ class CustomerCareIncident(models.Model):
                     "Nobody says no to a customer without a manager's approval: "
                     "request the decline and a care manager approves it."
                 )
+            )
+
+    def _check_pending_decline_exit(self, vals):
+        """A decline waiting for approval is decided by a care manager only:
+        writing another state over it would reject it without one."""
+        if "state" not in vals or vals["state"] == "pending_decline":
+            return
+        if self.env.su or self.env.user.has_group(CARE_MANAGER):
+            return
+        if any(incident.state == "pending_decline" for incident in self):
+            raise AccessError(
+                self.env._("Only a care manager can approve or reject a pending decline.")
             )
 
     # -- actions --------------------------------------------------------------

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.fields import Domain
 from odoo.tools.safe_eval import safe_eval
 
@@ -263,7 +263,9 @@ class CustomerCareOutreachRule(models.Model):
         return result
 
     def unlink(self):
-        crons = self.cron_id
+        # the scheduled actions belong to the rules: a care manager deleting a
+        # rule deletes its action too, without rights on ir.cron itself
+        crons = self.sudo().cron_id
         result = super().unlink()
         crons.unlink()
         return result
@@ -296,7 +298,7 @@ class CustomerCareOutreachRule(models.Model):
         """Run now, through the same code path as the scheduled action."""
         self.check_access("write")
         if not self.env.user.has_group("customer_care.group_care_manager"):
-            raise UserError(self.env._("Only care managers run outreach rules."))
+            raise AccessError(self.env._("Only care managers run outreach rules."))
         for rule in self:
             self.env["customer.care.outreach.run"]._run_rule(rule)
         return {
