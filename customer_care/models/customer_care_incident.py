@@ -558,14 +558,21 @@ class CustomerCareIncident(models.Model):
         whose customer has not rated the resolution get a call-back activity,
         once."""
         limit = fields.Datetime.now() - timedelta(days=days)
-        silent = self.search(
-            [
-                ("state", "=", "followed_up"),
-                ("satisfaction", "=", 0),
-                ("date_checked_back", "=", False),
-                ("followup_plan_id.date_done", "<=", limit),
-            ]
+        self.env.flush_all()
+        # claim the rows: a second run at the same time skips them instead of
+        # calling the customer back twice
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT i.id FROM customer_care_incident i
+                     JOIN customer_care_plan p ON p.id = i.followup_plan_id
+                    WHERE i.state = 'followed_up' AND COALESCE(i.satisfaction, 0) = 0
+                      AND i.date_checked_back IS NULL AND p.date_done <= %s
+                 ORDER BY i.id
+                      FOR UPDATE OF i SKIP LOCKED""",
+                limit,
+            )
         )
+        silent = self.browse([row[0] for row in rows])
         for incident in silent:
             incident.activity_schedule(
                 "mail.mail_activity_data_call",
