@@ -264,9 +264,8 @@ class TestInterruptedJobs(JobsCommon):
                 raise ValueError("cannot render the SMS for Bad Sms")
             return original(template, field, res_ids, *args, **kwargs)
 
-        with patch.object(Template, "_render_field", broken_for_bad):
-            with self.committing_batches():
-                run = self.env["customer.care.outreach.run"]._run_rule(rule)
+        with patch.object(Template, "_render_field", broken_for_bad), self.committing_batches():
+            run = self.env["customer.care.outreach.run"]._run_rule(rule)
         self.assertEqual((run.contacted, run.failed, run.skipped_no_address), (1, 1, 1))
         logs = self.env["customer.care.outreach.log"].search([("rule_id", "=", rule.id)])
         by_partner = {log.partner_id: log for log in logs}

@@ -316,6 +316,11 @@ class CustomerCareIncident(models.Model):
             )
 
     # -- constraints ----------------------------------------------------------
+    @api.constrains("satisfaction")
+    def _check_satisfaction(self):
+        if any(not 0 <= (incident.satisfaction or 0) <= 5 for incident in self):
+            raise ValidationError(self.env._("Satisfaction is a score from 1 to 5."))
+
     @api.constrains("state", "resolution_type", "root_cause_id", "decline_reason")
     def _check_outcome(self):
         for incident in self:
