@@ -2,6 +2,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from markupsafe import Markup
+from psycopg2.errors import SerializationFailure
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -19,6 +20,7 @@ from ..logic.incidents import (
 
 CARE_MANAGER = "customer_care.group_care_manager"
 SLA_BATCH = 1000
+SLA_RETRIES = 5
 DEADLINE_FIELDS = (
     "response_deadline",
     "resolution_deadline",
@@ -818,8 +820,21 @@ class CustomerCareIncident(models.Model):
         now = now or fields.Datetime.now()
         cron = self.env["ir.cron"]
         total = self._sla_due_count(now) if commit else 0
-        done = 0
-        while ids := self._sla_due_ids(now, batch_size):
+        done = retries = 0
+        while True:
+            try:
+                ids = self._sla_due_ids(now, batch_size)
+            except SerializationFailure:
+                # another worker refreshed some of these incidents since this
+                # transaction's snapshot: take the batch again on a fresh one
+                retries += 1
+                if not commit or retries > SLA_RETRIES:
+                    raise
+                self.env.cr.rollback()
+                continue
+            if not ids:
+                break
+            retries = 0
             self.browse(ids)._sla_refresh(now)
             done += len(ids)
             if commit:
