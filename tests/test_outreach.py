@@ -6,9 +6,8 @@ from datetime import date
 from unittest.mock import patch
 
 from freezegun import freeze_time
-from psycopg2 import IntegrityError
 
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from odoo.addons.mail.tests.common import MockEmail
@@ -289,16 +288,15 @@ class TestOutreachRuleConfiguration(OutreachCommon):
             self.rule.write({"channel": "sms", "sms_template_id": False})
         with self.assertRaises(ValidationError):
             self.rule.send_hour_to = 25
-        with self.assertRaises(IntegrityError):
+        with self.assertRaisesRegex(ValidationError, "cannot be negative"):
             self.rule.cooldown_days = -1
             self.env.flush_all()
 
     def test_a_template_in_use_cannot_be_deleted(self):
         template = self.birthday_template.copy()
         self.rule.mail_template_id = template
-        with self.assertRaises(IntegrityError):
+        with self.assertRaisesRegex(UserError, "Birthday test"):
             template.unlink()
-            self.env.flush_all()
         self.assertTrue(template.exists())
 
     def test_only_managers_run_and_edit_rules(self):

@@ -58,7 +58,11 @@ class TestOutreachRules(BaseCase):
         self.assertEqual(skip("email", "a@b.c", True, None, False), "blacklisted")
         self.assertIsNone(skip("email", "a@b.c", False, None, True))
         self.assertEqual(skip("sms", "a@b.c", False, None, False), "no_phone")
-        self.assertEqual(skip("sms", None, False, "+84", True), "blacklisted")
+        self.assertEqual(skip("sms", None, False, "+84912345678", True), "blacklisted")
+        # a number too short or too long for any phone is no number
+        self.assertEqual(skip("sms", None, False, "12", False), "no_phone")
+        self.assertEqual(skip("sms", None, False, "+84 1234567890123456", False), "no_phone")
+        self.assertIsNone(skip("sms", None, False, "+84 912 345 678", False))
         self.assertIsNone(skip("phone", None, False, None, False))
 
     def test_cap(self):

@@ -103,6 +103,13 @@ def in_sending_window(hour, hour_from, hour_to):
     return hour >= hour_from or hour < hour_to
 
 
+def plausible_phone(number):
+    """A number an SMS can reach: 7 to 15 digits (E.164), whatever the
+    formatting; the phone library, when installed, sanitizes it further."""
+    digits = sum(char.isdigit() for char in number or "")
+    return 7 <= digits <= 15
+
+
 def contact_skip_reason(channel, email, email_blacklisted, phone, phone_blacklisted):
     """Why a partner cannot be reached on ``channel``, or ``None``."""
     if channel == "email":
@@ -111,7 +118,7 @@ def contact_skip_reason(channel, email, email_blacklisted, phone, phone_blacklis
         if email_blacklisted:
             return SKIP_BLACKLISTED
     elif channel == "sms":
-        if not phone:
+        if not plausible_phone(phone):
             return SKIP_NO_PHONE
         if phone_blacklisted:
             return SKIP_BLACKLISTED

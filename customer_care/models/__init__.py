@@ -17,8 +17,10 @@ from . import customer_care_point
 from . import customer_care_root_cause
 from . import customer_care_sla_policy
 from . import customer_care_top_snapshot
+from . import mail_template
 from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import sale_order
+from . import sms_template
 from . import survey_user_input

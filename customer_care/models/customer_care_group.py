@@ -1,4 +1,6 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 from ..logic.channels import CHANNELS, PRIORITIES
 from ..logic.classification import RULES, GroupRule, sort_rules
@@ -112,6 +114,55 @@ class CustomerCareGroup(models.Model):
         )
         for group in self:
             group.partner_count = counts.get(group, 0)
+
+    @api.constrains(
+        "code",
+        "company_id",
+        "cadence_days",
+        "min_orders",
+        "period_days",
+        "top_percent",
+        "online_share",
+        "retention_rate",
+    )
+    def _check_parameters(self):
+        """Checked before the SQL constraints, for a clear message."""
+        for group in self:
+            if group.cadence_days < 0:
+                raise ValidationError(
+                    self.env._("The cadence of care group %s cannot be negative.", group.name)
+                )
+            if group.min_orders < 0 or group.period_days < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Minimum orders and period of care group %s cannot be negative.",
+                        group.name,
+                    )
+                )
+            shares = (group.top_percent, group.online_share, group.retention_rate)
+            if not all(0 <= share <= 100 for share in shares):
+                raise ValidationError(
+                    self.env._(
+                        "Shares and retention of care group %s are percentages between 0 and 100.",
+                        group.name,
+                    )
+                )
+            # read without flushing: the pending value would hit the SQL
+            # constraint before this clearer message
+            duplicate = self.env.execute_query(
+                SQL(
+                    """SELECT 1 FROM customer_care_group
+                        WHERE id != %s AND code = %s AND company_id IS NOT DISTINCT FROM %s
+                        LIMIT 1""",
+                    group.id,
+                    group.code,
+                    group.company_id.id or None,
+                )
+            )
+            if duplicate:
+                raise ValidationError(
+                    self.env._("The care group code %s is already used.", group.code)
+                )
 
     def action_view_partners(self):
         self.ensure_one()

@@ -2,6 +2,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from markupsafe import Markup
+from psycopg2.errors import SerializationFailure
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -19,6 +20,7 @@ from ..logic.incidents import (
 
 CARE_MANAGER = "customer_care.group_care_manager"
 SLA_BATCH = 1000
+SLA_RETRIES = 5
 DEADLINE_FIELDS = (
     "response_deadline",
     "resolution_deadline",
@@ -332,6 +334,11 @@ class CustomerCareIncident(models.Model):
             )
 
     # -- constraints ----------------------------------------------------------
+    @api.constrains("satisfaction")
+    def _check_satisfaction(self):
+        if any(not 0 <= (incident.satisfaction or 0) <= 5 for incident in self):
+            raise ValidationError(self.env._("Satisfaction is a score from 1 to 5."))
+
     @api.constrains("state", "resolution_type", "root_cause_id", "decline_reason")
     def _check_outcome(self):
         for incident in self:
@@ -359,6 +366,7 @@ class CustomerCareIncident(models.Model):
 
     def write(self, vals):
         self._check_decline_values(vals)
+        self._check_pending_decline_exit(vals)
         res = super().write(vals)
         if SLA_TRIGGER_FIELDS.intersection(vals):
             self._sla_refresh(fields.Datetime.now())
@@ -378,6 +386,18 @@ class CustomerCareIncident(models.Model):
                     "Nobody says no to a customer without a manager's approval: "
                     "request the decline and a care manager approves it."
                 )
+            )
+
+    def _check_pending_decline_exit(self, vals):
+        """A decline waiting for approval is decided by a care manager only:
+        writing another state over it would reject it without one."""
+        if "state" not in vals or vals["state"] == "pending_decline":
+            return
+        if self.env.su or self.env.user.has_group(CARE_MANAGER):
+            return
+        if any(incident.state == "pending_decline" for incident in self):
+            raise AccessError(
+                self.env._("Only a care manager can approve or reject a pending decline.")
             )
 
     # -- actions --------------------------------------------------------------
@@ -610,14 +630,21 @@ class CustomerCareIncident(models.Model):
             ]
         )._confirm_deliveries()
         limit = fields.Datetime.now() - timedelta(days=days)
-        silent = self.search(
-            [
-                ("state", "=", "followed_up"),
-                ("satisfaction", "=", 0),
-                ("date_checked_back", "=", False),
-                ("followup_plan_id.date_done", "<=", limit),
-            ]
+        self.env.flush_all()
+        # claim the rows: a second run at the same time skips them instead of
+        # calling the customer back twice
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT i.id FROM customer_care_incident i
+                     JOIN customer_care_plan p ON p.id = i.followup_plan_id
+                    WHERE i.state = 'followed_up' AND COALESCE(i.satisfaction, 0) = 0
+                      AND i.date_checked_back IS NULL AND p.date_done <= %s
+                 ORDER BY i.id
+                      FOR UPDATE OF i SKIP LOCKED""",
+                limit,
+            )
         )
+        silent = self.browse([row[0] for row in rows])
         for incident in silent:
             incident.activity_schedule(
                 "mail.mail_activity_data_call",
@@ -858,8 +885,21 @@ class CustomerCareIncident(models.Model):
         now = now or fields.Datetime.now()
         cron = self.env["ir.cron"]
         total = self._sla_due_count(now) if commit else 0
-        done = 0
-        while ids := self._sla_due_ids(now, batch_size):
+        done = retries = 0
+        while True:
+            try:
+                ids = self._sla_due_ids(now, batch_size)
+            except SerializationFailure:
+                # another worker refreshed some of these incidents since this
+                # transaction's snapshot: take the batch again on a fresh one
+                retries += 1
+                if not commit or retries > SLA_RETRIES:
+                    raise
+                self.env.cr.rollback()
+                continue
+            if not ids:
+                break
+            retries = 0
             self.browse(ids)._sla_refresh(now)
             done += len(ids)
             if commit:

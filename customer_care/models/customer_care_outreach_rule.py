@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools.safe_eval import safe_eval
 
@@ -226,6 +226,31 @@ class CustomerCareOutreachRule(models.Model):
                     )
                 )
 
+    @api.constrains(
+        "interval_number", "lead_days", "cooldown_days", "days_after", "days_before", "tenure_years"
+    )
+    def _check_counts(self):
+        """Checked before the SQL constraints, for a clear message."""
+        for rule in self:
+            if rule.interval_number <= 0:
+                raise ValidationError(
+                    self.env._("Rule %s must run at least every 1 hour, day or week.", rule.name)
+                )
+            counts = (
+                rule.lead_days,
+                rule.cooldown_days,
+                rule.days_after,
+                rule.days_before,
+                rule.tenure_years,
+            )
+            if min(counts) < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Rule %s: lead time, cooldown and day counts cannot be negative.",
+                        rule.name,
+                    )
+                )
+
     @api.constrains("send_hour_from", "send_hour_to")
     def _check_hours(self):
         for rule in self:
@@ -263,7 +288,9 @@ class CustomerCareOutreachRule(models.Model):
         return result
 
     def unlink(self):
-        crons = self.cron_id
+        # the scheduled actions belong to the rules: a care manager deleting a
+        # rule deletes its action too, without rights on ir.cron itself
+        crons = self.sudo().cron_id
         result = super().unlink()
         crons.unlink()
         return result
@@ -292,11 +319,23 @@ class CustomerCareOutreachRule(models.Model):
                 }
             )
 
+    @api.model
+    def _check_templates_unused(self, fname, templates):
+        rules = self.sudo().with_context(active_test=False).search([(fname, "in", templates.ids)])
+        if rules:
+            raise UserError(
+                self.env._(
+                    "The template is used by the outreach rules %s: choose another template "
+                    "on them first.",
+                    ", ".join(rules.mapped("name")),
+                )
+            )
+
     def action_run(self):
         """Run now, through the same code path as the scheduled action."""
         self.check_access("write")
         if not self.env.user.has_group("customer_care.group_care_manager"):
-            raise UserError(self.env._("Only care managers run outreach rules."))
+            raise AccessError(self.env._("Only care managers run outreach rules."))
         for rule in self:
             self.env["customer.care.outreach.run"]._run_rule(rule)
         return {

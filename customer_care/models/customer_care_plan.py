@@ -6,7 +6,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..logic import cadence, care_sequence
+from ..logic import cadence, care_sequence, outreach
 from ..logic.care_sequence import STEP_CODES, STEPS
 from ..logic.care_state import STATE_DROPPED
 from ..logic.channels import CHANNELS
@@ -473,7 +473,7 @@ class CustomerCarePlan(models.Model):
                 )
         if channel == "sms":
             number = partner.phone_sanitized
-            if not number:
+            if not outreach.plausible_phone(number):
                 raise UserError(
                     self.env._("%s has no valid phone number for SMS.", partner.display_name)
                 )

@@ -3,6 +3,7 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from ..logic import sla
 from ..logic.incidents import recurring_customers
@@ -49,6 +50,16 @@ class CustomerCareRootCause(models.Model):
         "CHECK(recurrence_window_days > 0 AND recurrence_threshold > 0)",
         "The recurrence window and threshold must be positive.",
     )
+
+    @api.constrains("recurrence_window_days", "recurrence_threshold")
+    def _check_recurrence_parameters(self):
+        for cause in self:
+            if cause.recurrence_window_days <= 0 or cause.recurrence_threshold <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "The recurrence window and threshold of %s must be positive.", cause.name
+                    )
+                )
 
     def _compute_incident_count(self):
         counts = dict(

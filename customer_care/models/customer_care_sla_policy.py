@@ -121,9 +121,30 @@ class CustomerCareSlaPolicy(models.Model):
         for policy in self:
             policy.incident_count = counts.get(policy, 0)
 
-    @api.constrains("response_hours", "resolution_hours", "target_hours")
+    @api.constrains(
+        "response_hours",
+        "resolution_hours",
+        "target_hours",
+        "at_risk_percent",
+        "escalation_extra_hours",
+    )
     def _check_hours_order(self):
         for policy in self:
+            if min(policy.response_hours, policy.resolution_hours, policy.target_hours) <= 0:
+                raise ValidationError(
+                    self.env._("The SLA hours of policy %s must be positive.", policy.name)
+                )
+            if policy.escalation_extra_hours < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The senior escalation delay of policy %s cannot be negative.",
+                        policy.name,
+                    )
+                )
+            if not 0 < policy.at_risk_percent <= 100:
+                raise ValidationError(
+                    self.env._("The at-risk share is a percentage between 0 and 100.")
+                )
             if policy.response_hours > policy.resolution_hours:
                 raise ValidationError(
                     self.env._("The response time cannot exceed the resolution time.")

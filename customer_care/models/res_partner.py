@@ -309,6 +309,16 @@ class ResPartner(models.Model):
                     )
                 )
 
+    @api.constrains("care_children_count")
+    def _check_care_children_count(self):
+        for partner in self:
+            if partner.care_children_count < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The number of children of %s cannot be negative.", partner.display_name
+                    )
+                )
+
     @api.constrains("care_referred_by_id")
     def _check_care_referred_by_id(self):
         for partner in self:
