@@ -101,6 +101,23 @@ customer.care.outreach.run          read                    Y     Y    N      N 
 customer.care.outreach.run          create                  N     N    N      N       N
 customer.care.outreach.run          write                   N     N    N      N       N
 customer.care.outreach.run          unlink                  N     N    N      N       N
+customer.care.feedback              read                    Y     Y    N      N       N
+customer.care.feedback              create                  Y     Y    N      N       N
+customer.care.feedback              write                   Y     Y    N      N       N
+customer.care.feedback              unlink                  N     Y    N      N       N
+customer.care.lost.reason           read                    Y     Y    N      N       Y
+customer.care.lost.reason           create                  N     Y    N      N       Y
+customer.care.lost.reason           write                   N     Y    N      N       Y
+customer.care.lost.reason           unlink                  N     Y    N      N       Y
+customer.care.lost.reason.wizard    create                  Y     Y    N      N       Y
+customer.care.dashboard             create                  N     Y    N      N       Y
+customer.care.top.snapshot          search                  N     Y    N      N       Y
+customer.care.report.purchase       search                  N     Y    N      N       Y
+customer.care.report.referral       search                  N     Y    N      N       Y
+customer.care.report.activity       search                  N     Y    N      N       Y
+customer.care.report.point          search                  N     Y    N      N       Y
+customer.care.report.value          search                  N     Y    N      N       Y
+customer.care.report.complaint      search                  N     Y    N      N       Y
 """
 
 
@@ -224,6 +241,14 @@ class TestAccessMatrix(AccessCommon):
             }
         )
 
+    def _feedback_vals(self):
+        return {
+            "partner_id": self.customer.id,
+            "company_id": self.company.id,
+            "source": "hotline",
+            "text": "Called to say thanks",
+        }
+
     def _log(self):
         return self.env["customer.care.outreach.log"].create(self._log_vals())
 
@@ -333,6 +358,25 @@ class TestAccessMatrix(AccessCommon):
                 {"cooldown_days": 5},
             ),
             "customer.care.outreach.log": (self._log, self._log_vals, {"state": "skipped"}),
+            "customer.care.feedback": (
+                lambda: self.env["customer.care.feedback"].create(self._feedback_vals()),
+                self._feedback_vals,
+                {"sentiment": "negative"},
+            ),
+            "customer.care.lost.reason": (
+                lambda: self.env.ref("customer_care.lost_reason_price"),
+                lambda: {"name": "Matrix reason"},
+                {"name": "Too expensive"},
+            ),
+            "customer.care.lost.reason.wizard": (
+                None,
+                lambda: {
+                    "partner_ids": [Command.set(self.customer.ids)],
+                    "reason_id": self.env.ref("customer_care.lost_reason_price").id,
+                },
+                None,
+            ),
+            "customer.care.dashboard": (None, dict, None),
             "customer.care.outreach.run": (
                 lambda: self.env["customer.care.outreach.run"].create({"rule_id": self._rule().id}),
                 lambda: {"rule_id": self._rule().id},
@@ -350,6 +394,9 @@ class TestAccessMatrix(AccessCommon):
         if operation == "fields_get":
             if not set(PERSONAL_FIELDS) <= set(partner.fields_get(PERSONAL_FIELDS)):
                 raise AccessError("personal fields hidden")
+            return
+        if operation == "search" and model != "res.partner[care]":
+            self.env[model].with_user(user).search_count([])
             return
         if operation == "search":
             found = partner.search([("birthdate_date", "=", "1985-04-12")])
