@@ -67,6 +67,23 @@ def ensure_partners(cr, count):
     return count
 
 
+def vacuum(db):
+    """Start from clean tables: earlier runs leave dead rows behind."""
+    import psycopg2
+
+    connection = psycopg2.connect(dbname=db)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        for table in (
+            "res_partner",
+            "customer_care_plan",
+            "customer_care_outreach_log",
+            "customer_care_hobby",
+        ):
+            cursor.execute(f"VACUUM ANALYZE {table}")
+    connection.close()
+
+
 class Probe:
     """Figures per committed batch (the engine commits through _commit_progress)."""
 
@@ -165,9 +182,11 @@ def main():
 
     batch = customer_care_outreach_run.BATCH_SIZE
     ensure_partners(cr, args.partners)
+    vacuum(args.db)
     print(f"{args.partners} partners tagged {TAG!r}, batch size {batch}", flush=True)
 
     floor_seconds = floor(env, cr, args.partners, batch)
+    vacuum(args.db)
     probe = Probe(cr)
     rule, run, seconds = outreach(env, cr, probe)
     cr.execute(

@@ -107,22 +107,11 @@ class CustomerCarePlan(models.Model):
         copy=True,
         default=lambda self: self._default_step_ids(),
     )
-    # readonly=False only so that bulk creation can pass the known values
-    # (a plan without steps) instead of computing them record by record
     step_closed_count = fields.Integer(
-        string="Steps Closed",
-        compute="_compute_step_progress",
-        store=True,
-        precompute=True,
-        readonly=False,
+        string="Steps Closed", compute="_compute_step_progress", store=True
     )
     current_step = fields.Selection(
-        STEPS,
-        string="Next Step",
-        compute="_compute_step_progress",
-        store=True,
-        precompute=True,
-        readonly=False,
+        STEPS, string="Next Step", compute="_compute_step_progress", store=True
     )
     lead_id = fields.Many2one(
         "crm.lead", string="Opportunity", copy=False, index="btree_not_null", ondelete="set null"
@@ -242,46 +231,17 @@ class CustomerCarePlan(models.Model):
     # -- CRUD -------------------------------------------------------------
     @api.model
     def _default_step_ids(self):
-        if self.env.context.get("care_plan_defer_steps"):
-            return []
         return [fields.Command.create({"step": code}) for code in STEP_CODES]
 
     @api.model_create_multi
     def create(self, vals_list):
-        """Every new plan gets the four steps of the care sequence, in order.
-
-        Plans created in bulk by the scheduled outreach (context key
-        ``care_plan_defer_steps``) get their steps when the contact is
-        planned or started: most of them wait days in a queue, and creating
-        four steps for each of 100,000 plans up front would cost more than
-        the plans themselves.
-        """
-        if not self.env.context.get("care_plan_defer_steps"):
-            for vals in vals_list:
-                if not vals.get("step_ids"):
-                    vals["step_ids"] = self._default_step_ids()
+        """Every new plan gets the four steps of the care sequence, in order
+        (plans written in bulk by the scheduled outreach get theirs when the
+        contact is planned or started: see ``_ensure_steps``)."""
+        for vals in vals_list:
+            if not vals.get("step_ids"):
+                vals["step_ids"] = self._default_step_ids()
         return super().create(vals_list)
-
-    def _check_company(self, fnames=None):
-        """Plans created in bulk by the outreach engine are checked as a set:
-        the engine selected the customers of the rule's company only, and the
-        generic check (one domain evaluation per plan) would cost more than
-        creating the plans."""
-        if not self.env.context.get("care_bulk_create"):
-            return super()._check_company(fnames)
-        mismatched = self.filtered(
-            lambda plan: (
-                plan.partner_id.company_id and plan.partner_id.company_id != plan.company_id
-            )
-        )
-        if mismatched:
-            raise UserError(
-                self.env._(
-                    "The care plans of %s belong to another company than their customer.",
-                    ", ".join(mismatched.partner_id.mapped("display_name")),
-                )
-            )
-        return None
 
     def _ensure_steps(self):
         """Create the four steps of plans that do not have them yet."""
