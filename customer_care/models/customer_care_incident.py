@@ -789,29 +789,41 @@ class CustomerCareIncident(models.Model):
         and the next moment anything can change; the writes are grouped by
         value, so a batch costs the same few queries whatever its size.
         """
-        states = defaultdict(list)
-        next_checks = defaultdict(list)
+        rows = []
         escalations = []
         for incident in self:
             clocks = incident._sla_clocks()
             state = sla.sla_state(now, clocks)
             level = incident.escalation_level
-            upcoming = False
+            upcoming = None
             if incident.state in OPEN_STATES and clocks:
                 extra = incident.sla_policy_id.escalation_extra_hours
                 reached = sla.escalation_level(now, clocks, extra)
                 escalations += [(incident, lvl) for lvl in range(level + 1, reached + 1)]
                 level = max(level, reached)
-                upcoming = sla.next_check(now, clocks, extra) or False
-            if (state, level) != (incident.sla_state, incident.escalation_level):
-                states[state, level].append(incident.id)
-            if upcoming != incident.date_sla_next_check:
-                next_checks[upcoming].append(incident.id)
-        quiet = self.with_context(tracking_disable=True)
-        for (state, level), ids in states.items():
-            quiet.browse(ids).write({"sla_state": state, "escalation_level": level})
-        for upcoming, ids in next_checks.items():
-            quiet.browse(ids).write({"date_sla_next_check": upcoming})
+                upcoming = sla.next_check(now, clocks, extra) or None
+            if (state, level, upcoming or False) != (
+                incident.sla_state,
+                incident.escalation_level,
+                incident.date_sla_next_check,
+            ):
+                rows.append((incident.id, state, level, upcoming))
+        if rows:
+            # one UPDATE for the batch, whatever the number of distinct values
+            self.env.flush_all()
+            self.env.cr.execute(
+                """UPDATE customer_care_incident i
+                      SET sla_state = v.state, escalation_level = v.level,
+                          date_sla_next_check = v.next_check
+                     FROM unnest(%s::int[], %s::varchar[], %s::int[], %s::timestamp[])
+                          AS v(id, state, level, next_check)
+                    WHERE i.id = v.id""",
+                tuple(map(list, zip(*rows, strict=True))),
+            )
+            changed = self.browse(row[0] for row in rows)
+            fnames = ["sla_state", "escalation_level", "date_sla_next_check"]
+            changed.invalidate_recordset(fnames)
+            changed.modified(fnames)
         self._sla_escalate(escalations)
 
     def _sla_escalate(self, escalations):
