@@ -495,3 +495,21 @@ class TestIncidentAccess(IncidentCommon):
         other = self.env["res.company"].create({"name": "Other Co"})
         foreign = self._incident(company_id=other.id, user_id=False)
         self.assertNotIn(foreign, self.Incident.with_user(self.care_manager).search([]))
+
+
+@tagged("post_install", "-at_install")
+class TestSlaFieldsAreSystemManaged(IncidentCommon):
+    def test_a_care_user_cannot_hide_a_breach(self):
+        incident = self._incident(user_id=self.care_user.id)
+        for vals in (
+            {"sla_state": "on_track"},
+            {"escalation_level": 0},
+            {"date_sla_next_check": False},
+        ):
+            with self.subTest(vals=vals), self.assertRaises(AccessError):
+                incident.with_user(self.care_user).write(vals)
+            with self.subTest(vals=vals, role="manager"), self.assertRaises(AccessError):
+                incident.with_user(self.care_manager).write(vals)
+        # the normal handling still goes through
+        incident.with_user(self.care_user).action_acknowledge()
+        self.assertEqual(incident.state, "acknowledged")

@@ -40,6 +40,8 @@ SLA_TRIGGER_FIELDS = {
     "date_resolved",
     "state",
 }
+# set only by the SLA check (from the clocks), never by hand
+SLA_SYSTEM_FIELDS = {"sla_state", "escalation_level", "date_sla_next_check"}
 # set only by action_approve_decline
 DECLINE_APPROVAL = "customer_care_decline_approval"
 REQUESTABLE_STATES = ("new", "acknowledged", "in_progress")
@@ -365,6 +367,13 @@ class CustomerCareIncident(models.Model):
         return incidents
 
     def write(self, vals):
+        if SLA_SYSTEM_FIELDS.intersection(vals) and not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "The SLA state and escalation of an incident are set by the SLA check "
+                    "from its clocks; they cannot be changed by hand."
+                )
+            )
         self._check_decline_values(vals)
         self._check_pending_decline_exit(vals)
         res = super().write(vals)
