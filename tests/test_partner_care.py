@@ -392,3 +392,15 @@ class TestBulkRefresh(CareCommon):
         self.env.invalidate_all()
         self.assertEqual(partner.care_order_count, 1)
         self.assertEqual(partner.care_last_order_date, order.date_order.date())
+
+
+@tagged("post_install", "-at_install")
+class TestLostDate(CareCommon):
+    def test_the_lost_date_is_the_day_of_the_run(self):
+        """A run resumed after midnight dates the loss with the run's day."""
+        partner = self._partner("Long gone")
+        self._order(partner, days_ago=400)
+        run_day = self.today - timedelta(days=1)
+        self.facts._refresh_batch(partner.ids, {}, run_day)
+        partner.invalidate_recordset()
+        self.assertEqual((partner.care_state, partner.care_lost_date), ("lost", run_day))

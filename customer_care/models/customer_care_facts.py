@@ -256,7 +256,7 @@ class CustomerCareFacts(models.AbstractModel):
                 today,
             )
             values.append((row["id"], vals))
-        self._write_rows(values)
+        self._write_rows(values, today)
         self._write_product_lines(partner_ids)
         return len(values)
 
@@ -331,7 +331,7 @@ class CustomerCareFacts(models.AbstractModel):
             return row["country_id"] not in countries
         return False
 
-    def _write_rows(self, values):
+    def _write_rows(self, values, today):
         """One UPDATE for the batch, touching only rows that changed."""
         if not values:
             return
@@ -364,7 +364,7 @@ class CustomerCareFacts(models.AbstractModel):
                           care_lost_date = CASE
                               WHEN v.care_state NOT IN ('lost', 'dropped') THEN NULL
                               WHEN p.care_state IN ('lost', 'dropped') THEN p.care_lost_date
-                              ELSE CURRENT_DATE END,
+                              ELSE %(today)s END,
                           write_date = now() AT TIME ZONE 'UTC'
                      FROM unnest(%(unnest)s) AS v(id, %(columns)s)
                     WHERE p.id = v.id
@@ -373,6 +373,7 @@ class CustomerCareFacts(models.AbstractModel):
                                (p.care_customer_since IS NULL
                                 OR p.care_customer_since > v.care_first_order_date)))
                 RETURNING p.id""",
+                today=today,
                 columns=columns,
                 source=source,
                 unnest=unnest,
