@@ -84,6 +84,7 @@ def run_check(env, batch_size):
     cron = env["ir.cron"]
     now = odoo.fields.Datetime.now()
     rows = []
+    notes = _notes(env)
     while True:
         before, start = env.cr.sql_log_count, time.perf_counter()
         ids = incidents._sla_due_ids(now, batch_size)
@@ -94,8 +95,20 @@ def run_check(env, batch_size):
         queries = env.cr.sql_log_count - before
         cron._commit_progress(len(ids))
         env.invalidate_all()
-        rows.append((len(ids), time.perf_counter() - start, queries))
+        elapsed = time.perf_counter() - start
+        # outside the measure: how many incidents of the batch escalated
+        escalated, notes = _notes(env) - notes, _notes(env)
+        rows.append((len(ids), elapsed, queries, escalated))
     return rows
+
+
+def _notes(env):
+    """Escalation notes posted so far (one per escalated incident and batch)."""
+    env.cr.execute(
+        "SELECT count(*) FROM mail_message WHERE model = 'customer.care.incident' "
+        "AND body LIKE '%%SLA%%'"
+    )
+    return env.cr.fetchone()[0]
 
 
 def cleanup(env):
@@ -150,11 +163,13 @@ def main():
         if not args.keep:
             cleanup(env)
 
-    queries = [q for _n, _s, q in rows]
-    seconds = [s for _n, s, _q in rows]
-    done = sum(n for n, _s, _q in rows)
+    queries = [row[2] for row in rows]
+    seconds = [row[1] for row in rows]
+    done = sum(row[0] for row in rows)
     print(f"incidents inserted      {args.count:>10,}  in {inserted:.1f} s")
-    print(f"incidents checked       {done:>10,}  in {checked:.1f} s ({done / checked:,.0f}/s)")
+    spent = sum(seconds)
+    print(f"incidents checked       {done:>10,}  in {spent:.1f} s ({done / spent:,.0f}/s)")
+    print(f"  wall time with the per-batch counting of escalations: {checked:.1f} s")
     print(f"batches of {args.batch:<6}       {len(rows):>10,}")
     print(
         f"queries per batch       min {min(queries)}  max {max(queries)}  "
@@ -164,6 +179,12 @@ def main():
         f"seconds per batch       min {min(seconds):.2f}  max {max(seconds):.2f}  "
         f"median {statistics.median(seconds):.2f}"
     )
+    print("queries  batches  escalated incidents per batch (min-max)")
+    by_count = {}
+    for _n, _s, count, escalated in rows:
+        by_count.setdefault(count, []).append(escalated)
+    for count, escalated in sorted(by_count.items()):
+        print(f"{count:>7}  {len(escalated):>7}  {min(escalated)}-{max(escalated)}")
     print(f"escalation activities   {activities:>10,}")
     for state, level, count in outcome:
         print(f"  {state:<10} level {level}  {count:>10,}")

@@ -213,6 +213,65 @@ class TestSlaCheck(IncidentCommon):
         self.assertEqual(incident.escalation_level, 2)
         self.assertFalse(incident.date_sla_next_check)
 
+    def test_escalation_rows_read_back_like_the_orm_writes_them(self):
+        with freeze_time(T0):
+            incident = self._incident()
+            # already following: the escalation must not follow twice
+            incident.message_subscribe(partner_ids=self.care_manager.partner_id.ids)
+        self._check(at(1, 0))
+        activity = self._escalations(incident)
+        self.assertRecordValues(
+            activity,
+            [
+                {
+                    "res_model": "customer.care.incident",
+                    "res_name": incident.display_name,
+                    "user_id": self.care_manager.id,
+                    "summary": "SLA breached",
+                    "date_deadline": at(1, 0).date(),
+                    "automated": True,
+                    "active": True,
+                }
+            ],
+        )
+        self.assertIn(self.care_manager.name, activity.note)
+        self.assertEqual(incident.activity_user_id, self.care_manager)
+        followers = incident.message_follower_ids.filtered(
+            lambda f: f.partner_id == self.care_manager.partner_id
+        )
+        self.assertEqual(len(followers), 1)
+        # the manager sees it among their own activities
+        mine = (
+            self.env["mail.activity"]
+            .with_user(self.care_manager)
+            .search([("user_id", "=", self.care_manager.id), ("res_id", "=", incident.id)])
+        )
+        self.assertEqual(mine, activity)
+        note = incident.message_ids.filtered(lambda m: "breached: escalated to" in m.body)
+        self.assertRecordValues(
+            note,
+            [
+                {
+                    "message_type": "notification",
+                    "subtype_id": self.env.ref("mail.mt_note").id,
+                    "is_internal": True,
+                    "author_id": self.env.user.partner_id.id,
+                }
+            ],
+        )
+
+    def test_a_new_escalation_follower_gets_the_default_subtypes(self):
+        with freeze_time(T0):
+            incident = self._incident()
+        self.assertNotIn(self.care_manager.partner_id, incident.message_partner_ids)
+        self._check(at(1, 0))
+        follower = incident.message_follower_ids.filtered(
+            lambda f: f.partner_id == self.care_manager.partner_id
+        )
+        defaults = self.env["mail.message.subtype"].default_subtypes(incident._name)[0]
+        self.assertTrue(defaults)
+        self.assertEqual(follower.subtype_ids, defaults)
+
     def test_escalation_falls_back_to_the_company_manager(self):
         self.policy.escalation_user_id = False
         self.env.company.care_escalation_user_id = self.senior
@@ -248,7 +307,7 @@ class TestSlaCheck(IncidentCommon):
         self.assertEqual((cron.interval_number, cron.interval_type), (5, "minutes"))
         self.assertEqual(cron.code.strip(), "model._cron_check_sla()")
 
-    def test_batch_costs_the_same_queries_for_5_and_50_incidents(self):
+    def test_batch_costs_the_same_queries_for_5_and_250_incidents(self):
         def measure(count):
             with freeze_time(T0):
                 incidents = self.Incident.create(
@@ -258,7 +317,7 @@ class TestSlaCheck(IncidentCommon):
             self.env.invalidate_all()
             with freeze_time(at(1, 0)):
                 before = self.env.cr.sql_log_count
-                self.Incident._sla_check_due(batch_size=100)
+                self.Incident._sla_check_due(batch_size=500)
                 self.env.flush_all()
                 spent = self.env.cr.sql_log_count - before
             self.assertTrue(all(i.sla_state == "breached" for i in incidents))
@@ -270,7 +329,8 @@ class TestSlaCheck(IncidentCommon):
             return spent
 
         measure(3)  # warm the caches (activity type, model ids, templates)
-        small, large = measure(5), measure(50)
+        # above 100 rows the ORM would split its inserts: the escalation must not
+        small, large = measure(5), measure(250)
         self.assertEqual(small, large)
 
 

@@ -1,4 +1,4 @@
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -7,6 +7,7 @@ from psycopg2.errors import SerializationFailure
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
+from odoo.tools.mail import generate_tracking_message_id
 
 from ..logic import followup, kpi, sla
 from ..logic.channels import CHANNELS, PRIORITIES
@@ -840,15 +841,13 @@ class CustomerCareIncident(models.Model):
 
         Level 1 reaches the care manager of the policy (or of the company),
         level 2 senior management.  The level is stored with the state, so a
-        level is never escalated twice.
+        level is never escalated twice.  The recipients also follow the
+        incident, and their activity counter is refreshed live.
         """
         if not escalations:
             return
-        activity_type = self.env.ref("customer_care.mail_activity_type_care_escalation")
-        model_id = self.env["ir.model"]._get_id(self._name)
-        today = fields.Date.context_today(self)
         recipients = {}
-        activities = []
+        activities = []  # (incident, user, summary, note)
         bodies = defaultdict(Markup)
         for incident, level in escalations:
             key = (incident.sla_policy_id, incident.company_id, level)
@@ -857,35 +856,124 @@ class CustomerCareIncident(models.Model):
                     level, incident.company_id.sudo()
                 )
             users = recipients[key]
+            names = ", ".join(users.mapped("name")) or self.env._("nobody configured")
             if level >= sla.LEVEL_SENIOR:
                 summary = self.env._("SLA breach: senior management")
                 text = self.env._(
-                    "The SLA breach of this incident reaches senior management: %s.",
-                    ", ".join(users.mapped("name")) or self.env._("nobody configured"),
+                    "The SLA breach of this incident reaches senior management: %s.", names
                 )
             else:
                 summary = self.env._("SLA breached")
-                text = self.env._(
-                    "The SLA of this incident is breached: escalated to %s.",
-                    ", ".join(users.mapped("name")) or self.env._("nobody configured"),
+                text = self.env._("The SLA of this incident is breached: escalated to %s.", names)
+            note = Markup("<p>%s</p>") % text
+            activities += [(incident, user, summary, note) for user in users]
+            bodies[incident.id] += note
+        self._sla_write_escalations(activities, bodies)
+
+    def _sla_write_escalations(self, activities, bodies):
+        """Write a batch's escalation activities, followers and notes.
+
+        The ORM creates ``mail.activity``, ``mail.followers`` and
+        ``mail.message`` rows a hundred per statement, with extra reads per
+        chunk, so the SLA check would cost more queries the more incidents
+        breach at once.  The rows are therefore written here with one
+        statement per table, with the values the ORM would store: the
+        activity (automated, due today, assigned without an email, as
+        ``mail_activity_quick_update`` does), the assignee as follower with
+        the default subtypes, and a note like ``_message_log_batch`` posts.
+        """
+        self.env.flush_all()
+        cr = self.env.cr
+        now = cr.now()
+        uid = self.env.uid
+        if activities:
+            activity_type = self.env.ref("customer_care.mail_activity_type_care_escalation")
+            incidents, users, summaries, notes = zip(*activities, strict=True)
+            today = fields.Date.context_today(self)
+            cr.execute(
+                SQL(
+                    """INSERT INTO mail_activity (
+                           res_model_id, res_model, res_id, res_name, activity_type_id,
+                           user_id, user_tz, summary, note, date_deadline, automated, active,
+                           create_uid, write_uid, create_date, write_date)
+                       SELECT %(model_id)s, %(model)s, v.res_id, v.res_name, %(type)s,
+                              v.user_id, v.user_tz, v.summary, v.note, %(today)s, TRUE, TRUE,
+                              %(uid)s, %(uid)s, %(now)s, %(now)s
+                         FROM unnest(%(res_ids)s::int[], %(res_names)s::varchar[],
+                                     %(user_ids)s::int[], %(user_tzs)s::varchar[],
+                                     %(summaries)s::varchar[], %(notes)s::text[])
+                              AS v(res_id, res_name, user_id, user_tz, summary, note)""",
+                    model_id=self.env["ir.model"]._get_id(self._name),
+                    model=self._name,
+                    type=activity_type.id,
+                    today=today,
+                    uid=uid,
+                    now=now,
+                    res_ids=[incident.id for incident in incidents],
+                    res_names=[incident.display_name for incident in incidents],
+                    user_ids=[user.id for user in users],
+                    user_tzs=[user.tz or None for user in users],
+                    summaries=list(summaries),
+                    notes=[str(note) for note in notes],
                 )
-            activities += [
-                {
-                    "res_model_id": model_id,
-                    "res_id": incident.id,
-                    "activity_type_id": activity_type.id,
-                    "summary": summary,
-                    "note": text,
-                    "user_id": user.id,
-                    "date_deadline": today,
-                }
-                for user in users
-            ]
-            bodies[incident.id] += Markup("<p>%s</p>") % text
-        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
-            activities
-        )
-        self.browse(list(bodies))._message_log_batch(bodies)
+            )
+            follow = sorted(
+                {(incident.id, user.partner_id.id) for incident, user, *_r in activities}
+            )
+            subtypes = self.env["mail.message.subtype"].default_subtypes(self._name)[0]
+            cr.execute(
+                SQL(
+                    """WITH followers AS (
+                           INSERT INTO mail_followers (res_model, res_id, partner_id)
+                           SELECT %(model)s, v.res_id, v.partner_id
+                             FROM unnest(%(res_ids)s::int[], %(partner_ids)s::int[])
+                                  AS v(res_id, partner_id)
+                           ON CONFLICT DO NOTHING
+                        RETURNING id)
+                       INSERT INTO mail_followers_mail_message_subtype_rel
+                              (mail_followers_id, mail_message_subtype_id)
+                       SELECT followers.id, subtype.id
+                         FROM followers CROSS JOIN unnest(%(subtypes)s::int[]) AS subtype(id)""",
+                    model=self._name,
+                    res_ids=[row[0] for row in follow],
+                    partner_ids=[row[1] for row in follow],
+                    subtypes=subtypes.ids,
+                )
+            )
+            for user, count in Counter(users).items():
+                user._bus_send(
+                    "mail.activity/updated", {"activity_created": True, "count_diff": count}
+                )
+        if bodies:
+            author_id, email_from = self._message_compute_author()
+            reply_to = self.env["mail.thread"]._notify_get_reply_to(
+                default=email_from, author_id=author_id
+            )[False]
+            cr.execute(
+                SQL(
+                    """INSERT INTO mail_message (
+                           model, res_id, body, message_type, subtype_id, is_internal,
+                           author_id, email_from, reply_to, message_id, email_add_signature,
+                           date, create_uid, write_uid, create_date, write_date)
+                       SELECT %(model)s, v.res_id, v.body, 'notification', %(subtype)s, TRUE,
+                              %(author)s, %(email_from)s, %(reply_to)s, %(message_id)s, FALSE,
+                              %(now)s, %(uid)s, %(uid)s, %(now)s, %(now)s
+                         FROM unnest(%(res_ids)s::int[], %(bodies)s::text[]) AS v(res_id, body)""",
+                    model=self._name,
+                    subtype=self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
+                    author=author_id or None,
+                    email_from=email_from or None,
+                    reply_to=reply_to or None,
+                    message_id=generate_tracking_message_id("message-notify"),
+                    now=now,
+                    uid=uid,
+                    res_ids=list(bodies),
+                    bodies=[str(body) for body in bodies.values()],
+                )
+            )
+        self.browse(list(bodies)).invalidate_recordset()
+        self.env["mail.activity"].invalidate_model()
+        self.env["mail.followers"].invalidate_model()
 
     # -- scheduled check ------------------------------------------------------
     @api.model
