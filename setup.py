@@ -1,4 +1,6 @@
-"""Installs the addon as ``odoo.addons.customer_care``.
+"""Installs the addons as ``odoo.addons.customer_care`` and
+``odoo.addons.customer_care_stock`` (the Inventory bridge, which Odoo installs
+by itself only where Inventory is installed).
 
 Odoo finds addons installed this way without any ``addons_path`` entry:
 ``odoo.addons`` is a namespace package, so the installed folder joins it.
@@ -17,21 +19,22 @@ except ImportError:  # pragma: no cover - older setuptools
 
 HERE = pathlib.Path(__file__).resolve().parent
 ADDON = "customer_care"
+ADDONS = (ADDON, "customer_care_stock")
 MANIFEST = ast.literal_eval((HERE / ADDON / "__manifest__.py").read_text())
 
 
-def packages():
+def packages(addon):
     """The addon's Python packages, named under ``odoo.addons``."""
     found = []
-    for init in sorted((HERE / ADDON).rglob("__init__.py")):
-        relative = init.parent.relative_to(HERE / ADDON)
-        found.append(".".join(("odoo", "addons", ADDON, *relative.parts)))
+    for init in sorted((HERE / addon).rglob("__init__.py")):
+        relative = init.parent.relative_to(HERE / addon)
+        found.append(".".join(("odoo", "addons", addon, *relative.parts)))
     return found
 
 
-def package_data():
+def package_data(addon):
     """Every non-Python file of the addon (views, data, static, i18n…)."""
-    root = HERE / ADDON
+    root = HERE / addon
     return [
         str(path.relative_to(root))
         for path in sorted(root.rglob("*"))
@@ -43,7 +46,7 @@ cmdclass = {}
 if editable_wheel is not None:
 
     class StrictEditableWheel(editable_wheel):
-        """``pip install -e .`` builds a link tree ``odoo/addons/customer_care``.
+        """``pip install -e .`` builds a link tree ``odoo/addons/<addon>``.
 
         setuptools' default editable mode imports the addon through a finder
         hook that Odoo's module discovery (which lists the folders of
@@ -70,11 +73,13 @@ setup(
     url=MANIFEST["website"],
     python_requires=">=3.10",
     install_requires=["odoo>=19.0,<19.1", "lxml"],
-    packages=packages(),
+    packages=[name for addon in ADDONS for name in packages(addon)],
     package_dir={
-        name: str(pathlib.Path(ADDON, *name.split(".")[3:])) for name in packages()
+        name: str(pathlib.Path(addon, *name.split(".")[3:]))
+        for addon in ADDONS
+        for name in packages(addon)
     },
-    package_data={f"odoo.addons.{ADDON}": package_data()},
+    package_data={f"odoo.addons.{addon}": package_data(addon) for addon in ADDONS},
     zip_safe=False,
     classifiers=[
         "Programming Language :: Python :: 3",

@@ -16,6 +16,10 @@ purchase facts, care plans with their steps and dissatisfaction points
 (``--plans``), then refreshes the purchase report and ANALYZEs.  Use a
 scratch database: the rows are committed.
 
+On a database with Inventory (``sale_stock``, which brings
+``customer_care_stock``), the on-time delivery and order error reports are
+measured too, and ``--load`` stores delivery outcomes on the orders.
+
 Target (brief): every report under 2 s of server time at 1,000,000
 partners and 1,000,000 orders.
 """
@@ -84,6 +88,22 @@ REPORTS = [
             "avg_lifetime_value:avg",
             "lifetime_value:sum",
         ],
+    ),
+    (
+        "On-time delivery (with Inventory)",
+        "customer.care.report.delivery",
+        "last_12_months_delivered",
+        ["date_delivered:month"],
+        [],
+        ["order_count:sum", "late_count:sum", "on_time_rate:avg", "delay_days:avg"],
+    ),
+    (
+        "Order errors (with Inventory)",
+        "customer.care.report.delivery",
+        "last_12_months_delivered",
+        ["date_delivered:month"],
+        ["order_error"],
+        ["order_count:sum", "error_count:sum", "error_rate:avg"],
     ),
     (
         "Top 20% watch",
@@ -167,6 +187,21 @@ UPDATE res_partner p
           FROM sale_order WHERE name LIKE 'BENCH/%%' GROUP BY partner_id) a
  WHERE p.id = a.partner_id
 """
+# with Inventory (customer_care_stock): the delivery outcome the sale order
+# stores when its deliveries are validated, for 95 % of the orders (12 % late,
+# 3 % returned, 2 % with corrected quantities)
+LOAD_DELIVERIES = """
+UPDATE sale_order
+   SET care_date_promised = date_order + interval '3 days',
+       care_date_delivered = date_order + interval '3 days'
+                             + CASE WHEN id %% 25 < 3 THEN interval '2 days'
+                                    ELSE interval '-4 hours' END,
+       care_delivery_delay = CASE WHEN id %% 25 < 3 THEN 2.0 ELSE -0.17 END,
+       care_delivery_state = CASE WHEN id %% 25 < 3 THEN 'late' ELSE 'on_time' END,
+       care_order_error = CASE WHEN id %% 100 < 3 THEN 'returned'
+                               WHEN id %% 100 < 5 THEN 'corrected' END
+ WHERE name LIKE 'BENCH/%%' AND id %% 20 <> 0
+"""
 LOAD_PLANS = """
 INSERT INTO customer_care_plan (name, partner_id, company_id, user_id, trigger, channel,
                                 state, outcome, date_deadline, date_done, create_date,
@@ -245,6 +280,11 @@ def load(env, cr, n_partners, n_orders, n_plans):
         ),
         ("plan steps", LOAD_STEPS, {}),
         ("dissatisfaction points", LOAD_POINTS, {"points": points}),
+        *(
+            [("delivery outcomes", LOAD_DELIVERIES, {})]
+            if "customer.care.report.delivery" in env
+            else []
+        ),
     ):
         with timer(timings):
             cr.execute(query, params)
@@ -258,13 +298,16 @@ def load(env, cr, n_partners, n_orders, n_plans):
 
 # -- measuring ------------------------------------------------------------------
 def domain_for(spec, env):
-    if spec != "last_12_months":
+    if spec not in ("last_12_months", "last_12_months_delivered"):
         return spec
     from odoo import fields
 
     from odoo.addons.customer_care.logic import kpi
 
-    return [("period", ">=", kpi.add_months(fields.Date.today(), -12))]
+    since = kpi.add_months(fields.Date.today(), -12)
+    if spec == "last_12_months_delivered":
+        return [("date_delivered", ">=", fields.Datetime.to_datetime(since))]
+    return [("period", ">=", since)]
 
 
 @contextmanager
@@ -359,6 +402,8 @@ def main():
             sys.exit(f"{args.user} is not a care manager")
         as_manager = env(user=manager)
         for report in REPORTS:
+            if report[1] not in env:  # the inventory reports need customer_care_stock
+                continue
             rows.append(run_report(as_manager, cr, report, args.explain))
         from odoo.addons.customer_care.logic import kpi
 

@@ -51,3 +51,27 @@ class TestFoundation(TransactionCase):
             (company.care_at_risk_factor, company.care_lost_factor, company.care_ltv_years),
             (2.0, 4.0, 5),
         )
+
+    def test_inventory_reports_are_absent_without_inventory(self):
+        """This suite runs on a database without Inventory (``scripts/test``
+        installs it only afterwards, for ``tests/stock``): the on-time
+        delivery and order error reports live in the ``customer_care_stock``
+        bridge, which installs itself with ``sale_stock`` and is absent here."""
+        modules = self.env["ir.module.module"]
+        self.assertEqual(modules.search([("name", "=", "stock")]).state, "uninstalled")
+        bridge = modules.search([("name", "=", "customer_care_stock")])
+        self.assertEqual(bridge.state, "uninstalled")
+        self.assertTrue(bridge.auto_install)
+        care = modules.search([("name", "=", "customer_care")])
+        self.assertNotIn("stock", care.dependencies_id.mapped("name"))
+        self.assertNotIn("customer.care.report.delivery", self.env)
+        self.assertFalse(
+            self.env.ref(
+                "customer_care_stock.menu_customer_care_report_delivery",
+                raise_if_not_found=False,
+            )
+        )
+        reporting = self.env.ref("customer_care.menu_customer_care_reporting")
+        names = reporting.child_id.mapped("name")
+        self.assertNotIn("On-time Delivery", names)
+        self.assertNotIn("Order Errors", names)
