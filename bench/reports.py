@@ -162,11 +162,11 @@ LOAD_ORDERS = """
 INSERT INTO sale_order (name, state, company_id, partner_id, partner_invoice_id,
                         partner_shipping_id, date_order, amount_untaxed, amount_tax,
                         amount_total, currency_rate, currency_id, user_id, create_date,
-                        write_date)
+                        write_date{stock_columns})
 SELECT 'BENCH/' || g, 'sale', %(company)s, pid, pid, pid,
        now() - (random() * interval '730 days'),
        round((10 + random() * 990)::numeric, 2), 0, 0, 1, %(currency)s, %(uid)s,
-       now(), now()
+       now(), now(){stock_values}
   FROM (SELECT g, %(first)s + floor(power(random(), 1.6) * %(n_partners)s)::int AS pid
           FROM generate_series(1, %(n)s) g) s
 """
@@ -243,6 +243,7 @@ def load(env, cr, n_partners, n_orders, n_plans):
     groups = env["customer.care.group"].search([]).ids
     users = env["res.users"].search([("share", "=", False)], limit=5).ids
     points = env["customer.care.point"].search([("kind", "=", "dissatisfied")]).ids
+    stock = "customer.care.report.delivery" in env
     steps = []
     cr.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM res_partner")
     first = cr.fetchone()[0]
@@ -256,7 +257,11 @@ def load(env, cr, n_partners, n_orders, n_plans):
         ),
         (
             "orders",
-            LOAD_ORDERS,
+            LOAD_ORDERS.format(
+                # with Inventory the order needs its shipping policy
+                stock_columns=", picking_policy" if stock else "",
+                stock_values=", 'direct'" if stock else "",
+            ),
             {
                 "n": n_orders,
                 "first": first,
@@ -280,11 +285,7 @@ def load(env, cr, n_partners, n_orders, n_plans):
         ),
         ("plan steps", LOAD_STEPS, {}),
         ("dissatisfaction points", LOAD_POINTS, {"points": points}),
-        *(
-            [("delivery outcomes", LOAD_DELIVERIES, {})]
-            if "customer.care.report.delivery" in env
-            else []
-        ),
+        *([("delivery outcomes", LOAD_DELIVERIES, {})] if stock else []),
     ):
         with timer(timings):
             cr.execute(query, params)

@@ -67,6 +67,19 @@ class Clock:
         return ON_TRACK
 
 
+def incident_clocks(
+    response_risk, response_deadline, first_response, resolution_risk, resolution_deadline, resolved
+):
+    """The response and resolution clocks of an incident (none until both
+    deadlines are known); falsy stop times mean the clock still runs."""
+    if not (response_deadline and resolution_deadline):
+        return []
+    return [
+        Clock(response_risk, response_deadline, first_response or None),
+        Clock(resolution_risk, resolution_deadline, resolved or None),
+    ]
+
+
 # -- working intervals ------------------------------------------------------
 def merge_intervals(intervals):
     """Sort and merge overlapping or touching ``(start, stop)`` pairs."""

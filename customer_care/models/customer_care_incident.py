@@ -773,19 +773,6 @@ class CustomerCareIncident(models.Model):
             return self.response_deadline
         return self.resolution_deadline
 
-    def _sla_clocks(self):
-        self.ensure_one()
-        if not (self.response_deadline and self.resolution_deadline):
-            return []
-        return [
-            sla.Clock(
-                self.date_response_risk, self.response_deadline, self.date_first_response or None
-            ),
-            sla.Clock(
-                self.date_resolution_risk, self.resolution_deadline, self.date_resolved or None
-            ),
-        ]
-
     def _recompute_sla_deadlines(self):
         """Recompute the deadlines (the policy changed), then the clocks."""
         for fname in DEADLINE_FIELDS:
@@ -795,32 +782,58 @@ class CustomerCareIncident(models.Model):
     def _sla_refresh(self, now):
         """Evaluate the clocks of these incidents at ``now`` and apply it.
 
-        Pure functions decide the SLA state, the escalation level reached
-        and the next moment anything can change; the writes are grouped by
-        value, so a batch costs the same few queries whatever its size.
+        The clock columns of the whole batch are read with one query (the
+        ORM would read them a thousand records at a time); pure functions
+        decide the SLA state, the escalation level reached and the next
+        moment anything can change; the changes are written with one UPDATE.
+        A batch costs the same few queries whatever its size.
         """
-        rows = []
+        if not self:
+            return
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT i.id, i.name, i.state, i.sla_state, i.escalation_level,
+                          i.date_sla_next_check, i.sla_policy_id, i.company_id,
+                          COALESCE(p.escalation_extra_hours, 0),
+                          i.date_response_risk, i.response_deadline, i.date_first_response,
+                          i.date_resolution_risk, i.resolution_deadline, i.date_resolved
+                     FROM customer_care_incident i
+                LEFT JOIN customer_care_sla_policy p ON p.id = i.sla_policy_id
+                    WHERE i.id IN %s""",
+                tuple(self.ids),
+            )
+        )
+        changes = []
         escalations = []
-        for incident in self:
-            clocks = incident._sla_clocks()
+        for (
+            incident_id,
+            name,
+            status,
+            old_state,
+            old_level,
+            old_next,
+            policy_id,
+            company_id,
+            extra,
+            *times,
+        ) in rows:
+            clocks = sla.incident_clocks(*times)
             state = sla.sla_state(now, clocks)
-            level = incident.escalation_level
+            level = old_level or 0
             upcoming = None
-            if incident.state in OPEN_STATES and clocks:
-                extra = incident.sla_policy_id.escalation_extra_hours
+            if status in OPEN_STATES and clocks:
                 reached = sla.escalation_level(now, clocks, extra)
-                escalations += [(incident, lvl) for lvl in range(level + 1, reached + 1)]
+                escalations += [
+                    ((incident_id, name, policy_id, company_id), lvl)
+                    for lvl in range(level + 1, reached + 1)
+                ]
                 level = max(level, reached)
                 upcoming = sla.next_check(now, clocks, extra) or None
-            if (state, level, upcoming or False) != (
-                incident.sla_state,
-                incident.escalation_level,
-                incident.date_sla_next_check,
-            ):
-                rows.append((incident.id, state, level, upcoming))
-        if rows:
+            if (state, level, upcoming) != (old_state, old_level or 0, old_next):
+                changes.append((incident_id, state, level, upcoming))
+        if changes:
             # one UPDATE for the batch, whatever the number of distinct values
-            self.env.flush_all()
             self.env.cr.execute(
                 """UPDATE customer_care_incident i
                       SET sla_state = v.state, escalation_level = v.level,
@@ -828,9 +841,9 @@ class CustomerCareIncident(models.Model):
                      FROM unnest(%s::int[], %s::varchar[], %s::int[], %s::timestamp[])
                           AS v(id, state, level, next_check)
                     WHERE i.id = v.id""",
-                tuple(map(list, zip(*rows, strict=True))),
+                tuple(map(list, zip(*changes, strict=True))),
             )
-            changed = self.browse(row[0] for row in rows)
+            changed = self.browse(row[0] for row in changes)
             fnames = ["sla_state", "escalation_level", "date_sla_next_check"]
             changed.invalidate_recordset(fnames)
             changed.modified(fnames)
@@ -843,18 +856,20 @@ class CustomerCareIncident(models.Model):
         level 2 senior management.  The level is stored with the state, so a
         level is never escalated twice.  The recipients also follow the
         incident, and their activity counter is refreshed live.
+
+        :param escalations: ``[((id, name, policy id, company id), level)]``
         """
         if not escalations:
             return
         recipients = {}
-        activities = []  # (incident, user, summary, note)
+        activities = []  # (incident id, incident name, user, summary, note)
         bodies = defaultdict(Markup)
-        for incident, level in escalations:
-            key = (incident.sla_policy_id, incident.company_id, level)
+        for (incident_id, name, policy_id, company_id), level in escalations:
+            key = (policy_id, company_id, level)
             if key not in recipients:
-                recipients[key] = incident.sla_policy_id.sudo()._escalation_users(
-                    level, incident.company_id.sudo()
-                )
+                policy = self.env["customer.care.sla.policy"].sudo().browse(policy_id or [])
+                company = self.env["res.company"].sudo().browse(company_id or [])
+                recipients[key] = policy._escalation_users(level, company)
             users = recipients[key]
             names = ", ".join(users.mapped("name")) or self.env._("nobody configured")
             if level >= sla.LEVEL_SENIOR:
@@ -866,8 +881,8 @@ class CustomerCareIncident(models.Model):
                 summary = self.env._("SLA breached")
                 text = self.env._("The SLA of this incident is breached: escalated to %s.", names)
             note = Markup("<p>%s</p>") % text
-            activities += [(incident, user, summary, note) for user in users]
-            bodies[incident.id] += note
+            activities += [(incident_id, name, user, summary, note) for user in users]
+            bodies[incident_id] += note
         self._sla_write_escalations(activities, bodies)
 
     def _sla_write_escalations(self, activities, bodies):
@@ -888,7 +903,7 @@ class CustomerCareIncident(models.Model):
         uid = self.env.uid
         if activities:
             activity_type = self.env.ref("customer_care.mail_activity_type_care_escalation")
-            incidents, users, summaries, notes = zip(*activities, strict=True)
+            res_ids, res_names, users, summaries, notes = zip(*activities, strict=True)
             today = fields.Date.context_today(self)
             cr.execute(
                 SQL(
@@ -909,8 +924,8 @@ class CustomerCareIncident(models.Model):
                     today=today,
                     uid=uid,
                     now=now,
-                    res_ids=[incident.id for incident in incidents],
-                    res_names=[incident.display_name for incident in incidents],
+                    res_ids=list(res_ids),
+                    res_names=list(res_names),
                     user_ids=[user.id for user in users],
                     user_tzs=[user.tz or None for user in users],
                     summaries=list(summaries),
@@ -918,7 +933,7 @@ class CustomerCareIncident(models.Model):
                 )
             )
             follow = sorted(
-                {(incident.id, user.partner_id.id) for incident, user, *_r in activities}
+                {(res_id, user.partner_id.id) for res_id, user in zip(res_ids, users, strict=True)}
             )
             subtypes = self.env["mail.message.subtype"].default_subtypes(self._name)[0]
             cr.execute(
