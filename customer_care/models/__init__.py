@@ -4,6 +4,8 @@ from . import customer_care_facts
 from . import customer_care_feedback
 from . import customer_care_group
 from . import customer_care_hobby
+from . import customer_care_incident_sla
+from . import customer_care_incident_followup
 from . import customer_care_incident
 from . import customer_care_lost_reason
 from . import customer_care_outreach_log

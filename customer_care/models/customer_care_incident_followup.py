@@ -1,0 +1,212 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..logic import followup, kpi
+from ..logic.channels import CHANNELS
+
+
+class CustomerCareIncidentFollowup(models.AbstractModel):
+    """Following up a resolved incident (brief §5 [001, 003, 004]): the
+    follow-up care plan on another channel, once the customer has what was
+    promised (at once, 24 hours after an instant fix, or when the refund is
+    paid or the replacement delivered), the satisfaction survey whose answer
+    closes the incident, and the check-back when the customer stays silent.
+
+    Kept apart from ``customer.care.incident``, which inherits it and holds
+    the fields.
+    """
+
+    _name = "customer.care.incident.followup"
+    _description = "Incident Follow-up"
+
+    def action_confirm_received(self):
+        """The replacement or refund reached the customer: plan the follow-up."""
+        for incident in self:
+            if not incident.waiting_delivery:
+                raise UserError(
+                    self.env._(
+                        "%s is not waiting for a replacement or a refund to reach the customer.",
+                        incident.display_name,
+                    )
+                )
+        self.filtered(lambda i: not i.date_customer_received).write(
+            {"date_customer_received": fields.Datetime.now()}
+        )
+        self._create_followups()
+        return True
+
+    def _create_followups(self):
+        """One follow-up care plan per resolved incident whose time has come,
+        on another channel than the incident's, in one ``create``."""
+        vals_list, incidents = [], self.browse()
+        for incident in self.filtered(lambda i: i.state == "resolved" and not i.followup_plan_id):
+            due = followup.followup_due(
+                incident.resolution_type, incident.date_resolved, incident.date_customer_received
+            )
+            if not due:
+                continue
+            rules = incident.company_id._care_followup_rules()
+            vals_list.append(
+                {
+                    "partner_id": incident.partner_id.id,
+                    "user_id": (incident.user_id or self.env.user).id,
+                    "company_id": incident.company_id.id,
+                    "trigger": "follow_up",
+                    "channel": followup.followup_channel(incident.channel, rules),
+                    "date_deadline": fields.Date.context_today(self, due),
+                    "incident_id": incident.id,
+                    "state": "planned",
+                }
+            )
+            incidents |= incident
+        if not vals_list:
+            return
+        plans = self.env["customer.care.plan"].sudo().create(vals_list)
+        for incident, plan in zip(incidents, plans, strict=True):
+            incident.followup_plan_id = plan
+            incident.message_post(
+                body=self.env._(
+                    "Follow-up planned for %(date)s by %(channel)s: %(plan)s",
+                    date=plan.date_deadline,
+                    channel=dict(CHANNELS)[plan.channel],
+                    plan=plan.display_name,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def action_send_survey(self):
+        """Send the short satisfaction survey of the follow-up [001, 003]."""
+        survey = self.env.ref("customer_care.survey_care_satisfaction")
+        template = self.env.ref("survey.mail_template_user_input_invite")
+        for incident in self:
+            partner = incident.partner_id
+            if not partner.email:
+                raise UserError(
+                    self.env._(
+                        "%s has no email address to receive the satisfaction survey.",
+                        partner.display_name,
+                    )
+                )
+            if partner.care_state == "dropped" or partner.is_blacklisted:
+                raise UserError(
+                    self.env._(
+                        "%s must not be contacted: dropped customer or opted out of emails.",
+                        partner.display_name,
+                    )
+                )
+            answer = incident.survey_input_id
+            if not answer or answer.state == "done":
+                answer = survey.sudo()._create_answer(
+                    partner=partner, check_attempts=False, care_incident_id=incident.id
+                )
+                incident.survey_input_id = answer
+            template.sudo().send_mail(answer.id, force_send=False)
+            incident.message_post(
+                body=self.env._("Satisfaction survey sent to %s.", partner.email),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    def _on_followup_done(self):
+        """The follow-up contact took place.  Silence never closes an
+        incident: it closes once the customer has rated the resolution."""
+        for incident in self.filtered(lambda i: i.state == "resolved"):
+            incident.state = "closed" if incident.satisfaction else "followed_up"
+
+    def _record_satisfaction(self, score, comment=None):
+        """The survey answer: the score (kept as feedback on the customer too),
+        and the incident closes if followed up."""
+        self.env["customer.care.feedback"].sudo().create(
+            [
+                {
+                    "partner_id": incident.partner_id.id,
+                    "company_id": incident.company_id.id,
+                    "source": "survey",
+                    "sentiment": kpi.satisfaction_sentiment(score),
+                    "summary": self.env._("Follow-up survey: %s/5", score),
+                    "text": comment or self.env._("Rated %s/5 without a comment.", score),
+                    "incident_id": incident.id,
+                    "plan_id": incident.followup_plan_id.id,
+                }
+                for incident in self
+            ]
+        )
+        for incident in self:
+            incident.satisfaction = score
+            if incident.state == "followed_up":
+                incident.state = "closed"
+            incident.message_post(
+                body=self.env._(
+                    "The customer rated the resolution %(score)s/5. %(comment)s",
+                    score=score,
+                    comment=comment or "",
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def _delivery_received_at(self):
+        """When the refund or the replacement reached the customer, as far as
+        the accounting and inventory records tell (``None`` otherwise)."""
+        self.ensure_one()
+        paid = ("paid", "in_payment", "reversed")
+        if self.resolution_type == "refund" and self.refund_move_id.payment_state in paid:
+            return fields.Datetime.now()
+        order = self.replacement_order_id
+        if self.resolution_type == "exchange" and order and "picking_ids" in order._fields:
+            pickings = order.picking_ids.filtered(lambda p: p.state != "cancel")
+            if pickings and all(p.state == "done" for p in pickings):
+                return max(pickings.mapped("date_done"))
+        return None
+
+    def _confirm_deliveries(self):
+        """Plan the follow-up of exchanges and refunds whose replacement or
+        money reached the customer (payment hook and daily check)."""
+        for incident in self.filtered("waiting_delivery"):
+            received = incident._delivery_received_at()
+            if received:
+                incident.date_customer_received = received
+        self.filtered("date_customer_received")._create_followups()
+
+    @api.model
+    def _cron_check_back(self, days=3):
+        """Check back after a few days of silence [004]: followed-up incidents
+        whose customer has not rated the resolution get a call-back activity,
+        once.  Also plans the follow-ups whose delivery or refund is done."""
+        self.search(
+            [
+                ("state", "=", "resolved"),
+                ("followup_plan_id", "=", False),
+                ("resolution_type", "in", list(followup.WAIT_FOR_DELIVERY)),
+                "|",
+                ("refund_move_id", "!=", False),
+                ("replacement_order_id", "!=", False),
+            ]
+        )._confirm_deliveries()
+        limit = fields.Datetime.now() - timedelta(days=days)
+        self.env.flush_all()
+        # claim the rows: a second run at the same time skips them instead of
+        # calling the customer back twice
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT i.id FROM customer_care_incident i
+                     JOIN customer_care_plan p ON p.id = i.followup_plan_id
+                    WHERE i.state = 'followed_up' AND COALESCE(i.satisfaction, 0) = 0
+                      AND i.date_checked_back IS NULL AND p.date_done <= %s
+                 ORDER BY i.id
+                      FOR UPDATE OF i SKIP LOCKED""",
+                limit,
+            )
+        )
+        silent = self.browse([row[0] for row in rows])
+        for incident in silent:
+            incident.activity_schedule(
+                "mail.mail_activity_data_call",
+                summary=self.env._("Check back: is the problem really solved?"),
+                user_id=(incident.user_id or incident.followup_plan_id.user_id).id
+                or self.env.ref("base.user_admin").id,
+            )
+        silent.write({"date_checked_back": fields.Datetime.now()})
+        return len(silent)

@@ -1,0 +1,328 @@
+from collections import Counter, defaultdict
+
+from markupsafe import Markup
+from psycopg2.errors import SerializationFailure
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+from odoo.tools.mail import generate_tracking_message_id
+
+from ..logic import sla
+from ..logic.incidents import OPEN_STATES
+
+SLA_BATCH = 1000
+SLA_RETRIES = 5
+DEADLINE_FIELDS = (
+    "response_deadline",
+    "resolution_deadline",
+    "target_deadline",
+    "date_response_risk",
+    "date_resolution_risk",
+)
+
+
+class CustomerCareIncidentSla(models.AbstractModel):
+    """The SLA engine of the incidents (brief §5): the scheduled check that
+    moves the clocks on track → at risk → breached, and the escalation of
+    breaches, once per level.
+
+    Kept apart from ``customer.care.incident`` (which inherits it and holds
+    the fields) so that each file reads as one subject.  A batch is one
+    selecting query, one read of the clock columns, the pure rules of
+    ``logic/sla.py`` and grouped writes: the same few queries whatever the
+    batch size and however many incidents escalate.
+    """
+
+    _name = "customer.care.incident.sla"
+    _description = "Incident SLA Check"
+
+    def _recompute_sla_deadlines(self):
+        """Recompute the deadlines (the policy changed), then the clocks."""
+        for fname in DEADLINE_FIELDS:
+            self.env.add_to_compute(self._fields[fname], self)
+        self._sla_refresh(fields.Datetime.now())
+
+    def _sla_refresh(self, now):
+        """Evaluate the clocks of these incidents at ``now`` and apply it.
+
+        The clock columns of the whole batch are read with one query (the
+        ORM would read them a thousand records at a time); pure functions
+        decide the SLA state, the escalation level reached and the next
+        moment anything can change; the changes are written with one UPDATE.
+        A batch costs the same few queries whatever its size.
+        """
+        if not self:
+            return
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT i.id, i.name, i.state, i.sla_state, i.escalation_level,
+                          i.date_sla_next_check, i.sla_policy_id, i.company_id,
+                          COALESCE(p.escalation_extra_hours, 0),
+                          i.date_response_risk, i.response_deadline, i.date_first_response,
+                          i.date_resolution_risk, i.resolution_deadline, i.date_resolved
+                     FROM customer_care_incident i
+                LEFT JOIN customer_care_sla_policy p ON p.id = i.sla_policy_id
+                    WHERE i.id IN %s""",
+                tuple(self.ids),
+            )
+        )
+        changes = []
+        escalations = []
+        for (
+            incident_id,
+            name,
+            status,
+            old_state,
+            old_level,
+            old_next,
+            policy_id,
+            company_id,
+            extra,
+            *times,
+        ) in rows:
+            clocks = sla.incident_clocks(*times)
+            state = sla.sla_state(now, clocks)
+            level = old_level or 0
+            upcoming = None
+            if status in OPEN_STATES and clocks:
+                reached = sla.escalation_level(now, clocks, extra)
+                escalations += [
+                    ((incident_id, name, policy_id, company_id), lvl)
+                    for lvl in range(level + 1, reached + 1)
+                ]
+                level = max(level, reached)
+                upcoming = sla.next_check(now, clocks, extra) or None
+            if (state, level, upcoming) != (old_state, old_level or 0, old_next):
+                changes.append((incident_id, state, level, upcoming))
+        if changes:
+            # one UPDATE for the batch, whatever the number of distinct values
+            self.env.cr.execute(
+                """UPDATE customer_care_incident i
+                      SET sla_state = v.state, escalation_level = v.level,
+                          date_sla_next_check = v.next_check
+                     FROM unnest(%s::int[], %s::varchar[], %s::int[], %s::timestamp[])
+                          AS v(id, state, level, next_check)
+                    WHERE i.id = v.id""",
+                tuple(map(list, zip(*changes, strict=True))),
+            )
+            changed = self.browse(row[0] for row in changes)
+            fnames = ["sla_state", "escalation_level", "date_sla_next_check"]
+            changed.invalidate_recordset(fnames)
+            changed.modified(fnames)
+        self._sla_escalate(escalations)
+
+    def _sla_escalate(self, escalations):
+        """One activity per recipient and a chatter note per escalated incident.
+
+        Level 1 reaches the care manager of the policy (or of the company),
+        level 2 senior management.  The level is stored with the state, so a
+        level is never escalated twice.  The recipients also follow the
+        incident, and their activity counter is refreshed live.
+
+        :param escalations: ``[((id, name, policy id, company id), level)]``
+        """
+        if not escalations:
+            return
+        recipients = {}
+        activities = []  # (incident id, incident name, user, summary, note)
+        bodies = defaultdict(Markup)
+        for (incident_id, name, policy_id, company_id), level in escalations:
+            key = (policy_id, company_id, level)
+            if key not in recipients:
+                policy = self.env["customer.care.sla.policy"].sudo().browse(policy_id or [])
+                company = self.env["res.company"].sudo().browse(company_id or [])
+                recipients[key] = policy._escalation_users(level, company)
+            users = recipients[key]
+            names = ", ".join(users.mapped("name")) or self.env._("nobody configured")
+            if level >= sla.LEVEL_SENIOR:
+                summary = self.env._("SLA breach: senior management")
+                text = self.env._(
+                    "The SLA breach of this incident reaches senior management: %s.", names
+                )
+            else:
+                summary = self.env._("SLA breached")
+                text = self.env._("The SLA of this incident is breached: escalated to %s.", names)
+            note = Markup("<p>%s</p>") % text
+            activities += [(incident_id, name, user, summary, note) for user in users]
+            bodies[incident_id] += note
+        self._sla_write_escalations(activities, bodies)
+
+    def _sla_write_escalations(self, activities, bodies):
+        """Write a batch's escalation activities, followers and notes.
+
+        The ORM creates ``mail.activity``, ``mail.followers`` and
+        ``mail.message`` rows a hundred per statement, with extra reads per
+        chunk, so the SLA check would cost more queries the more incidents
+        breach at once.  The rows are therefore written here with one
+        statement per table, with the values the ORM would store: the
+        activity (automated, due today, assigned without an email, as
+        ``mail_activity_quick_update`` does), the assignee as follower with
+        the default subtypes, and a note like ``_message_log_batch`` posts.
+        """
+        self.env.flush_all()
+        cr = self.env.cr
+        now = cr.now()
+        uid = self.env.uid
+        if activities:
+            activity_type = self.env.ref("customer_care.mail_activity_type_care_escalation")
+            res_ids, res_names, users, summaries, notes = zip(*activities, strict=True)
+            today = fields.Date.context_today(self)
+            cr.execute(
+                SQL(
+                    """INSERT INTO mail_activity (
+                           res_model_id, res_model, res_id, res_name, activity_type_id,
+                           user_id, user_tz, summary, note, date_deadline, automated, active,
+                           create_uid, write_uid, create_date, write_date)
+                       SELECT %(model_id)s, %(model)s, v.res_id, v.res_name, %(type)s,
+                              v.user_id, v.user_tz, v.summary, v.note, %(today)s, TRUE, TRUE,
+                              %(uid)s, %(uid)s, %(now)s, %(now)s
+                         FROM unnest(%(res_ids)s::int[], %(res_names)s::varchar[],
+                                     %(user_ids)s::int[], %(user_tzs)s::varchar[],
+                                     %(summaries)s::varchar[], %(notes)s::text[])
+                              AS v(res_id, res_name, user_id, user_tz, summary, note)""",
+                    model_id=self.env["ir.model"]._get_id(self._name),
+                    model=self._name,
+                    type=activity_type.id,
+                    today=today,
+                    uid=uid,
+                    now=now,
+                    res_ids=list(res_ids),
+                    res_names=list(res_names),
+                    user_ids=[user.id for user in users],
+                    user_tzs=[user.tz or None for user in users],
+                    summaries=list(summaries),
+                    notes=[str(note) for note in notes],
+                )
+            )
+            follow = sorted(
+                {(res_id, user.partner_id.id) for res_id, user in zip(res_ids, users, strict=True)}
+            )
+            subtypes = self.env["mail.message.subtype"].default_subtypes(self._name)[0]
+            cr.execute(
+                SQL(
+                    """WITH followers AS (
+                           INSERT INTO mail_followers (res_model, res_id, partner_id)
+                           SELECT %(model)s, v.res_id, v.partner_id
+                             FROM unnest(%(res_ids)s::int[], %(partner_ids)s::int[])
+                                  AS v(res_id, partner_id)
+                           ON CONFLICT DO NOTHING
+                        RETURNING id)
+                       INSERT INTO mail_followers_mail_message_subtype_rel
+                              (mail_followers_id, mail_message_subtype_id)
+                       SELECT followers.id, subtype.id
+                         FROM followers CROSS JOIN unnest(%(subtypes)s::int[]) AS subtype(id)""",
+                    model=self._name,
+                    res_ids=[row[0] for row in follow],
+                    partner_ids=[row[1] for row in follow],
+                    subtypes=subtypes.ids,
+                )
+            )
+            for user, count in Counter(users).items():
+                user._bus_send(
+                    "mail.activity/updated", {"activity_created": True, "count_diff": count}
+                )
+        if bodies:
+            author_id, email_from = self._message_compute_author()
+            reply_to = self.env["mail.thread"]._notify_get_reply_to(
+                default=email_from, author_id=author_id
+            )[False]
+            cr.execute(
+                SQL(
+                    """INSERT INTO mail_message (
+                           model, res_id, body, message_type, subtype_id, is_internal,
+                           author_id, email_from, reply_to, message_id, email_add_signature,
+                           date, create_uid, write_uid, create_date, write_date)
+                       SELECT %(model)s, v.res_id, v.body, 'notification', %(subtype)s, TRUE,
+                              %(author)s, %(email_from)s, %(reply_to)s, %(message_id)s, FALSE,
+                              %(now)s, %(uid)s, %(uid)s, %(now)s, %(now)s
+                         FROM unnest(%(res_ids)s::int[], %(bodies)s::text[]) AS v(res_id, body)""",
+                    model=self._name,
+                    subtype=self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
+                    author=author_id or None,
+                    email_from=email_from or None,
+                    reply_to=reply_to or None,
+                    message_id=generate_tracking_message_id("message-notify"),
+                    now=now,
+                    uid=uid,
+                    res_ids=list(bodies),
+                    bodies=[str(body) for body in bodies.values()],
+                )
+            )
+        self.browse(list(bodies)).invalidate_recordset()
+        self.env["mail.activity"].invalidate_model()
+        self.env["mail.followers"].invalidate_model()
+
+    # -- scheduled check ------------------------------------------------------
+    @api.model
+    def _cron_check_sla(self, batch_size=SLA_BATCH):
+        """Scheduled every 5 minutes: move the clocks of the due incidents,
+        committing batch by batch."""
+        return self._sla_check_due(batch_size=batch_size, commit=True)
+
+    @api.model
+    def _sla_check_due(self, now=None, batch_size=SLA_BATCH, commit=False):
+        """Refresh every open incident whose clock is due at ``now``.
+
+        Each batch is one selecting query, the pure evaluation over the
+        batch and grouped writes.  With ``commit`` each batch is committed
+        through ``ir.cron._commit_progress``; without it (tests, demo data)
+        everything stays in the current transaction.
+        """
+        now = now or fields.Datetime.now()
+        cron = self.env["ir.cron"]
+        total = self._sla_due_count(now) if commit else 0
+        done = retries = 0
+        while True:
+            try:
+                ids = self._sla_due_ids(now, batch_size)
+            except SerializationFailure:
+                # another worker refreshed some of these incidents since this
+                # transaction's snapshot: take the batch again on a fresh one
+                retries += 1
+                if not commit or retries > SLA_RETRIES:
+                    raise
+                self.env.cr.rollback()
+                continue
+            if not ids:
+                break
+            retries = 0
+            self.browse(ids)._sla_refresh(now)
+            done += len(ids)
+            if commit:
+                self.env.flush_all()
+                time_left = cron._commit_progress(len(ids), remaining=max(total - done, 0))
+                self.env.invalidate_all()
+                if time_left < 30:
+                    return False
+        if commit:
+            cron._commit_progress(0, remaining=0)
+        return True
+
+    def _sla_due_ids(self, now, limit):
+        self.flush_model(["date_sla_next_check", "state"])
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT id FROM customer_care_incident
+                    WHERE date_sla_next_check <= %s AND state IN %s
+                 ORDER BY date_sla_next_check, id
+                    LIMIT %s
+                      FOR UPDATE SKIP LOCKED""",
+                now,
+                OPEN_STATES,
+                limit,
+            )
+        )
+        return [row[0] for row in rows]
+
+    def _sla_due_count(self, now):
+        self.flush_model(["date_sla_next_check", "state"])
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT count(*) FROM customer_care_incident "
+                "WHERE date_sla_next_check <= %s AND state IN %s",
+                now,
+                OPEN_STATES,
+            )
+        )
+        return rows[0][0]
