@@ -99,8 +99,10 @@ class CustomerCareReportDelivery(models.Model):
                                AS error_rate,
                            COALESCE(so.care_delivery_delay, 0.0) AS delay_days
                       FROM sale_order so
-                      JOIN res_partner p ON p.id = so.partner_id
-                      JOIN res_partner cp ON cp.id = p.commercial_partner_id
+                      -- LEFT JOINs on primary keys: PostgreSQL drops them when
+                      -- a query uses neither the customer nor the care group
+                 LEFT JOIN res_partner p ON p.id = so.partner_id
+                 LEFT JOIN res_partner cp ON cp.id = p.commercial_partner_id
                      WHERE so.care_date_delivered IS NOT NULL AND so.state = 'sale'
                 )""",
                 table=SQL.identifier(self._table),
