@@ -1,11 +1,35 @@
 """Shared world for the database tests: roles, groups, products, orders."""
 
+import os
 from contextlib import contextmanager
 from datetime import timedelta
 from unittest.mock import patch
 
+import polib
+
 from odoo import fields
 from odoo.tests import TransactionCase, new_test_user
+
+ROOT = os.path.join(os.path.dirname(__file__), os.pardir)
+LANGS = {"vi_VN": "vi.po", "th_TH": "th.po", "zh_CN": "zh_CN.po", "zh_TW": "zh_TW.po"}
+
+
+def untranslated(addon):
+    """``{language: [msgid, …]}`` of the addon's template entries that a
+    catalogue leaves untranslated (or fuzzy), and the template's entries."""
+    i18n = os.path.join(ROOT, addon, "i18n")
+    template = polib.pofile(os.path.join(i18n, f"{addon}.pot"))
+    expected = {(entry.msgctxt, entry.msgid) for entry in template}
+    missing = {}
+    for code, filename in LANGS.items():
+        catalogue = polib.pofile(os.path.join(i18n, filename))
+        translated = {
+            (entry.msgctxt, entry.msgid)
+            for entry in catalogue
+            if entry.msgstr.strip() and "fuzzy" not in entry.flags
+        }
+        missing[code] = sorted(msgid for _ctx, msgid in expected - translated)
+    return missing, expected
 
 
 class CareCommon(TransactionCase):

@@ -2,32 +2,19 @@
 the app: every string of the bridge's template is translated in each
 catalogue, and the menus and fields come out translated once loaded."""
 
-import os
-
-import polib
-
 from odoo.tests import TransactionCase, tagged
 
-I18N = os.path.join(os.path.dirname(__file__), os.pardir, os.pardir, "customer_care_stock", "i18n")
-LANGS = {"vi_VN": "vi.po", "th_TH": "th.po", "zh_CN": "zh_CN.po", "zh_TW": "zh_TW.po"}
+from ..common import LANGS, untranslated
 
 
 @tagged("post_install", "-at_install")
 class TestStockCatalogues(TransactionCase):
     def test_every_string_of_the_bridge_is_translated_in_each_language(self):
-        template = polib.pofile(os.path.join(I18N, "customer_care_stock.pot"))
-        expected = {(entry.msgctxt, entry.msgid) for entry in template}
+        missing, expected = untranslated("customer_care_stock")
         self.assertIn((None, "On-time Delivery"), expected)
-        for code, filename in LANGS.items():
+        for code, msgids in missing.items():
             with self.subTest(lang=code):
-                catalogue = polib.pofile(os.path.join(I18N, filename))
-                translated = {
-                    (entry.msgctxt, entry.msgid)
-                    for entry in catalogue
-                    if entry.msgstr.strip() and "fuzzy" not in entry.flags
-                }
-                missing = sorted(msgid for _ctx, msgid in expected - translated)
-                self.assertFalse(missing, f"{code}: untranslated {missing[:5]}")
+                self.assertFalse(msgids, f"{code}: untranslated {msgids[:5]}")
 
     def test_menus_fields_and_selections_come_out_translated(self):
         for code in LANGS:
