@@ -149,16 +149,12 @@ class CustomerCareIncidentFollowup(models.AbstractModel):
 
     def _delivery_received_at(self):
         """When the refund or the replacement reached the customer, as far as
-        the accounting and inventory records tell (``None`` otherwise)."""
+        the records tell (``None`` otherwise): here the refund's payment;
+        ``customer_care_stock`` adds the replacement's delivery."""
         self.ensure_one()
         paid = ("paid", "in_payment", "reversed")
         if self.resolution_type == "refund" and self.refund_move_id.payment_state in paid:
             return fields.Datetime.now()
-        order = self.replacement_order_id
-        if self.resolution_type == "exchange" and order and "picking_ids" in order._fields:
-            pickings = order.picking_ids.filtered(lambda p: p.state != "cancel")
-            if pickings and all(p.state == "done" for p in pickings):
-                return max(pickings.mapped("date_done"))
         return None
 
     def _confirm_deliveries(self):

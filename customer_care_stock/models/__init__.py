@@ -1,2 +1,3 @@
+from . import customer_care_incident
 from . import sale_order
 from . import stock_picking
