@@ -451,6 +451,22 @@ class TestOutreachPlans(OutreachCommon):
         again = self._run(rule)
         self.assertEqual((again.contacted, again.already_done), (0, 5))
 
+    @freeze_time("2028-02-29 10:00:00")
+    def test_tenure_on_29_february_counts_from_28_february(self):
+        five_years = self._partner("Five years", care_customer_since=date(2023, 2, 28))
+        short = self._partner("Not yet", care_customer_since=date(2023, 3, 1))
+        rule = self.env.ref("customer_care.outreach_rule_tenure")
+        rule.write(
+            {
+                "active": True,
+                "tenure_years": 5,
+                "domain": f"[('id', 'in', {[five_years.id, short.id]})]",
+            }
+        )
+        run = self._run(rule)
+        self.assertEqual(run.state, "done")
+        self.assertEqual(self._logs(rule).partner_id, five_years)
+
     def test_vip_cadence_plans_who_is_due(self):
         due = self._partner("Due")
         self._order(due)

@@ -175,14 +175,10 @@ class CustomerCareOutreachRule(models.Model):
             rule.period = DEFAULT_PERIOD.get(rule.trigger, "month")
 
     def _compute_last_run_id(self):
-        runs = self.env["customer.care.outreach.run"].search(
-            [("rule_id", "in", self.ids)], order="id desc"
-        )
-        latest = {}
-        for run in runs:
-            latest.setdefault(run.rule_id.id, run)
+        Run = self.env["customer.care.outreach.run"]
+        latest = dict(Run._read_group([("rule_id", "in", self.ids)], ["rule_id"], ["id:max"]))
         for rule in self:
-            run = latest.get(rule.id, runs.browse())
+            run = Run.browse(latest.get(rule) or [])
             rule.last_run_id = run
             rule.last_run_summary = run.summary if run else False
 

@@ -119,7 +119,11 @@ class CustomerCareOutreachRun(models.Model):
             cursor = rows[-1]["cursor"]
             run.duration = time.monotonic() - started
             if cron._commit_progress(len(rows)) < 10:
+                # more to do: the scheduler runs the job again at once, and the
+                # contact log makes the next run skip whoever this one reached
                 _logger.info("outreach rule %s: out of time, the next run goes on", rule.id)
+                run.write({"state": "done", "date_end": fields.Datetime.now()})
+                cron._commit_progress(remaining=1)
                 return run
         run.write(
             {
@@ -155,10 +159,9 @@ class CustomerCareOutreachRun(models.Model):
             days = outreach.candidate_month_days(today, rule.lead_days)
             conditions.append(SQL("to_char(p.care_customer_since, 'MM-DD') = ANY(%s)", days))
         elif trigger == "tenure":
-            limit = (
-                today.replace(year=today.year - rule.tenure_years) if rule.tenure_years else today
-            )
-            conditions.append(SQL("p.care_customer_since <= %s", limit))
+            # the same day N years ago (28 February for a 29 February)
+            since = outreach.yearly_occurrence(today, today.year - rule.tenure_years)
+            conditions.append(SQL("p.care_customer_since <= %s", since))
         elif trigger == "win_back":
             conditions.append(SQL("p.care_state IN ('at_risk', 'lost')"))
         elif trigger == "potential":
@@ -330,9 +333,11 @@ class CustomerCareOutreachRun(models.Model):
         if not claims:
             return set()
         self.env.cr.execute(
-            """SELECT partner_id, period_key FROM customer_care_outreach_log
-                WHERE rule_id = %s AND partner_id = ANY(%s)""",
-            (rule.id, list({c[0] for c in claims})),
+            """SELECT l.partner_id, l.period_key FROM customer_care_outreach_log l
+                 JOIN unnest(%s::int[], %s::varchar[]) AS v(partner_id, period_key)
+                   ON l.partner_id = v.partner_id AND l.period_key = v.period_key
+                WHERE l.rule_id = %s""",
+            ([c[0] for c in claims], [c[1] for c in claims], rule.id),
         )
         return set(self.env.cr.fetchall())
 
