@@ -209,10 +209,14 @@ class TestDropCustomer(CareCommon):
         self.assertEqual(self.partner.care_drop_reason, "unethical")
         self.assertEqual(self.partner.care_drop_note, "Asked for a fake invoice")
         self.assertIn("Asked for a fake invoice", self.partner.message_ids[0].body)
+        self.assertEqual(self.partner.care_lifetime_value, 0.0)
+        self.assertFalse(self.partner.care_next_date)
         self._order(self.partner)
         self.facts._refresh_all()
         self.assertEqual(self.partner.care_state, "dropped")
         self.assertEqual(self.partner.care_lifetime_value, 0.0)
+        # the nightly refresh gives a dropped customer no next contact either
+        self.assertFalse(self.partner.care_next_date)
 
     def test_drop_wizard_and_reinstate(self):
         wizard = (

@@ -352,7 +352,7 @@ settings AS (
            first AS care_first_order_date, last AS care_last_order_date,
            NULLIF(%(round_annual)s, 0) AS care_annual_value,
            NULLIF(%(round_ltv)s, 0) AS care_lifetime_value,
-           CASE WHEN cadence_days <= 0 THEN NULL
+           CASE WHEN state = 'dropped' OR cadence_days <= 0 THEN NULL
                 WHEN last_contact IS NULL THEN %(today)s::date
                 ELSE last_contact + cadence_days END AS care_next_date
       FROM valued

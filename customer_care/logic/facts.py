@@ -78,6 +78,8 @@ def evaluate(row, rules, policies, settings, today):
         default_interval_days=settings.default_interval_days,
     )
     policy = policies.get(group_id) or GroupPolicy()
+    # a dropped customer gets no lifetime value and no next contact
+    dropped = state == care_state.STATE_DROPPED
     annual = lifetime_value.annual_value(row.revenue, row.first_order, today)
     ltv = lifetime_value.lifetime_value(
         row.revenue,
@@ -85,7 +87,7 @@ def evaluate(row, rules, policies, settings, today):
         today,
         retention=policy.retention_rate / 100.0,
         years=settings.ltv_years,
-        dropped=state == care_state.STATE_DROPPED,
+        dropped=dropped,
     )
     return {
         "care_group_id": group_id,
@@ -97,5 +99,7 @@ def evaluate(row, rules, policies, settings, today):
         "care_last_order_date": row.last_order,
         "care_annual_value": round(annual, 2),
         "care_lifetime_value": round(ltv, 2),
-        "care_next_date": cadence.next_care_date(row.last_contact, policy.cadence_days, today),
+        "care_next_date": (
+            None if dropped else cadence.next_care_date(row.last_contact, policy.cadence_days, today)
+        ),
     }

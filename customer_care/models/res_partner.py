@@ -351,11 +351,11 @@ class ResPartner(models.Model):
                 "care_state": STATE_DROPPED,
                 "care_drop_reason": reason,
                 "care_drop_note": note.strip(),
-                "care_lifetime_value": 0.0,
-                "care_next_date": False,
                 "care_lost_date": fields.Date.context_today(self),
             }
         )
+        # the facts rules clear the lifetime value and the next contact
+        self.env["customer.care.facts"]._refresh_partners(self.ids)
         reason_label = dict(self._fields["care_drop_reason"]._description_selection(self.env))[
             reason
         ]
