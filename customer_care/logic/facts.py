@@ -80,6 +80,7 @@ def evaluate(row, rules, policies, settings, today):
     policy = policies.get(group_id) or GroupPolicy()
     # a dropped customer gets no lifetime value and no next contact
     dropped = state == care_state.STATE_DROPPED
+    next_date = cadence.next_care_date(row.last_contact, policy.cadence_days, today)
     annual = lifetime_value.annual_value(row.revenue, row.first_order, today)
     ltv = lifetime_value.lifetime_value(
         row.revenue,
@@ -99,7 +100,5 @@ def evaluate(row, rules, policies, settings, today):
         "care_last_order_date": row.last_order,
         "care_annual_value": round(annual, 2),
         "care_lifetime_value": round(ltv, 2),
-        "care_next_date": (
-            None if dropped else cadence.next_care_date(row.last_contact, policy.cadence_days, today)
-        ),
+        "care_next_date": None if dropped else next_date,
     }
