@@ -135,6 +135,25 @@ class TestCareSequence(CarePlanCase):
         with self.assertRaises(UserError):
             steps["offer"].action_reopen()
 
+    def test_a_plan_without_its_steps_cannot_be_closed_before_running_them(self):
+        # plans written in bulk by the outreach have no steps until they move
+        plan = self._plan(outcome="positive")
+        plan.step_ids.sudo().unlink()
+        self.assertFalse(plan.step_ids)
+        with self.assertRaisesRegex(UserError, "still to do"):
+            plan.action_done()
+        self.assertEqual(plan.step_ids.mapped("step"), ["recall", "needs", "answer", "offer"])
+        self.assertNotEqual(plan.state, "done")
+
+    def test_a_copy_starts_the_sequence_afresh(self):
+        plan = self._plan(outcome="positive")
+        plan.step_ids.action_done()
+        plan.action_done()
+        copy = plan.copy()
+        self.assertEqual(copy.step_ids.mapped("step"), ["recall", "needs", "answer", "offer"])
+        self.assertEqual(set(copy.step_ids.mapped("state")), {"todo"})
+        self.assertEqual(len(plan.step_ids), 4)
+
     def test_plan_needs_an_outcome_to_close(self):
         plan = self._plan()
         plan.step_ids.action_done()

@@ -104,7 +104,7 @@ class CustomerCarePlan(models.Model):
         "customer.care.plan.step",
         "plan_id",
         string="Care Sequence",
-        copy=True,
+        copy=False,  # a copy starts the sequence afresh (the default steps)
         default=lambda self: self._default_step_ids(),
     )
     step_closed_count = fields.Integer(
@@ -233,18 +233,12 @@ class CustomerCarePlan(models.Model):
     def _default_step_ids(self):
         return [fields.Command.create({"step": code}) for code in STEP_CODES]
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        """Every new plan gets the four steps of the care sequence, in order
-        (plans written in bulk by the scheduled outreach get theirs when the
-        contact is planned or started: see ``_ensure_steps``)."""
-        for vals in vals_list:
-            if not vals.get("step_ids"):
-                vals["step_ids"] = self._default_step_ids()
-        return super().create(vals_list)
-
     def _ensure_steps(self):
-        """Create the four steps of plans that do not have them yet."""
+        """Create the four steps of plans that do not have them yet.
+
+        Every plan created through the ORM gets them (the field's default);
+        plans written in bulk by the scheduled outreach get theirs at their
+        first transition (plan, start or close)."""
         missing = self.filtered(lambda plan: not plan.step_ids)
         if missing:
             self.env["customer.care.plan.step"].create(
@@ -277,6 +271,7 @@ class CustomerCarePlan(models.Model):
         self._check_state(
             ("draft", "planned", "in_progress"), self.env._("This care plan is already closed.")
         )
+        self._ensure_steps()
         step_labels = dict(
             self.env["customer.care.plan.step"]._fields["step"]._description_selection(self.env)
         )
