@@ -125,8 +125,9 @@ class CareCommon(TransactionCase):
             cr.execute(f"SAVEPOINT {name}")
 
         def rollback():
+            # as Odoo's own savepoint rollback: the pending writes go too
+            self.env.clear()
             cr.execute(f"ROLLBACK TO SAVEPOINT {name}")
-            self.env.invalidate_all(flush=False)
 
         try:
             with patch.object(cr, "commit", commit), patch.object(cr, "rollback", rollback):

@@ -235,6 +235,8 @@ class TestInterruptedJobs(JobsCommon):
                 {
                     "name": f"Silent {i}",
                     "partner_id": self._partner(f"Silent {i}").id,
+                    # two callers: the check-back writes their activities apart
+                    "user_id": (self.care_user, self.care_manager)[i % 2].id,
                     "resolution_type": "instant",
                     "root_cause_id": cause.id,
                 }

@@ -15,6 +15,8 @@ from .channels import CHANNELS
 DEFAULT_RULES = "phone: email; email: phone, email; sms: phone; social: email; visit: phone"
 WAIT_AFTER_INSTANT = timedelta(hours=24)
 WAIT_FOR_DELIVERY = ("exchange", "refund")
+# a credit note in these payment states has reached the customer
+REFUND_DONE_STATES = ("paid", "in_payment", "reversed")
 CHANNEL_CODES = [code for code, _label in CHANNELS]
 
 

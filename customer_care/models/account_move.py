@@ -1,5 +1,7 @@
 from odoo import models
 
+from ..logic import followup
+
 
 class AccountMove(models.Model):
     _inherit = "account.move"
@@ -10,8 +12,7 @@ class AccountMove(models.Model):
         result = super()._compute_payment_state()
         refunds = self.filtered(
             lambda move: (
-                move.move_type == "out_refund"
-                and move.payment_state in ("paid", "in_payment", "reversed")
+                move.move_type == "out_refund" and move.payment_state in followup.REFUND_DONE_STATES
             )
         )
         if refunds and refunds.ids:

@@ -5,7 +5,6 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..logic import followup, kpi
-from ..logic.channels import CHANNELS
 
 
 class CustomerCareIncidentFollowup(models.AbstractModel):
@@ -42,13 +41,15 @@ class CustomerCareIncidentFollowup(models.AbstractModel):
         """One follow-up care plan per resolved incident whose time has come,
         on another channel than the incident's, in one ``create``."""
         vals_list, incidents = [], self.browse()
-        for incident in self.filtered(lambda i: i.state == "resolved" and not i.followup_plan_id):
+        todo = self.filtered(lambda i: i.state == "resolved" and not i.followup_plan_id)
+        rules_of = {company: company._care_followup_rules() for company in todo.company_id}
+        for incident in todo:
             due = followup.followup_due(
                 incident.resolution_type, incident.date_resolved, incident.date_customer_received
             )
             if not due:
                 continue
-            rules = incident.company_id._care_followup_rules()
+            rules = rules_of[incident.company_id]
             vals_list.append(
                 {
                     "partner_id": incident.partner_id.id,
@@ -64,18 +65,19 @@ class CustomerCareIncidentFollowup(models.AbstractModel):
             incidents |= incident
         if not vals_list:
             return
-        plans = self.env["customer.care.plan"].sudo().create(vals_list)
+        Plan = self.env["customer.care.plan"]
+        plans = Plan.sudo().create(vals_list)
+        channels = dict(Plan._fields["channel"]._description_selection(self.env))
+        notes = {}
         for incident, plan in zip(incidents, plans, strict=True):
             incident.followup_plan_id = plan
-            incident.message_post(
-                body=self.env._(
-                    "Follow-up planned for %(date)s by %(channel)s: %(plan)s",
-                    date=plan.date_deadline,
-                    channel=dict(CHANNELS)[plan.channel],
-                    plan=plan.display_name,
-                ),
-                subtype_xmlid="mail.mt_note",
+            notes[incident.id] = self.env._(
+                "Follow-up planned for %(date)s by %(channel)s: %(plan)s",
+                date=plan.date_deadline,
+                channel=channels[plan.channel],
+                plan=plan.display_name,
             )
+        incidents._message_log_batch(notes)
 
     def action_send_survey(self):
         """Send the short satisfaction survey of the follow-up [001, 003]."""
@@ -113,8 +115,10 @@ class CustomerCareIncidentFollowup(models.AbstractModel):
     def _on_followup_done(self):
         """The follow-up contact took place.  Silence never closes an
         incident: it closes once the customer has rated the resolution."""
-        for incident in self.filtered(lambda i: i.state == "resolved"):
-            incident.state = "closed" if incident.satisfaction else "followed_up"
+        resolved = self.filtered(lambda i: i.state == "resolved")
+        rated = resolved.filtered("satisfaction")
+        rated.write({"state": "closed"})
+        (resolved - rated).write({"state": "followed_up"})
 
     def _record_satisfaction(self, score, comment=None):
         """The survey answer: the score (kept as feedback on the customer too),
@@ -134,26 +138,22 @@ class CustomerCareIncidentFollowup(models.AbstractModel):
                 for incident in self
             ]
         )
-        for incident in self:
-            incident.satisfaction = score
-            if incident.state == "followed_up":
-                incident.state = "closed"
-            incident.message_post(
-                body=self.env._(
-                    "The customer rated the resolution %(score)s/5. %(comment)s",
-                    score=score,
-                    comment=comment or "",
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
+        self.write({"satisfaction": score})
+        self.filtered(lambda i: i.state == "followed_up").write({"state": "closed"})
+        note = self.env._(
+            "The customer rated the resolution %(score)s/5. %(comment)s",
+            score=score,
+            comment=comment or "",
+        )
+        self._message_log_batch(dict.fromkeys(self.ids, note))
 
     def _delivery_received_at(self):
         """When the refund or the replacement reached the customer, as far as
         the records tell (``None`` otherwise): here the refund's payment;
         ``customer_care_stock`` adds the replacement's delivery."""
         self.ensure_one()
-        paid = ("paid", "in_payment", "reversed")
-        if self.resolution_type == "refund" and self.refund_move_id.payment_state in paid:
+        refund = self.refund_move_id
+        if self.resolution_type == "refund" and refund.payment_state in followup.REFUND_DONE_STATES:
             return fields.Datetime.now()
         return None
 
@@ -197,12 +197,13 @@ class CustomerCareIncidentFollowup(models.AbstractModel):
             )
         )
         silent = self.browse([row[0] for row in rows])
-        for incident in silent:
-            incident.activity_schedule(
+        admin = self.env.ref("base.user_admin")
+        callers = silent.grouped(lambda i: i.user_id or i.followup_plan_id.user_id or admin)
+        for user, incidents in callers.items():
+            incidents.activity_schedule(
                 "mail.mail_activity_data_call",
                 summary=self.env._("Check back: is the problem really solved?"),
-                user_id=(incident.user_id or incident.followup_plan_id.user_id).id
-                or self.env.ref("base.user_admin").id,
+                user_id=user.id,
             )
         silent.write({"date_checked_back": fields.Datetime.now()})
         return len(silent)
