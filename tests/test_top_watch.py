@@ -131,6 +131,7 @@ class TestTopWatch(CareCommon):
 
     def test_a_run_that_dies_resumes_and_ends_like_a_clean_run(self):
         self._run(FEB)
+        last_message = self.env["mail.message"].search([], order="id desc", limit=1).id
         original = type(self.snapshots)._create_snapshots
         calls = {"n": 0}
 
@@ -156,6 +157,17 @@ class TestTopWatch(CareCommon):
             {self.p1: "growing", self.p2: "declining", self.p3: "declining"},
         )
         self.assertEqual(len(self._decline_activities()), 2)
+        # one digest for the month, with both declines, though it took two runs
+        digest = self.env["mail.message"].search(
+            [
+                ("model", "=", "customer.care.top.snapshot"),
+                ("subject", "like", "digest"),
+                ("id", ">", last_message),
+            ]
+        )
+        self.assertEqual(len(digest), 1)
+        self.assertIn("Top Two", str(digest.body))
+        self.assertIn("Former Top", str(digest.body))
 
     def test_scheduled_action_snapshots_last_month(self):
         cron = self.env.ref("customer_care.ir_cron_care_top_snapshot")

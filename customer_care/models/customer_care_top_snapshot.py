@@ -64,16 +64,19 @@ class CustomerCareTopSnapshot(models.Model):
     def _cron_snapshot_top(self, period=None, batch_size=SNAPSHOT_BATCH, commit=True):
         """Snapshot last month's top customers, batch after batch.
 
-        Each batch writes its rows, activities and digest line in one
-        transaction; rows already there are skipped, so a run that dies
-        resumes where it stopped and a second run of the same month changes
-        nothing.  Returns True once the month is complete.  ``commit=False``
-        runs the month in the current transaction (module data).
+        Each batch writes its rows and the activities of its declines in one
+        transaction; the batch that completes the month also sends the
+        managers' digest of all its declines, once.  Rows already there are
+        skipped, so a run that dies resumes where it stopped and a second
+        run of the same month changes nothing (and sends no digest).
+        Returns True once the month is complete.  ``commit=False`` runs the
+        month in the current transaction (module data).
         """
         today = fields.Date.context_today(self)
         period = kpi.month_start(period or kpi.add_months(today, -1))
         todo = []
-        for company in self.env["res.company"].sudo().search([("active", "=", True)], order="id"):
+        companies = self.env["res.company"].sudo().search([("active", "=", True)], order="id")
+        for company in companies:
             done = self._snapshotted_partner_ids(company, period)
             todo += [
                 (company, row)
@@ -85,6 +88,14 @@ class CustomerCareTopSnapshot(models.Model):
         for batch in split_every(batch_size, todo, list):
             self._create_snapshots(period, batch)
             remaining -= len(batch)
+            if not remaining:
+                self.sudo().search(
+                    [
+                        ("company_id", "in", companies.ids),
+                        ("period", "=", period),
+                        ("trend", "=", TREND_DECLINING),
+                    ]
+                )._notify_managers()
             if not commit:
                 continue
             if cron._commit_progress(len(batch), remaining=remaining) < 30 and remaining:
@@ -138,7 +149,7 @@ class CustomerCareTopSnapshot(models.Model):
         )
 
     def _create_snapshots(self, period, batch):
-        """Write one batch: rows, then the activities and digest of its declines."""
+        """Write one batch: rows, then the activities of its declines."""
         partners = self.env["res.partner"].sudo().browse(row.partner_id for _c, row in batch)
         partners.fetch(["care_user_id", "user_id", "care_group_id"])
         snapshots = self.sudo().create(
@@ -162,7 +173,6 @@ class CustomerCareTopSnapshot(models.Model):
         declines = snapshots.filtered(lambda s: s.trend == TREND_DECLINING)
         if declines:
             declines._schedule_decline_activities()
-            declines._notify_managers()
         return snapshots
 
     @staticmethod
