@@ -9,7 +9,6 @@ SOURCES = [
     ("focus_group", "Focus group"),
     ("social", "Social network"),
 ]
-HOTLINE_SOURCES = ("hotline", "voicemail")
 SENTIMENTS = [("positive", "Positive"), ("neutral", "Neutral"), ("negative", "Negative")]
 
 

@@ -22,6 +22,7 @@ TRIGGERS = [
     ("follow_up", "Follow-up"),
     ("manual", "Manual"),
 ]
+OPEN_PLAN_STATES = ("draft", "planned", "in_progress")
 PLAN_STATES = [
     ("draft", "Draft"),
     ("planned", "Planned"),
@@ -268,9 +269,7 @@ class CustomerCarePlan(models.Model):
         The customer's last contact becomes today and the next care date
         moves by the care group's cadence.
         """
-        self._check_state(
-            ("draft", "planned", "in_progress"), self.env._("This care plan is already closed.")
-        )
+        self._check_state(OPEN_PLAN_STATES, self.env._("This care plan is already closed."))
         self._ensure_steps()
         step_labels = dict(
             self.env["customer.care.plan.step"]._fields["step"]._description_selection(self.env)
@@ -299,9 +298,7 @@ class CustomerCarePlan(models.Model):
         return True
 
     def action_cancel(self):
-        self._check_state(
-            ("draft", "planned", "in_progress"), self.env._("This care plan is already closed.")
-        )
+        self._check_state(OPEN_PLAN_STATES, self.env._("This care plan is already closed."))
         self.write({"state": "cancelled"})
         return True
 

@@ -15,6 +15,16 @@ class CustomerCareReportComplaint(models.Model):
     _description = "Customer Care Complaint Rate"
     _auto = False
     _order = "period desc"
+    # a live view over the incidents: their pending writes are flushed first
+    _depends = {
+        "customer.care.incident": [
+            "company_id",
+            "date_received",
+            "kind",
+            "sla_state",
+            "satisfaction",
+        ],
+    }
 
     company_id = fields.Many2one("res.company", readonly=True)
     period = fields.Date(string="Month", readonly=True)

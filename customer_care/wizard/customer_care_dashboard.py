@@ -3,9 +3,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 
 from ..logic import kpi
-
-OPEN_PLAN_STATES = ("draft", "planned", "in_progress")
-OPEN_INCIDENT_STATES = ("new", "acknowledged", "in_progress", "pending_decline")
+from ..logic.incidents import OPEN_STATES as OPEN_INCIDENT_STATES
+from ..models.customer_care_plan import OPEN_PLAN_STATES
 
 
 class CustomerCareDashboard(models.TransientModel):
@@ -60,7 +59,8 @@ class CustomerCareDashboard(models.TransientModel):
 
     @api.depends_context("uid", "allowed_company_ids")
     def _compute_counts(self):
-        domains = self._tile_domains()
+        top_period = self._last_top_period()
+        domains = self._tile_domains(top_period)
         counts = {
             key: self.env[model].search_count(domain) for key, (model, domain) in domains.items()
         }
@@ -68,7 +68,7 @@ class CustomerCareDashboard(models.TransientModel):
             dashboard.plans_due_count = counts["plans_due"]
             dashboard.plans_late_count = counts["plans_late"]
             dashboard.top_decliner_count = counts["top_decliners"]
-            dashboard.top_period = self._last_top_period()
+            dashboard.top_period = top_period
             dashboard.lost_month_count = counts["lost_month"]
             dashboard.lost_without_reason_count = counts["lost_without_reason"]
             dashboard.feedback_week_count = counts["feedback_week"]
@@ -107,7 +107,7 @@ class CustomerCareDashboard(models.TransientModel):
         last = self.env["customer.care.top.snapshot"].search([], limit=1, order="period desc")
         return last.period
 
-    def _tile_domains(self):
+    def _tile_domains(self, top_period):
         today = fields.Date.context_today(self)
         week_start = fields.Datetime.to_datetime(today - timedelta(days=6))
         lost = [("care_state", "in", ("lost", "dropped")), ("parent_id", "=", False)]
@@ -122,7 +122,7 @@ class CustomerCareDashboard(models.TransientModel):
             ),
             "top_decliners": (
                 "customer.care.top.snapshot",
-                [("period", "=", self._last_top_period()), ("trend", "=", "declining")],
+                [("period", "=", top_period), ("trend", "=", "declining")],
             ),
             "lost_month": (
                 "res.partner",
@@ -180,7 +180,7 @@ class CustomerCareDashboard(models.TransientModel):
     def action_open_tile(self):
         """Open the records behind the counter named in the button's context."""
         tile = self.env.context.get("care_tile")
-        model, domain = self._tile_domains()[tile]
+        model, domain = self._tile_domains(self._last_top_period())[tile]
         xmlid = {
             "customer.care.plan": "customer_care.customer_care_plan_action",
             "customer.care.top.snapshot": "customer_care.customer_care_top_snapshot_action",

@@ -19,6 +19,10 @@ ON_TIME = "on_time"
 LATE = "late"
 RETURNED = "returned"
 CORRECTED = "corrected"
+# selections of the sale order's stored outcome and of the report (labels
+# are translated through the fields)
+DELIVERY_STATES = [(ON_TIME, "On Time"), (LATE, "Late")]
+ORDER_ERRORS = [(RETURNED, "Returned"), (CORRECTED, "Quantities Corrected")]
 
 SECONDS_PER_DAY = 86400.0
 

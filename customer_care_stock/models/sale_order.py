@@ -28,13 +28,13 @@ class SaleOrder(models.Model):
         help="Days between the promised date and the delivery; negative when early.",
     )
     care_delivery_state = fields.Selection(
-        [(delivery.ON_TIME, "On Time"), (delivery.LATE, "Late")],
+        delivery.DELIVERY_STATES,
         string="Delivery Promise",
         compute="_compute_care_delivery",
         store=True,
     )
     care_order_error = fields.Selection(
-        [(delivery.RETURNED, "Returned"), (delivery.CORRECTED, "Quantities Corrected")],
+        delivery.ORDER_ERRORS,
         string="Order Error",
         compute="_compute_care_delivery",
         store=True,
@@ -59,17 +59,16 @@ class SaleOrder(models.Model):
                 lambda p: p.picking_type_id.code == "outgoing" and not p.return_id
             )
             delivered = delivery.delivered_at([(p.state, p.date_done) for p in outgoing])
+            # once delivered, the plan that counts is the one of the deliveries made
+            planned = outgoing.filtered(lambda p: p.state == "done") if delivered else outgoing
+            promised = delivery.promised_at(order.commitment_date, planned.mapped("scheduled_date"))
+            order.care_date_promised = promised
             if not delivered:
-                order.care_date_promised = delivery.promised_at(
-                    order.commitment_date, outgoing.mapped("scheduled_date")
-                )
                 order.care_date_delivered = False
                 order.care_delivery_delay = 0.0
                 order.care_delivery_state = False
                 order.care_order_error = False
                 continue
-            done = outgoing.filtered(lambda p: p.state == "done")
-            promised = delivery.promised_at(order.commitment_date, done.mapped("scheduled_date"))
             state, delay = delivery.delivery_outcome(promised, delivered)
             returned = any(p.return_id and p.state == "done" for p in pickings)
             quantities = [
@@ -77,7 +76,6 @@ class SaleOrder(models.Model):
                 for line in order.order_line
                 if line.qty_delivered_method == "stock_move" and not line.display_type
             ]
-            order.care_date_promised = promised
             order.care_date_delivered = delivered
             order.care_delivery_delay = delay
             order.care_delivery_state = state

@@ -45,12 +45,12 @@ class CustomerCareReportDelivery(models.Model):
     date_promised = fields.Datetime(string="Promised Delivery", readonly=True)
     date_delivered = fields.Datetime(string="Delivered On", readonly=True)
     delivery_state = fields.Selection(
-        [(delivery.ON_TIME, "On Time"), (delivery.LATE, "Late")],
+        delivery.DELIVERY_STATES,
         string="Delivery Promise",
         readonly=True,
     )
     order_error = fields.Selection(
-        [(delivery.RETURNED, "Returned"), (delivery.CORRECTED, "Quantities Corrected")],
+        delivery.ORDER_ERRORS,
         readonly=True,
     )
     order_count = fields.Integer(string="Delivered Orders", readonly=True)
