@@ -1,8 +1,8 @@
 """The pure rules of the scheduled outreach (brief §3, §8)."""
 
-from datetime import date
+from datetime import date, timedelta
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from odoo.tests import BaseCase, tagged
@@ -110,3 +110,15 @@ class TestOutreachRules(BaseCase):
         self.assertEqual(key, outreach.bucket_key(day, period))
         if period == "year":
             self.assertEqual(outreach.bucket_key(day.replace(month=1, day=1), period), key)
+        # the key changes exactly where a new period starts (calendar rules
+        # written here, not the function's)
+        assume(day < date.max)
+        following = day + timedelta(days=1)
+        starts = {
+            "day": True,
+            "week": following.weekday() == 0,
+            "month": following.day == 1,
+            "quarter": following.day == 1 and following.month % 3 == 1,
+            "year": (following.month, following.day) == (1, 1),
+        }
+        self.assertEqual(outreach.bucket_key(following, period) != key, starts[period])
