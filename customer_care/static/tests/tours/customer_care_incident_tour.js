@@ -1,14 +1,9 @@
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_utils";
+import { openCareApp } from "@customer_care/../tests/tours/tour_helper";
 
 function openIncident(name) {
     return [
-        stepUtils.showAppsMenuItem(),
-        {
-            content: "Open Customer Care",
-            trigger: ".o_app[data-menu-xmlid='customer_care.menu_customer_care_root']",
-            run: "click",
-        },
+        ...openCareApp(),
         {
             content: "Open the incidents",
             trigger: "[data-menu-xmlid='customer_care.menu_customer_care_incident']",

@@ -1,15 +1,10 @@
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_utils";
+import { openCareApp } from "@customer_care/../tests/tours/tour_helper";
 
 registry.category("web_tour.tours").add("customer_care_outreach_tour", {
     url: "/odoo",
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            content: "Open Customer Care",
-            trigger: ".o_app[data-menu-xmlid='customer_care.menu_customer_care_root']",
-            run: "click",
-        },
+        ...openCareApp(),
         {
             content: "Open the configuration menu",
             trigger: "button[data-menu-xmlid='customer_care.menu_customer_care_config']",

@@ -1,5 +1,5 @@
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_utils";
+import { openCareApp } from "@customer_care/../tests/tours/tour_helper";
 
 const STEPS = "div[name='step_ids'] .o_data_row";
 
@@ -20,12 +20,7 @@ function closeStep(position, label) {
 registry.category("web_tour.tours").add("customer_care_plan_tour", {
     url: "/odoo",
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            content: "Open Customer Care",
-            trigger: ".o_app[data-menu-xmlid='customer_care.menu_customer_care_root']",
-            run: "click",
-        },
+        ...openCareApp(),
         {
             content: "Open the care plans",
             trigger: "[data-menu-xmlid='customer_care.menu_customer_care_plan']",

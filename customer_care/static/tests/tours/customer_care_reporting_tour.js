@@ -1,43 +1,15 @@
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_utils";
-
-function openReport(menu, title, viewSelector) {
-    return [
-        {
-            content: "Open the reporting menu",
-            trigger: "button[data-menu-xmlid='customer_care.menu_customer_care_reporting']",
-            run: "click",
-        },
-        {
-            content: `Open ${title}`,
-            trigger: `a[data-menu-xmlid='customer_care.${menu}']`,
-            run: "click",
-        },
-        {
-            content: `${title} is open`,
-            trigger: `.o_breadcrumb .active:contains('${title}')`,
-        },
-        {
-            content: `${title} shows its view`,
-            trigger: viewSelector,
-        },
-    ];
-}
+import { openCareApp, openReport } from "@customer_care/../tests/tours/tour_helper";
 
 registry.category("web_tour.tours").add("customer_care_reporting_tour", {
     url: "/odoo",
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            content: "Open Customer Care",
-            trigger: ".o_app[data-menu-xmlid='customer_care.menu_customer_care_root']",
-            run: "click",
-        },
+        ...openCareApp(),
         {
             content: "The customers list is open",
             trigger: ".o_breadcrumb .active:contains('Customers')",
         },
-        ...openReport("menu_customer_care_dashboard", "Overview", "button[name='action_open_tile']"),
+        ...openReport("customer_care.menu_customer_care_dashboard", "Overview", "button[name='action_open_tile']"),
         {
             content: "The overview counts the customers lost this month",
             trigger: "div[name='lost_month_count'] .o_stat_value:contains('1')",
@@ -51,20 +23,19 @@ registry.category("web_tour.tours").add("customer_care_reporting_tour", {
             content: "The lost customer is listed",
             trigger: ".o_list_view td:contains('Reporting Tour Lost')",
         },
-        ...openReport(
-            "menu_customer_care_top_snapshot",
+        ...openReport("customer_care.menu_customer_care_top_snapshot",
             "Top 20% Watch",
             ".o_list_view td:contains('Reporting Tour Top')"
         ),
-        ...openReport("menu_customer_care_incident_report", "Incident Analysis", ".o_pivot"),
-        ...openReport("menu_customer_care_report_complaint", "Complaint Rate", ".o_graph_view"),
-        ...openReport("menu_customer_care_incident_satisfaction", "Satisfaction", ".o_pivot"),
-        ...openReport("menu_customer_care_report_repeat", "Repeat Purchases", ".o_pivot"),
-        ...openReport("menu_customer_care_report_retention", "Retention by Cohort", ".o_pivot"),
-        ...openReport("menu_customer_care_report_referral", "Referrals", ".o_pivot"),
-        ...openReport("menu_customer_care_report_activity", "Care Activity", ".o_pivot"),
-        ...openReport("menu_customer_care_report_point", "Dissatisfaction Points", ".o_graph_view"),
-        ...openReport("menu_customer_care_report_value", "Lifetime Value", ".o_pivot"),
+        ...openReport("customer_care.menu_customer_care_incident_report", "Incident Analysis", ".o_pivot"),
+        ...openReport("customer_care.menu_customer_care_report_complaint", "Complaint Rate", ".o_graph_view"),
+        ...openReport("customer_care.menu_customer_care_incident_satisfaction", "Satisfaction", ".o_pivot"),
+        ...openReport("customer_care.menu_customer_care_report_repeat", "Repeat Purchases", ".o_pivot"),
+        ...openReport("customer_care.menu_customer_care_report_retention", "Retention by Cohort", ".o_pivot"),
+        ...openReport("customer_care.menu_customer_care_report_referral", "Referrals", ".o_pivot"),
+        ...openReport("customer_care.menu_customer_care_report_activity", "Care Activity", ".o_pivot"),
+        ...openReport("customer_care.menu_customer_care_report_point", "Dissatisfaction Points", ".o_graph_view"),
+        ...openReport("customer_care.menu_customer_care_report_value", "Lifetime Value", ".o_pivot"),
         {
             content: "Open the lost customers",
             trigger: "a[data-menu-xmlid='customer_care.menu_customer_care_lost']",

@@ -1,15 +1,10 @@
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_utils";
+import { openCareApp } from "@customer_care/../tests/tours/tour_helper";
 
 registry.category("web_tour.tours").add("customer_care_smoke_tour", {
     url: "/odoo",
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            content: "Open the Customer Care app from the main menu",
-            trigger: ".o_app[data-menu-xmlid='customer_care.menu_customer_care_root']",
-            run: "click",
-        },
+        ...openCareApp(),
         {
             content: "The customers of the care app are listed",
             trigger: ".o_breadcrumb .active:contains('Customers')",
