@@ -113,7 +113,9 @@ class TestOutreachAudience(OutreachCommon, MockEmail):
             self._run()
             second = self._run()
         self.assertEqual(len(self._new_mails), 1)
-        self.assertEqual((second.contacted, second.already_done), (0, 1))
+        # nobody new was due: the second execution leaves no run behind
+        self.assertFalse(second)
+        self.assertEqual(len(self.rule.run_ids), 1)
         self.assertEqual(len(self._logs()), 1)
 
     @freeze_time("2027-02-28 09:00:00")
@@ -260,7 +262,9 @@ class TestOutreachAudience(OutreachCommon, MockEmail):
             patch("odoo.addons.customer_care.models.customer_care_outreach_run.BATCH_SIZE", 2),
         ):
             rerun = self._run()
-        self.assertEqual((rerun.contacted, rerun.already_done), (3, 2))
+        # the killed run is resumed after its last committed batch
+        self.assertEqual(self.rule.run_ids, rerun)
+        self.assertEqual((rerun.state, rerun.contacted, rerun.already_done), ("done", 5, 0))
         self.assertEqual(
             self._logs(state="done").partner_id, self.env["res.partner"].union(*partners)
         )
@@ -449,7 +453,9 @@ class TestOutreachPlans(OutreachCommon):
         self.assertEqual(plan.step_ids.mapped("step"), ["recall", "needs", "answer", "offer"])
         # once per period: a rerun the same year plans nothing more
         again = self._run(rule)
-        self.assertEqual((again.contacted, again.already_done), (0, 5))
+        self.assertFalse(again)
+        self.assertEqual(len(self._logs(rule)), 5)
+        self.assertEqual(len(rule.run_ids), 1)
 
     @freeze_time("2028-02-29 10:00:00")
     def test_tenure_on_29_february_counts_from_28_february(self):

@@ -7,7 +7,7 @@ candidates in SQL and decide here, exactly, over whole batches.
 """
 
 import calendar
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 PERIODS = [
     ("day", "Day"),
@@ -101,6 +101,18 @@ def in_sending_window(hour, hour_from, hour_to):
     if hour_from <= hour_to:
         return hour_from <= hour < hour_to
     return hour >= hour_from or hour < hour_to
+
+
+def next_window_opening(moment, hour_from, hour_to):
+    """The first moment at or after ``moment`` (a naive local datetime) when
+    the sending window opens, or ``moment`` itself when it is open."""
+    if in_sending_window(moment.hour + moment.minute / 60.0, hour_from, hour_to):
+        return moment
+    minutes = round(hour_from * 60)
+    opening = datetime.combine(moment.date(), time(0)) + timedelta(minutes=minutes)
+    if opening <= moment:
+        opening += timedelta(days=1)
+    return opening
 
 
 def plausible_phone(number):

@@ -77,7 +77,7 @@ class CustomerCareFacts(models.AbstractModel):
         return done
 
     @api.model
-    def _cron_refresh_facts(self, batch_size=REFRESH_BATCH):
+    def _cron_refresh_facts(self, batch_size=None):
         """Refresh every commercial partner, batch after batch.
 
         Progress (the last partner id done, the day and the thresholds of
@@ -85,6 +85,7 @@ class CustomerCareFacts(models.AbstractModel):
         run that dies resumes where it stopped and finishes exactly as an
         uninterrupted run would.
         """
+        batch_size = batch_size or REFRESH_BATCH
         params = self.env["ir.config_parameter"].sudo()
         run = json.loads(params.get_param(RUN_STATE_PARAM) or "null")
         if not run:
@@ -102,18 +103,19 @@ class CustomerCareFacts(models.AbstractModel):
         cron = self.env["ir.cron"]
         while True:
             ids = self._next_commercial_partners(run["cursor"], batch_size)
-            if not ids:
+            if ids:
+                self._refresh_batch(ids, thresholds, today)
+            if len(ids) < batch_size:
+                # the last batch: the run ends in the same transaction
                 params.set_param(RUN_STATE_PARAM, False)
-                cron._commit_progress(0, remaining=0)
+                cron._commit_progress(len(ids), remaining=0)
                 return True
-            self._refresh_batch(ids, thresholds, today)
             run["cursor"] = ids[-1]
             run["done"] += len(ids)
             params.set_param(RUN_STATE_PARAM, json.dumps(run))
-            time_left = cron._commit_progress(
-                len(ids), remaining=max(run["total"] - run["done"], 1)
-            )
-            if time_left < 30:
+            if not cron._commit_progress(len(ids), remaining=max(run["total"] - run["done"], 1)):
+                # the scheduler's time slice is used up: it calls again and the
+                # next call goes on after the cursor
                 return False
 
     # -- selection ----------------------------------------------------------

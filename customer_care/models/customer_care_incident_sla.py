@@ -255,13 +255,14 @@ class CustomerCareIncidentSla(models.AbstractModel):
 
     # -- scheduled check ------------------------------------------------------
     @api.model
-    def _cron_check_sla(self, batch_size=SLA_BATCH):
+    def _cron_check_sla(self, batch_size=None):
         """Scheduled every 5 minutes: move the clocks of the due incidents,
         committing batch by batch."""
+        batch_size = batch_size or SLA_BATCH
         return self._sla_check_due(batch_size=batch_size, commit=True)
 
     @api.model
-    def _sla_check_due(self, now=None, batch_size=SLA_BATCH, commit=False):
+    def _sla_check_due(self, now=None, batch_size=None, commit=False):
         """Refresh every open incident whose clock is due at ``now``.
 
         Each batch is one selecting query, the pure evaluation over the
@@ -269,6 +270,7 @@ class CustomerCareIncidentSla(models.AbstractModel):
         through ``ir.cron._commit_progress``; without it (tests, demo data)
         everything stays in the current transaction.
         """
+        batch_size = batch_size or SLA_BATCH
         now = now or fields.Datetime.now()
         cron = self.env["ir.cron"]
         total = self._sla_due_count(now) if commit else 0
@@ -293,7 +295,9 @@ class CustomerCareIncidentSla(models.AbstractModel):
                 self.env.flush_all()
                 time_left = cron._commit_progress(len(ids), remaining=max(total - done, 0))
                 self.env.invalidate_all()
-                if time_left < 30:
+                if not time_left:
+                    # the scheduler's slice is used up: it calls again while
+                    # incidents remain due
                     return False
         if commit:
             cron._commit_progress(0, remaining=0)

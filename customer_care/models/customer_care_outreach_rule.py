@@ -154,6 +154,12 @@ class CustomerCareOutreachRule(models.Model):
         [("hours", "Hours"), ("days", "Days"), ("weeks", "Weeks")], default="days", required=True
     )
     nextcall = fields.Datetime(related="cron_id.nextcall", readonly=False, string="Next Run")
+    lastcall = fields.Datetime(
+        related="cron_id.lastcall",
+        string="Last Checked",
+        help="When the scheduled action last looked for customers due; a run "
+        "is recorded only when it reached someone.",
+    )
     run_ids = fields.One2many("customer.care.outreach.run", "rule_id", string="Runs")
     log_ids = fields.One2many("customer.care.outreach.log", "rule_id", string="Contacts")
     last_run_id = fields.Many2one("customer.care.outreach.run", compute="_compute_last_run_id")
@@ -270,6 +276,10 @@ class CustomerCareOutreachRule(models.Model):
             ) from error
         return domain
 
+    def _company_tz(self):
+        self.ensure_one()
+        return self.company_id._care_tz()
+
     # -- scheduled action ----------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
@@ -328,18 +338,35 @@ class CustomerCareOutreachRule(models.Model):
             )
 
     def action_run(self):
-        """Run now, through the same code path as the scheduled action."""
+        """Run now: queue the rule's scheduled action.
+
+        The run happens in the scheduler, batch by batch with its commits and
+        its time slices, never inside this HTTP request (where a worker's
+        time limit would kill a large audience half-way)."""
         self.check_access("write")
         if not self.env.user.has_group("customer_care.group_care_manager"):
             raise AccessError(self.env._("Only care managers run outreach rules."))
+        inactive = self.filtered(lambda rule: not rule.active)
+        if inactive:
+            raise UserError(
+                self.env._(
+                    "Archived rules do not run: restore %s first.",
+                    ", ".join(inactive.mapped("name")),
+                )
+            )
         for rule in self:
-            self.env["customer.care.outreach.run"]._run_rule(rule)
+            if not rule.cron_id:
+                rule._sync_cron()
+            rule.cron_id.sudo()._trigger()
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "title": self.env._("Outreach run finished"),
-                "message": self.last_run_id[:1].summary or "",
+                "title": self.env._("Outreach run queued"),
+                "message": self.env._(
+                    "The scheduler runs %s in a moment; its figures appear under Runs.",
+                    ", ".join(self.mapped("name")),
+                ),
                 "type": "success",
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },

@@ -50,9 +50,34 @@ class CustomerCareOutreachRun(models.Model):
     date_end = fields.Datetime()
     duration = fields.Float(string="Duration (s)", digits=(16, 2))
     state = fields.Selection(
-        [("running", "Running"), ("done", "Done"), ("deferred", "Outside sending hours")],
+        [
+            ("running", "Running"),
+            ("done", "Done"),
+            ("deferred", "Outside sending hours"),
+            ("skipped", "Skipped"),
+            ("stopped", "Stopped unfinished"),
+        ],
         default="running",
         required=True,
+    )
+    note = fields.Char(readonly=True, help="Why the run was deferred, skipped or stopped.")
+    run_date = fields.Date(
+        string="Run Day",
+        readonly=True,
+        help="The day (company time) whose customers the run contacts; a run "
+        "resumed by the scheduler keeps it.",
+    )
+    cursor = fields.Integer(
+        readonly=True,
+        help="The last customer (or order) handled: a resumed run goes on after it.",
+    )
+    candidate_count = fields.Integer(
+        string="Candidates",
+        readonly=True,
+        help="Customers (or orders) the run's coarse filter found when it started.",
+    )
+    handled_count = fields.Integer(
+        string="Handled", readonly=True, help="Candidates looked at so far."
     )
     selected = fields.Integer(help="Customers of the audience due for this run.")
     contacted = fields.Integer()
@@ -81,62 +106,153 @@ class CustomerCareOutreachRun(models.Model):
                 failed=run.failed,
             )
 
+    def _reached_anyone(self):
+        """Whether the run contacted, skipped or failed anyone (customers
+        already contacted earlier in the period do not count)."""
+        self.ensure_one()
+        return bool(
+            self.contacted
+            or self.failed
+            or self.skipped_no_address
+            or self.skipped_blacklisted
+            or self.skipped_cooldown
+            or self.skipped_cap
+        )
+
     # -- engine ----------------------------------------------------------------
     def _run_rule(self, rule):
-        """Run ``rule`` over its whole audience, batch after batch."""
+        """Run ``rule`` over its audience, batch after batch, within the
+        scheduler's time slice.
+
+        One scheduled execution is one run record: when the slice is over
+        the run stays *running* with its cursor, the scheduler is told how
+        many candidates remain and calls the job again, and the next call
+        goes on after the last customer handled.  Outside a scheduled action
+        (tests, module data) the whole audience is done at once.
+        """
         rule = rule.sudo()
-        started = time.monotonic()
-        run = self.sudo().create({"rule_id": rule.id})
-        now = fields.Datetime.now()
-        company_tz = pytz.timezone(rule.company_id.partner_id.tz or "UTC")
-        local_now = pytz.utc.localize(now).astimezone(company_tz)
+        cron = self.env["ir.cron"]
+        company_tz = rule._company_tz()
+        local_now = pytz.utc.localize(fields.Datetime.now()).astimezone(company_tz)
+        run = self._resumable_run(rule, local_now.date())
         if rule.channel in ("email", "sms") and not outreach.in_sending_window(
             local_now.hour + local_now.minute / 60.0, rule.send_hour_from, rule.send_hour_to
         ):
-            run.write({"state": "deferred", "date_end": now})
+            return self._defer(rule, run, local_now)
+        if not run:
+            run = self.sudo().create(
+                {"rule_id": rule.id, "run_date": local_now.date(), "state": "running"}
+            )
+            run.candidate_count = self._count_candidates(rule, run.run_date)
+            # the run record survives whatever happens to the batches
+            cron._commit_progress(0, remaining=run.candidate_count)
+        return self._run_batches(rule, run, company_tz)
+
+    def _resumable_run(self, rule, today):
+        """The rule's unfinished run of ``today``, if any; an unfinished run
+        of an earlier day is closed as stopped (its customers were due that
+        day, the new run looks at today's)."""
+        runs = self.sudo().search([("rule_id", "=", rule.id), ("state", "=", "running")])
+        stale = runs.filtered(lambda run: run.run_date != today)
+        if stale:
+            stale.write(
+                {
+                    "state": "stopped",
+                    "date_end": fields.Datetime.now(),
+                    "note": self.env._("Not finished on its day; the next run took over."),
+                }
+            )
+        return (runs - stale)[:1]
+
+    def _defer(self, rule, run, local_now):
+        """Outside the sending hours: nothing is sent; the scheduled action
+        is triggered again when the window opens (company time).  A run
+        already under way keeps its cursor and goes on then."""
+        opening = outreach.next_window_opening(
+            local_now.replace(tzinfo=None), rule.send_hour_from, rule.send_hour_to
+        )
+        at = rule._company_tz().localize(opening).astimezone(pytz.utc).replace(tzinfo=None)
+        if rule.cron_id:
+            rule.cron_id._trigger(at=at)
+        if run:
             return run
-        # the run record survives whatever happens to the batches
+        return self.sudo().create(
+            {
+                "rule_id": rule.id,
+                "run_date": local_now.date(),
+                "state": "deferred",
+                "date_end": fields.Datetime.now(),
+                "note": self.env._(
+                    "Outside the sending hours; runs again at %(time)s (company time).",
+                    time=opening.strftime("%Y-%m-%d %H:%M"),
+                ),
+            }
+        )
+
+    def _run_batches(self, rule, run, company_tz):
         cron = self.env["ir.cron"]
-        cron._commit_progress(0)
-        cursor, retries = 0, 0
+        retries = 0
         while True:
+            started = time.monotonic()
             try:
-                rows = self._candidates(rule, cursor, local_now.date())
+                if run.state != "running":
+                    # another worker finished this run meanwhile
+                    cron._commit_progress(0, remaining=0)
+                    return run
+                rows = self._candidates(rule, run.cursor, run.run_date)
                 if rows:
-                    self._process_batch(rule, run, rows, local_now.date(), company_tz)
+                    self._process_batch(rule, run, rows, run.run_date, company_tz)
+                values = {
+                    "handled_count": run.handled_count + len(rows),
+                    "duration": run.duration + time.monotonic() - started,
+                }
+                if rows:
+                    values["cursor"] = rows[-1]["cursor"]
+                finished = len(rows) < BATCH_SIZE
+                if finished:
+                    # the audience is exhausted
+                    values.update(state="done", date_end=fields.Datetime.now())
+                run.write(values)
+                self.env.flush_all()
             except SerializationFailure:
-                # another worker claimed some of these contacts since our
-                # snapshot: start the batch again on a fresh one
+                # another worker claimed some of these contacts, or moved this
+                # run on, since our snapshot: start the batch again on a fresh
+                # one (the run's cursor is read again)
                 retries += 1
                 if retries > RETRIES:
                     raise
                 self.env.cr.rollback()
                 self.env.invalidate_all(flush=False)
                 continue
-            if not rows:
-                break
             retries = 0
-            cursor = rows[-1]["cursor"]
-            run.duration = time.monotonic() - started
-            if cron._commit_progress(len(rows)) < 10:
-                # more to do: the scheduler runs the job again at once, and the
-                # contact log makes the next run skip whoever this one reached
-                _logger.info("outreach rule %s: out of time, the next run goes on", rule.id)
-                run.write({"state": "done", "date_end": fields.Datetime.now()})
-                cron._commit_progress(remaining=1)
+            if finished:
+                if not run._reached_anyone():
+                    # nobody new was due: a run record per scheduled execution
+                    # that found nothing would only grow the table (the rule
+                    # shows when it last checked)
+                    run.unlink()
+                    run = self.browse()
+                cron._commit_progress(len(rows), remaining=0)
                 return run
-        run.write(
-            {
-                "state": "done",
-                "date_end": fields.Datetime.now(),
-                "duration": time.monotonic() - started,
-            }
-        )
-        cron._commit_progress(0, remaining=0)
-        return run
+            remaining = max(run.candidate_count - run.handled_count, 1)
+            if not cron._commit_progress(len(rows), remaining=remaining):
+                # the scheduler's slice is used up: it calls the job again and
+                # the run goes on after its cursor
+                return run
 
-    def _candidates(self, rule, cursor, today):
-        """One batch of coarse candidates, in one query."""
+    def _count_candidates(self, rule, today):
+        """How many coarse candidates the run will walk through, one query."""
+        query = self._candidate_query(rule, today)
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL("SELECT count(*) FROM %s WHERE %s", query["source"], query["conditions"])
+        )
+        return self.env.cr.fetchone()[0]
+
+    def _candidate_query(self, rule, today):
+        """The parts of the coarse candidate query of ``rule`` on ``today``:
+        ``source``, ``conditions``, ``order_key`` (the cursor a run walks
+        along) and ``occasion`` (the order of an order-based trigger)."""
         Partner = self.env["res.partner"]
         conditions = [
             SQL("p.active"),
@@ -188,6 +304,16 @@ class CustomerCareOutreachRun(models.Model):
             )
             conditions += [SQL("so.state = 'sale'"), SQL("(%s)::date = %s", column, target)]
             occasion, order_key = SQL("so.id"), SQL("so.id")
+        return {
+            "source": source,
+            "conditions": SQL(" AND ").join(conditions),
+            "order_key": order_key,
+            "occasion": occasion,
+        }
+
+    def _candidates(self, rule, cursor, today):
+        """One batch of coarse candidates after ``cursor``, in one query."""
+        query = self._candidate_query(rule, today)
         cooldown = SQL("FALSE")
         if rule.cooldown_days:
             cooldown = SQL(
@@ -216,12 +342,12 @@ class CustomerCareOutreachRun(models.Model):
                      FROM %(source)s
                     WHERE %(order_key)s > %(cursor)s AND %(conditions)s
                  ORDER BY %(order_key)s LIMIT %(limit)s""",
-                order_key=order_key,
+                order_key=query["order_key"],
                 cooldown=cooldown,
-                occasion=occasion,
-                source=source,
+                occasion=query["occasion"],
+                source=query["source"],
                 cursor=cursor,
-                conditions=SQL(" AND ").join(conditions),
+                conditions=query["conditions"],
                 limit=BATCH_SIZE,
             )
         )

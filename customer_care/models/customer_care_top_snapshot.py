@@ -61,7 +61,7 @@ class CustomerCareTopSnapshot(models.Model):
 
     # -- scheduled action ---------------------------------------------------
     @api.model
-    def _cron_snapshot_top(self, period=None, batch_size=SNAPSHOT_BATCH, commit=True):
+    def _cron_snapshot_top(self, period=None, batch_size=None, commit=True):
         """Snapshot last month's top customers, batch after batch.
 
         Each batch writes its rows and the activities of its declines in one
@@ -72,6 +72,7 @@ class CustomerCareTopSnapshot(models.Model):
         Returns True once the month is complete.  ``commit=False`` runs the
         month in the current transaction (module data).
         """
+        batch_size = batch_size or SNAPSHOT_BATCH
         today = fields.Date.context_today(self)
         period = kpi.month_start(period or kpi.add_months(today, -1))
         todo = []
@@ -98,7 +99,9 @@ class CustomerCareTopSnapshot(models.Model):
                 )._notify_managers()
             if not commit:
                 continue
-            if cron._commit_progress(len(batch), remaining=remaining) < 30 and remaining:
+            if not cron._commit_progress(len(batch), remaining=remaining) and remaining:
+                # the scheduler's slice is used up: the next call skips the
+                # customers already snapshotted
                 return False
         if commit:
             cron._commit_progress(0, remaining=0)

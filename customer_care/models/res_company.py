@@ -1,3 +1,5 @@
+import pytz
+
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -186,6 +188,13 @@ class ResCompany(models.Model):
             "home_state_ids": set(self.care_home_state_ids.ids),
             "home_country_ids": set(self.care_home_country_ids.ids),
         }
+
+    def _care_tz(self):
+        """The company's time zone for its sending hours: the company's own
+        (its partner's), else its working calendar's, else UTC."""
+        self.ensure_one()
+        name = self.partner_id.tz or self.resource_calendar_id.tz
+        return pytz.timezone(name if name in pytz.all_timezones_set else "UTC")
 
     def _care_first_manager(self):
         """The care manager of last resort for escalations: the first one."""
