@@ -40,9 +40,13 @@ class ResPartner(models.Model):
         domain=[("share", "=", False)],
         groups=CARE_USER,
     )
+    # No field default: a res.users inherits the fields of its partner with
+    # their defaults, and would create the partner with a value in a field its
+    # creator may not access (a Settings administrator who is no care user).
+    # A new partner starts active from the column's default (``init``), or
+    # from ``default_get`` in the screens.
     care_state = fields.Selection(
         STATES,
-        default="active",
         required=True,
         tracking=True,
         groups=CARE_USER,
@@ -224,6 +228,24 @@ class ResPartner(models.Model):
         "CHECK(care_children_count IS NULL OR care_children_count >= 0)",
         "The number of children cannot be negative.",
     )
+
+    def init(self):
+        super().init()
+        # every path that creates partners (users, SQL, other apps) starts
+        # them active; existing rows are set before NOT NULL is added
+        self.env.cr.execute(
+            "UPDATE res_partner SET care_state = 'active' WHERE care_state IS NULL"
+        )
+        self.env.cr.execute("ALTER TABLE res_partner ALTER COLUMN care_state SET DEFAULT 'active'")
+
+    @api.model
+    def default_get(self, fields):
+        defaults = super().default_get(fields)
+        # res.users asks here for the defaults of the partner fields it
+        # inherits, then writes them as its own values: only for those who may
+        if "care_state" in fields and self._has_field_access(self._fields["care_state"], "write"):
+            defaults.setdefault("care_state", "active")
+        return defaults
 
     # -- computes ---------------------------------------------------------
     @api.depends("birthdate_date")
