@@ -165,8 +165,11 @@ class CustomerCareRootCause(models.Model):
         Company = self.env["res.company"].sudo()
         for cause in self:
             alerts = dict(cause.recurrence_alerts or {})
+            # a cause alerted before alerts were kept per company: its last
+            # alert holds for every company
+            legacy = None if alerts else cause.date_last_alert or None
             for company_id, last_dates in sorted(hits.get(cause.id, {}).items()):
-                last_alert = alerts.get(str(company_id))
+                last_alert = alerts.get(str(company_id)) or legacy
                 customers = recurring_customers(
                     last_dates,
                     now,
