@@ -229,7 +229,11 @@ class TestInterruptedJobs(JobsCommon):
         self.assertEqual(rerun, clean)
 
     def _silent_followed_up(self, count):
-        cause = self.env["customer.care.root.cause"].create({"name": "Jobs cause"})
+        # a cause of the company: its recurrence alert goes on the cause, not
+        # on an incident whose activities the check-back counts
+        cause = self.env["customer.care.root.cause"].create(
+            {"name": "Jobs cause", "company_id": self.env.company.id}
+        )
         incidents = self.Incident.create(
             [
                 {
@@ -461,6 +465,9 @@ class TestConcurrentJobs(CareCommon):
             with self.registry.cursor() as cr:
                 env = self.env(cr=cr)
                 env["sms.sms"].sudo().search([("partner_id", "in", partner_ids)]).unlink()
+                # a rule with history cannot be deleted: remove the test's own first
+                for model in ("customer.care.outreach.log", "customer.care.outreach.run"):
+                    env[model].search([("rule_id", "=", rule_id)]).unlink()
                 env["customer.care.outreach.rule"].browse(rule_id).unlink()
                 env["res.partner"].browse(partner_ids).unlink()
 

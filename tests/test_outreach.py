@@ -409,6 +409,9 @@ class TestOutreachConcurrency(CareCommon):
             with registry.cursor() as cr:
                 env = self.env(cr=cr)
                 env["mail.mail"].search([("recipient_ids", "in", partner_ids)]).unlink()
+                # a rule with history cannot be deleted: remove the test's own first
+                for model in ("customer.care.outreach.log", "customer.care.outreach.run"):
+                    env[model].search([("rule_id", "=", rule_id)]).unlink()
                 env["customer.care.outreach.rule"].browse(rule_id).unlink()
                 env["res.partner"].browse(partner_ids).unlink()
 

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from ..logic.channels import CHANNELS, PRIORITIES
@@ -163,6 +163,55 @@ class CustomerCareGroup(models.Model):
                 raise ValidationError(
                     self.env._("The care group code %s is already used.", group.code)
                 )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_in_use(self):
+        """A group that outreach rules, SLA policies or customers use is kept.
+
+        Deleting it would silently widen a rule or a policy limited to it
+        (an empty list of groups means "every group") and unclassify its
+        customers: such a group is archived instead.
+        """
+        domain = [("id", "in", self.ids)]
+        rules = (
+            self.env["customer.care.outreach.rule"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("group_ids", "any", domain)])
+        )
+        policies = (
+            self.env["customer.care.sla.policy"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("care_group_ids", "any", domain)])
+        )
+        customers = (
+            self.env["res.partner"]
+            .sudo()
+            .with_context(active_test=False)
+            .search_count([("care_group_id", "in", self.ids)])
+        )
+        if not (rules or policies or customers):
+            return
+        uses = []
+        if rules:
+            uses.append(
+                self.env._("the outreach rules %s", ", ".join(rules.mapped("display_name")))
+            )
+        if policies:
+            uses.append(
+                self.env._("the SLA policies %s", ", ".join(policies.mapped("display_name")))
+            )
+        if customers:
+            uses.append(self.env._("%s customers", customers))
+        raise UserError(
+            self.env._(
+                "The care groups %(groups)s are used by %(uses)s: archive them instead of "
+                "deleting them.",
+                groups=", ".join(self.mapped("display_name")),
+                uses="; ".join(uses),
+            )
+        )
 
     def action_view_partners(self):
         self.ensure_one()

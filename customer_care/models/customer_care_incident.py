@@ -10,6 +10,7 @@ from ..logic.incidents import (
     RESOLUTION_TYPES,
     RESOLVING_TYPES,
 )
+from .care_refs import activity_type_ref, optional_ref
 
 CARE_MANAGER = "customer_care.group_care_manager"
 # a change of these moves the clocks or their state
@@ -118,6 +119,7 @@ class CustomerCareIncident(models.Model):
         index=True,
         tracking=True,
         check_company=True,
+        ondelete="restrict",
         help="The most specific policy matching kind, care group and priority.",
     )
     date_received = fields.Datetime(
@@ -174,7 +176,11 @@ class CustomerCareIncident(models.Model):
 
     # -- outcome -------------------------------------------------------------
     root_cause_id = fields.Many2one(
-        "customer.care.root.cause", index=True, tracking=True, check_company=True
+        "customer.care.root.cause",
+        index=True,
+        tracking=True,
+        check_company=True,
+        ondelete="restrict",
     )
     resolution_type = fields.Selection(RESOLUTION_TYPES, tracking=True, copy=False)
     resolution = fields.Html(
@@ -467,7 +473,11 @@ class CustomerCareIncident(models.Model):
     def action_send_resolution(self):
         """Open the composer with the "here is what we can do" email."""
         self.ensure_one()
-        template = self.env.ref("customer_care.mail_template_care_incident_resolution")
+        template = optional_ref(
+            self.env,
+            "customer_care.mail_template_care_incident_resolution",
+            "the resolution email's template",
+        )
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Offer the Resolution"),
@@ -478,7 +488,7 @@ class CustomerCareIncident(models.Model):
             "context": {
                 "default_model": self._name,
                 "default_res_ids": self.ids,
-                "default_template_id": template.id,
+                "default_template_id": template.id if template else False,
                 "default_composition_mode": "comment",
                 "default_email_layout_xmlid": "mail.mail_notification_light",
                 "force_email": True,
@@ -513,18 +523,23 @@ class CustomerCareIncident(models.Model):
         if reason:
             self.write({"decline_reason": reason})
         self.write({"state": "pending_decline"})
-        activity_type = self.env.ref("customer_care.mail_activity_type_care_decline_approval")
+        activity_type = activity_type_ref(
+            self.env, "customer_care.mail_activity_type_care_decline_approval"
+        )
         for incident in self:
             approver = incident.sla_policy_id.sudo()._escalation_users(
                 sla.LEVEL_MANAGER, incident.company_id.sudo()
             )[:1]
             incident.activity_schedule(
                 activity_type_id=activity_type.id,
-                summary=self.env._("Approve or reject the decline"),
+                summary=self._decline_summary(),
                 note=incident.decline_reason,
                 user_id=(approver or self.env.user).id,
             )
         return True
+
+    def _decline_summary(self):
+        return self.env._("Approve or reject the decline")
 
     def _check_manager(self):
         if not (self.env.su or self.env.user.has_group(CARE_MANAGER)):
@@ -555,8 +570,15 @@ class CustomerCareIncident(models.Model):
         return True
 
     def _close_decline_activities(self, feedback):
-        activity_type = self.env.ref("customer_care.mail_activity_type_care_decline_approval")
-        activities = self.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
+        activity_type = self.env.ref(
+            "customer_care.mail_activity_type_care_decline_approval", raise_if_not_found=False
+        )
+        if activity_type:
+            activities = self.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
+        else:
+            # the type was deleted: the request was scheduled as a generic to-do
+            summary = self._decline_summary()
+            activities = self.activity_ids.filtered(lambda a: a.summary == summary)
         if activities:
             activities.sudo().action_feedback(feedback=feedback)
         else:

@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..logic import followup, kpi
+from .care_refs import optional_ref
 
 
 class CustomerCareIncidentFollowup(models.AbstractModel):
@@ -81,8 +82,18 @@ class CustomerCareIncidentFollowup(models.AbstractModel):
 
     def action_send_survey(self):
         """Send the short satisfaction survey of the follow-up [001, 003]."""
-        survey = self.env.ref("customer_care.survey_care_satisfaction")
-        template = self.env.ref("survey.mail_template_user_input_invite")
+        survey = self.env.ref("customer_care.survey_care_satisfaction", raise_if_not_found=False)
+        if not survey:
+            raise UserError(
+                self.env._(
+                    "The satisfaction survey was deleted: ask the administrator to upgrade "
+                    "the Customer Care app to restore it, or record the customer's rating "
+                    "on the follow-up plan."
+                )
+            )
+        template = optional_ref(
+            self.env, "survey.mail_template_user_input_invite", "the survey invitation email"
+        )
         for incident in self:
             partner = incident.partner_id
             if not partner.email:
@@ -105,6 +116,16 @@ class CustomerCareIncidentFollowup(models.AbstractModel):
                     partner=partner, check_attempts=False, care_incident_id=incident.id
                 )
                 incident.survey_input_id = answer
+            if not template:
+                incident.message_post(
+                    body=self.env._(
+                        "The survey invitation email was deleted: share the survey link "
+                        "with %s another way.",
+                        partner.display_name,
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                )
+                continue
             template.sudo().send_mail(answer.id, force_send=False)
             incident.message_post(
                 body=self.env._("Satisfaction survey sent to %s.", partner.email),
@@ -197,7 +218,7 @@ class CustomerCareIncidentFollowup(models.AbstractModel):
             )
         )
         silent = self.browse([row[0] for row in rows])
-        admin = self.env.ref("base.user_admin")
+        admin = self.env.ref("base.user_admin", raise_if_not_found=False) or self.env.user
         callers = silent.grouped(lambda i: i.user_id or i.followup_plan_id.user_id or admin)
         for user, incidents in callers.items():
             incidents.activity_schedule(

@@ -9,9 +9,12 @@ from odoo.tools.mail import generate_tracking_message_id
 
 from ..logic import sla
 from ..logic.incidents import OPEN_STATES
+from .care_refs import activity_type_ref
 
 SLA_BATCH = 1000
 SLA_RETRIES = 5
+# a generic to-do replaces it when an administrator deleted it
+ESCALATION_TYPE = "customer_care.mail_activity_type_care_escalation"
 DEADLINE_FIELDS = (
     "response_deadline",
     "resolution_deadline",
@@ -165,7 +168,7 @@ class CustomerCareIncidentSla(models.AbstractModel):
         now = cr.now()
         uid = self.env.uid
         if activities:
-            activity_type = self.env.ref("customer_care.mail_activity_type_care_escalation")
+            activity_type = activity_type_ref(self.env, ESCALATION_TYPE)
             res_ids, res_names, users, summaries, notes = zip(*activities, strict=True)
             today = fields.Date.context_today(self)
             cr.execute(

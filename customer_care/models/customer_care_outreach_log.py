@@ -18,7 +18,7 @@ class CustomerCareOutreachLog(models.Model):
     _rec_name = "partner_id"
 
     rule_id = fields.Many2one(
-        "customer.care.outreach.rule", required=True, ondelete="cascade", index=True
+        "customer.care.outreach.rule", required=True, ondelete="restrict", index=True
     )
     run_id = fields.Many2one("customer.care.outreach.run", ondelete="set null", index=True)
     partner_id = fields.Many2one("res.partner", required=True, ondelete="cascade", index=True)

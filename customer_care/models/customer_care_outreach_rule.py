@@ -65,7 +65,10 @@ class CustomerCareOutreachRule(models.Model):
     group_ids = fields.Many2many(
         "customer.care.group",
         string="Care Groups",
-        help="Only customers of these groups; all groups when empty.",
+        context={"active_test": False},
+        help="Only customers of these groups; all groups when empty. Customers of "
+        "archived groups are left out, and a rule whose groups are all archived does "
+        "not run.",
     )
     domain = fields.Char(
         string="Audience Filter",
@@ -292,6 +295,25 @@ class CustomerCareOutreachRule(models.Model):
         if {"name", "active", "interval_number", "interval_type"} & set(vals):
             self._sync_cron()
         return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_history(self):
+        """The contacts and runs of a rule outlive it: they hold the contact
+        cap and "once per period" of every later run, and the figures."""
+        domain = [("rule_id", "in", self.ids)]
+        used = {
+            rule
+            for Model in ("customer.care.outreach.log", "customer.care.outreach.run")
+            for [rule] in self.env[Model].sudo()._read_group(domain, ["rule_id"])
+        }
+        if used:
+            raise UserError(
+                self.env._(
+                    "The outreach rules %s have already contacted customers or run: their "
+                    "history must stay. Archive them instead of deleting them.",
+                    ", ".join(rule.display_name for rule in used),
+                )
+            )
 
     def unlink(self):
         # the scheduled actions belong to the rules: a care manager deleting a

@@ -43,7 +43,7 @@ class CustomerCareOutreachRun(models.Model):
     _rec_name = "date_start"
 
     rule_id = fields.Many2one(
-        "customer.care.outreach.rule", required=True, ondelete="cascade", index=True
+        "customer.care.outreach.rule", required=True, ondelete="restrict", index=True
     )
     company_id = fields.Many2one(related="rule_id.company_id", store=True)
     date_start = fields.Datetime(required=True, default=fields.Datetime.now)
@@ -131,6 +131,8 @@ class CustomerCareOutreachRun(models.Model):
         (tests, module data) the whole audience is done at once.
         """
         rule = rule.sudo()
+        if rule.group_ids and not rule.group_ids.filtered("active"):
+            return self._skip_without_groups(rule)
         cron = self.env["ir.cron"]
         company_tz = rule._company_tz()
         local_now = pytz.utc.localize(fields.Datetime.now()).astimezone(company_tz)
@@ -147,6 +149,34 @@ class CustomerCareOutreachRun(models.Model):
             # the run record survives whatever happens to the batches
             cron._commit_progress(0, remaining=run.candidate_count)
         return self._run_batches(rule, run, company_tz)
+
+    def _skip_without_groups(self, rule):
+        """A rule limited to care groups that are all archived contacts
+        nobody: an empty audience never falls back to "every group".  The
+        skipped run says why, once a day; a run under way stops there."""
+        local_now = pytz.utc.localize(fields.Datetime.now()).astimezone(rule._company_tz())
+        note = self.env._(
+            "Not run: all the care groups of this rule are archived (%s). Restore a "
+            "group or change the rule's groups.",
+            ", ".join(rule.group_ids.mapped("name")),
+        )
+        values = {"state": "skipped", "date_end": fields.Datetime.now(), "note": note}
+        runs = self.sudo().search(
+            [
+                ("rule_id", "=", rule.id),
+                "|",
+                ("state", "=", "running"),
+                "&",
+                ("state", "=", "skipped"),
+                ("run_date", "=", local_now.date()),
+            ]
+        )
+        if runs:
+            runs.write(values)
+            run = runs[:1]
+        else:
+            run = self.sudo().create({"rule_id": rule.id, "run_date": local_now.date(), **values})
+        return run
 
     def _resumable_run(self, rule, today):
         """The rule's unfinished run of ``today``, if any; an unfinished run
@@ -260,7 +290,10 @@ class CustomerCareOutreachRun(models.Model):
             SQL("(p.company_id IS NULL OR p.company_id = %s)", rule.company_id.id),
         ]
         if rule.group_ids:
-            conditions.append(SQL("p.care_group_id = ANY(%s)", rule.group_ids.ids))
+            # archived groups are left out; none active matches nobody
+            conditions.append(
+                SQL("p.care_group_id = ANY(%s)", rule.group_ids.filtered("active").ids or [0])
+            )
         domain = rule._audience_domain()
         if not domain.is_true():
             conditions.append(SQL("p.id IN %s", Partner._search(domain).subselect()))

@@ -2,7 +2,7 @@ import math
 from datetime import timedelta, timezone
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from ..logic import sla
 from ..logic.channels import PRIORITIES
@@ -48,7 +48,9 @@ class CustomerCareSlaPolicy(models.Model):
         "policy_id",
         "group_id",
         string="Care Groups",
-        help="Leave empty to apply to every care group.",
+        context={"active_test": False},
+        help="Leave empty to apply to every care group. Archived groups are left out: "
+        "a policy whose groups are all archived applies to nobody.",
     )
     priority = fields.Selection(PRIORITIES, help="Leave empty to apply to every priority.")
 
@@ -165,6 +167,25 @@ class CustomerCareSlaPolicy(models.Model):
             incidents._recompute_sla_deadlines()
         return res
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_used_by_incidents(self):
+        """Incidents keep their policy: it holds their clocks and who they
+        escalate to.  A policy no longer wanted is archived."""
+        used = (
+            self.env["customer.care.incident"]
+            .sudo()
+            .with_context(active_test=False)
+            ._read_group([("sla_policy_id", "in", self.ids)], ["sla_policy_id"])
+        )
+        if used:
+            raise UserError(
+                self.env._(
+                    "The SLA policies %s are used by incidents: archive them instead of "
+                    "deleting them.",
+                    ", ".join(policy.display_name for [policy] in used),
+                )
+            )
+
     def action_view_incidents(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -184,13 +205,17 @@ class CustomerCareSlaPolicy(models.Model):
             (not self.company_id or self.company_id == company)
             and (not self.kind or self.kind == kind)
             and (not self.priority or self.priority == priority)
-            and (not self.care_group_ids or group in self.care_group_ids)
+            and (not self.care_group_ids or group in self.care_group_ids.filtered("active"))
         )
 
     @api.model
     def _ranked(self, companies):
         """Active policies of these companies, the most specific first."""
-        policies = self.sudo().search([("company_id", "in", [*companies.ids, False])])
+        policies = (
+            self.sudo()
+            .with_context(active_test=True)
+            .search([("company_id", "in", [*companies.ids, False])])
+        )
         return policies.sorted(lambda p: (-p._specificity(), p.sequence, p.id))
 
     # -- clocks ------------------------------------------------------------

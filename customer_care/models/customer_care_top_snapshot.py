@@ -5,6 +5,7 @@ from odoo.tools import SQL, format_amount, split_every
 
 from ..logic import kpi
 from ..logic.kpi import TREND_DECLINING, TRENDS
+from .care_refs import GENERIC_ACTIVITY, activity_type_ref
 from .customer_care_facts import AMOUNT
 
 SNAPSHOT_BATCH = 500
@@ -194,7 +195,7 @@ class CustomerCareTopSnapshot(models.Model):
 
     def _schedule_decline_activities(self):
         """A to-do for the care person (or salesperson) of each declining customer."""
-        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        todo = activity_type_ref(self.env, GENERIC_ACTIVITY)
         model_id = self.env["ir.model"]._get_id("res.partner")
         self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
             [
