@@ -1,0 +1,56 @@
+"""After ``-u customer_care`` from the previous version: every scheduled
+action, rule, group and policy keeps what the administrator set, and no
+contact line, run, incident, plan or activity is lost.
+
+Run by ``scripts/test`` on a database installed with the previous version
+and changed by ``tests/upgrade/admin_changes.py``; CARE_UPGRADE_SNAPSHOT
+names the JSON file that script wrote.
+"""
+
+import json
+import os
+
+from odoo.tests import TransactionCase, tagged
+
+from .admin_changes import snapshot
+
+
+@tagged("post_install", "-at_install")
+class TestUpgradeKeepsWhatAdminsSet(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        path = os.environ.get("CARE_UPGRADE_SNAPSHOT")
+        if not path or not os.path.exists(path):
+            raise AssertionError(
+                "CARE_UPGRADE_SNAPSHOT must name the snapshot written before the upgrade"
+            )
+        with open(path, encoding="utf-8") as handle:
+            cls.before = json.load(handle)
+        cls.after = snapshot(cls.env)
+
+    def test_the_database_was_upgraded(self):
+        module = self.env["ir.module.module"].search([("name", "=", "customer_care")])
+        self.assertEqual(module.latest_version, "19.0.1.1.0")
+
+    def test_scheduled_actions_keep_interval_next_call_and_activity(self):
+        self.assertEqual(self.after["crons"], self.before["crons"])
+        self.assertFalse(self.after["crons"]["ir_cron_care_sla_check"]["active"])
+
+    def test_rule_group_and_policy_keep_their_settings(self):
+        for key in ("rule", "group", "policy"):
+            with self.subTest(record=key):
+                self.assertEqual(self.after[key], self.before[key])
+
+    def test_no_history_is_lost(self):
+        self.assertGreater(self.before["counts"]["customer.care.outreach.log"], 0)
+        for model, count in self.before["counts"].items():
+            with self.subTest(model=model):
+                self.assertGreaterEqual(self.after["counts"][model], count)
+        self.assertEqual(self.after["incidents"], self.before["incidents"])
+
+    def test_runs_of_the_previous_version_are_finished(self):
+        runs = self.env["customer.care.outreach.run"].search([])
+        self.assertTrue(runs)
+        self.assertFalse(runs.filtered(lambda run: not run.run_date))
+        self.assertNotIn("running", runs.mapped("state"))
