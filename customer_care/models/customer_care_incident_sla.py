@@ -135,9 +135,9 @@ class CustomerCareIncidentSla(models.AbstractModel):
             for key in keys
             if key[1]
         }
-        assignable = Company.browse({key[1] for key in candidates})._care_assignable(
-            self.env["res.users"].union(*(u for tiers in candidates.values() for u in tiers))
-        )
+        everyone = self.env["res.users"].union(*(u for tiers in candidates.values() for u in tiers))
+        assignable = Company.browse({key[1] for key in candidates})._care_assignable(everyone)
+        everyone.mapped("partner_id.name")  # read the recipients' names at once
         recipients = {
             key: Policy.browse(key[0] or [])._escalation_users(
                 key[2], Company.browse(key[1] or []), assignable
