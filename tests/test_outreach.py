@@ -449,11 +449,10 @@ class TestOutreachPlans(OutreachCommon):
         self.assertEqual(set(plans.mapped("trigger")), {"tenure"})
         self.assertEqual(set(plans.mapped("state")), {"planned"})
         self.assertEqual(rule.round_robin_position, 3)
-        # the steps come when the contact starts
+        # every plan has its four steps from its creation
         plan = by_partner[followed]
-        self.assertFalse(plan.step_ids)
-        plan.action_start()
         self.assertEqual(plan.step_ids.mapped("step"), ["recall", "needs", "answer", "offer"])
+        self.assertEqual(plan.current_step, "recall")
         # once per period: a rerun the same year plans nothing more
         again = self._run(rule)
         self.assertFalse(again)

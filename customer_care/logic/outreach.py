@@ -142,18 +142,27 @@ def over_cap(recent_contacts, cap):
     return bool(cap) and recent_contacts >= cap
 
 
-def assign(policy, care_user_id, salesperson_id, members, start=0):
+def assign(policy, care_user_id, salesperson_id, members, start=0, eligible=None):
     """Pick the user responsible for a partner's care plan.
 
     ``care_responsible`` falls back to the salesperson then to the team's
     round robin; ``salesperson`` falls back to the round robin;
     ``round_robin`` cycles through ``members`` from position ``start``.
-    Returns ``(user_id, next_start)``.
+    With ``eligible`` (the ids of the users who may take care work in the
+    plan's company: active internal care users of that company) a user
+    outside it is passed over for the next rule, and the round robin cycles
+    through the eligible members only; nobody eligible leaves the plan
+    unassigned.  Returns ``(user_id, next_start)``.
     """
-    if policy == "care_responsible" and care_user_id:
+
+    def can_take(user_id):
+        return bool(user_id) and (eligible is None or user_id in eligible)
+
+    if policy == "care_responsible" and can_take(care_user_id):
         return care_user_id, start
-    if policy in ("care_responsible", "salesperson") and salesperson_id:
+    if policy in ("care_responsible", "salesperson") and can_take(salesperson_id):
         return salesperson_id, start
+    members = [member for member in members if can_take(member)]
     if not members:
         return None, start
     return members[start % len(members)], start + 1

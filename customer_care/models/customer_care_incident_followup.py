@@ -218,13 +218,54 @@ class CustomerCareIncidentFollowup(models.AbstractModel):
             )
         )
         silent = self.browse([row[0] for row in rows])
-        admin = self.env.ref("base.user_admin", raise_if_not_found=False) or self.env.user
-        callers = silent.grouped(lambda i: i.user_id or i.followup_plan_id.user_id or admin)
-        for user, incidents in callers.items():
+        callers = silent._check_back_callers()
+        for user, incidents in silent.grouped(lambda i: callers[i]).items():
             incidents.activity_schedule(
                 "mail.mail_activity_data_call",
                 summary=self.env._("Check back: is the problem really solved?"),
-                user_id=user.id,
+                # nobody who can take it: the activity stays unassigned
+                user_id=user.id or False,
             )
         silent.write({"date_checked_back": fields.Datetime.now()})
         return len(silent)
+
+    def _check_back_callers(self):
+        """Who calls each of these incidents back: the incident's handler,
+        else the follow-up plan's responsible, else the company's escalation
+        manager, else its first care manager, as long as they are active
+        internal care users of the incident's company (checked for the whole
+        batch in one query); nobody otherwise (an empty user).
+
+        :return: ``{incident: user}``
+        """
+        Users = self.env["res.users"]
+        incidents = self.sudo()
+        companies = incidents.company_id
+        candidates = (
+            incidents.user_id
+            | incidents.followup_plan_id.user_id
+            | companies.care_escalation_user_id
+        )
+        assignable = companies._care_assignable(candidates)
+        first_managers = {}
+        callers = {}
+        for incident in incidents:
+            company = incident.company_id
+            chosen = next(
+                (
+                    user
+                    for user in (
+                        incident.user_id,
+                        incident.followup_plan_id.user_id,
+                        company.care_escalation_user_id,
+                    )
+                    if user and (user.id, company.id) in assignable
+                ),
+                None,
+            )
+            if chosen is None:
+                if company not in first_managers:
+                    first_managers[company] = company._care_first_manager() if company else Users
+                chosen = first_managers[company]
+            callers[incident.with_env(self.env)] = chosen.with_env(self.env)
+        return callers

@@ -1,11 +1,10 @@
-from collections import Counter, defaultdict
+from collections import defaultdict
 
 from markupsafe import Markup
 from psycopg2.errors import SerializationFailure
 
 from odoo import api, fields, models
 from odoo.tools import SQL
-from odoo.tools.mail import generate_tracking_message_id
 
 from ..logic import sla
 from ..logic.incidents import OPEN_STATES
@@ -119,24 +118,39 @@ class CustomerCareIncidentSla(models.AbstractModel):
         """One activity per recipient and a chatter note per escalated incident.
 
         Level 1 reaches the care manager of the policy (or of the company),
-        level 2 senior management.  The level is stored with the state, so a
-        level is never escalated twice.  The recipients also follow the
-        incident, and their activity counter is refreshed live.
+        level 2 senior management (see ``_escalation_users`` of the policy);
+        only active internal care users of the incident's company are
+        given the work, read for the whole batch in one query.  The level is
+        stored with the state, so a level is never escalated twice.
 
         :param escalations: ``[((id, name, policy id, company id), level)]``
         """
         if not escalations:
             return
-        recipients = {}
+        Policy = self.env["customer.care.sla.policy"].sudo()
+        Company = self.env["res.company"].sudo()
+        keys = {
+            (policy_id, company_id, level)
+            for (_id, _name, policy_id, company_id), level in escalations
+        }
+        candidates = {
+            key: Policy.browse(key[0] or [])._escalation_candidates(key[2], Company.browse(key[1]))
+            for key in keys
+            if key[1]
+        }
+        everyone = self.env["res.users"].union(*(u for tiers in candidates.values() for u in tiers))
+        assignable = Company.browse({key[1] for key in candidates})._care_assignable(everyone)
+        everyone.mapped("partner_id.name")  # read the recipients' names at once
+        recipients = {
+            key: Policy.browse(key[0] or [])._escalation_users(
+                key[2], Company.browse(key[1] or []), assignable
+            )
+            for key in keys
+        }
         activities = []  # (incident id, incident name, user, summary, note)
         bodies = defaultdict(Markup)
         for (incident_id, name, policy_id, company_id), level in escalations:
-            key = (policy_id, company_id, level)
-            if key not in recipients:
-                policy = self.env["customer.care.sla.policy"].sudo().browse(policy_id or [])
-                company = self.env["res.company"].sudo().browse(company_id or [])
-                recipients[key] = policy._escalation_users(level, company)
-            users = recipients[key]
+            users = recipients[policy_id, company_id, level]
             names = ", ".join(users.mapped("name")) or self.env._("nobody configured")
             if level >= sla.LEVEL_SENIOR:
                 summary = self.env._("SLA breach: senior management")
@@ -152,109 +166,46 @@ class CustomerCareIncidentSla(models.AbstractModel):
         self._sla_write_escalations(activities, bodies)
 
     def _sla_write_escalations(self, activities, bodies):
-        """Write a batch's escalation activities, followers and notes.
+        """Write a batch's escalation activities, followers and notes through
+        the mail API, so that other modules' overrides apply.
 
-        The ORM creates ``mail.activity``, ``mail.followers`` and
-        ``mail.message`` rows a hundred per statement, with extra reads per
-        chunk, so the SLA check would cost more queries the more incidents
-        breach at once.  The rows are therefore written here with one
-        statement per table, with the values the ORM would store: the
-        activity (automated, due today, assigned without an email, as
-        ``mail_activity_quick_update`` does), the assignee as follower with
-        the default subtypes, and a note like ``_message_log_batch`` posts.
+        The activities are created in one ``create`` (automated, due today,
+        no assignment email: ``mail_activity_quick_update``), which also
+        makes each recipient follow the incidents they were given (one
+        ``message_subscribe`` per recipient, with the default subtypes) and
+        refreshes their activity counter; the notes are logged in one
+        ``_message_log_batch``.  The ORM writes a hundred rows per
+        statement: a batch costs a constant number of queries plus a few per
+        hundred escalations.
+
+        :param activities: ``[(incident id, incident name, user, summary, note)]``
+        :param bodies: ``{incident id: note}``
         """
-        self.env.flush_all()
-        cr = self.env.cr
-        now = cr.now()
-        uid = self.env.uid
         if activities:
-            activity_type = activity_type_ref(self.env, ESCALATION_TYPE)
-            res_ids, res_names, users, summaries, notes = zip(*activities, strict=True)
+            # the activities store the incident's name (computed one activity
+            # at a time): have the batch's names in the cache at once
+            self.browse({row[0] for row in activities}).fetch(["name"])
+            activity_type_id = activity_type_ref(self.env, ESCALATION_TYPE).id
+            model_id = self.env["ir.model"]._get_id(self._name)
             today = fields.Date.context_today(self)
-            cr.execute(
-                SQL(
-                    """INSERT INTO mail_activity (
-                           res_model_id, res_model, res_id, res_name, activity_type_id,
-                           user_id, user_tz, summary, note, date_deadline, automated, active,
-                           create_uid, write_uid, create_date, write_date)
-                       SELECT %(model_id)s, %(model)s, v.res_id, v.res_name, %(type)s,
-                              v.user_id, v.user_tz, v.summary, v.note, %(today)s, TRUE, TRUE,
-                              %(uid)s, %(uid)s, %(now)s, %(now)s
-                         FROM unnest(%(res_ids)s::int[], %(res_names)s::varchar[],
-                                     %(user_ids)s::int[], %(user_tzs)s::varchar[],
-                                     %(summaries)s::varchar[], %(notes)s::text[])
-                              AS v(res_id, res_name, user_id, user_tz, summary, note)""",
-                    model_id=self.env["ir.model"]._get_id(self._name),
-                    model=self._name,
-                    type=activity_type.id,
-                    today=today,
-                    uid=uid,
-                    now=now,
-                    res_ids=list(res_ids),
-                    res_names=list(res_names),
-                    user_ids=[user.id for user in users],
-                    user_tzs=[user.tz or None for user in users],
-                    summaries=list(summaries),
-                    notes=[str(note) for note in notes],
-                )
+            self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
+                [
+                    {
+                        "res_model_id": model_id,
+                        "res_model": self._name,
+                        "res_id": incident_id,
+                        "activity_type_id": activity_type_id,
+                        "summary": summary,
+                        "note": note,
+                        "date_deadline": today,
+                        "user_id": user.id,
+                        "automated": True,
+                    }
+                    for incident_id, _name, user, summary, note in activities
+                ]
             )
-            follow = sorted(
-                {(res_id, user.partner_id.id) for res_id, user in zip(res_ids, users, strict=True)}
-            )
-            subtypes = self.env["mail.message.subtype"].default_subtypes(self._name)[0]
-            cr.execute(
-                SQL(
-                    """WITH followers AS (
-                           INSERT INTO mail_followers (res_model, res_id, partner_id)
-                           SELECT %(model)s, v.res_id, v.partner_id
-                             FROM unnest(%(res_ids)s::int[], %(partner_ids)s::int[])
-                                  AS v(res_id, partner_id)
-                           ON CONFLICT DO NOTHING
-                        RETURNING id)
-                       INSERT INTO mail_followers_mail_message_subtype_rel
-                              (mail_followers_id, mail_message_subtype_id)
-                       SELECT followers.id, subtype.id
-                         FROM followers CROSS JOIN unnest(%(subtypes)s::int[]) AS subtype(id)""",
-                    model=self._name,
-                    res_ids=[row[0] for row in follow],
-                    partner_ids=[row[1] for row in follow],
-                    subtypes=subtypes.ids,
-                )
-            )
-            for user, count in Counter(users).items():
-                user._bus_send(
-                    "mail.activity/updated", {"activity_created": True, "count_diff": count}
-                )
         if bodies:
-            author_id, email_from = self._message_compute_author()
-            reply_to = self.env["mail.thread"]._notify_get_reply_to(
-                default=email_from, author_id=author_id
-            )[False]
-            cr.execute(
-                SQL(
-                    """INSERT INTO mail_message (
-                           model, res_id, body, message_type, subtype_id, is_internal,
-                           author_id, email_from, reply_to, message_id, email_add_signature,
-                           date, create_uid, write_uid, create_date, write_date)
-                       SELECT %(model)s, v.res_id, v.body, 'notification', %(subtype)s, TRUE,
-                              %(author)s, %(email_from)s, %(reply_to)s, %(message_id)s, FALSE,
-                              %(now)s, %(uid)s, %(uid)s, %(now)s, %(now)s
-                         FROM unnest(%(res_ids)s::int[], %(bodies)s::text[]) AS v(res_id, body)""",
-                    model=self._name,
-                    subtype=self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
-                    author=author_id or None,
-                    email_from=email_from or None,
-                    reply_to=reply_to or None,
-                    message_id=generate_tracking_message_id("message-notify"),
-                    now=now,
-                    uid=uid,
-                    res_ids=list(bodies),
-                    bodies=[str(body) for body in bodies.values()],
-                )
-            )
-        self.browse(list(bodies)).invalidate_recordset()
-        self.env["mail.activity"].invalidate_model()
-        self.env["mail.followers"].invalidate_model()
+            self.browse(list(bodies))._message_log_batch(dict(bodies))
 
     # -- scheduled check ------------------------------------------------------
     @api.model

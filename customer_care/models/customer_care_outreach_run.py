@@ -8,7 +8,7 @@ from psycopg2.errors import SerializationFailure
 from odoo import fields, models
 from odoo.tools import SQL
 
-from ..logic import outreach
+from ..logic import care_sequence, outreach
 
 _logger = logging.getLogger(__name__)
 
@@ -598,10 +598,15 @@ class CustomerCareOutreachRun(models.Model):
         return failures
 
     def _create_plans(self, rule, claims, today):
-        """One care plan per contact made, assigned by the rule's policy.
+        """One care plan per contact made, with its four steps, assigned by
+        the rule's policy.
 
-        The plans of a batch are written with one INSERT: a plan made by the
-        outreach has no steps yet (they come when the contact starts), no
+        Plans go only to active internal care users of the rule's company:
+        the users a batch could be given are checked in one query and the
+        pure rule passes over the others (then the plan is unassigned,
+        open to every care user).  The plans of a batch are written with one
+        INSERT and their steps with another, holding the values the ORM
+        would store (``_plan_step_rows``): a plan made by the outreach has no
         follower and no message, and its customers were selected in the
         rule's company, so nothing of the generic ``create`` (defaults per
         record, company checks per record, chatter) applies; the ORM create
@@ -614,11 +619,21 @@ class CustomerCareOutreachRun(models.Model):
         trigger = PLAN_TRIGGERS.get(rule.trigger, "loyalty")
         label = dict(Plan._fields["trigger"]._description_selection(self.env))[trigger]
         members = rule.team_user_ids.ids
+        company = rule.company_id
+        candidates = set(members)
+        for *_claim, row in claims:
+            candidates.update((row["care_user_id"], row["user_id"]))
+        eligible = {user_id for user_id, _company_id in company._care_assignable(list(candidates))}
         position = rule.round_robin_position
         names, users = [], []
         for _partner_id, _key, _state, _reason, row in claims:
             user_id, position = outreach.assign(
-                rule.assign_policy, row["care_user_id"], row["user_id"], members, position
+                rule.assign_policy,
+                row["care_user_id"],
+                row["user_id"],
+                members,
+                position,
+                eligible=eligible,
             )
             users.append(user_id)
             names.append(self.env._("%(trigger)s: %(partner)s", trigger=label, partner=row["name"]))
@@ -629,20 +644,22 @@ class CustomerCareOutreachRun(models.Model):
         )
         ids = [row[0] for row in self.env.cr.fetchall()]
         now = fields.Datetime.now()
+        steps, sequences = self._plan_step_rows()
         self.env.cr.execute(
             """INSERT INTO customer_care_plan
                       (id, name, partner_id, user_id, company_id, trigger, channel,
-                       date_deadline, state, step_closed_count, create_uid, create_date,
-                       write_uid, write_date)
-               SELECT v.id, v.name, v.partner_id, v.user_id, %s, %s, %s, %s, 'planned', 0,
+                       date_deadline, state, step_closed_count, current_step, create_uid,
+                       create_date, write_uid, write_date)
+               SELECT v.id, v.name, v.partner_id, v.user_id, %s, %s, %s, %s, 'planned', 0, %s,
                       %s, %s, %s, %s
                  FROM unnest(%s::int[], %s::varchar[], %s::int[], %s::int[])
                       AS v(id, name, partner_id, user_id)""",
             (
-                rule.company_id.id,
+                company.id,
                 trigger,
                 rule.channel,
                 today,
+                steps[0],
                 self.env.uid,
                 now,
                 self.env.uid,
@@ -653,7 +670,24 @@ class CustomerCareOutreachRun(models.Model):
                 users,
             ),
         )
+        self.env.cr.execute(
+            """INSERT INTO customer_care_plan_step
+                      (plan_id, step, sequence, state, company_id, create_uid, create_date,
+                       write_uid, write_date)
+               SELECT p.id, s.step, s.sequence, 'todo', %s, %s, %s, %s, %s
+                 FROM unnest(%s::int[]) AS p(id)
+           CROSS JOIN unnest(%s::varchar[], %s::int[]) AS s(step, sequence)
+             ORDER BY p.id, s.sequence""",
+            (company.id, self.env.uid, now, self.env.uid, now, ids, steps, sequences),
+        )
         Plan.invalidate_model()
+        self.env["customer.care.plan.step"].invalidate_model()
         if position != rule.round_robin_position:
             rule.round_robin_position = position
         return {(c[0], c[1]): plan_id for c, plan_id in zip(claims, ids, strict=True)}
+
+    def _plan_step_rows(self):
+        """The steps a new plan gets (its ``step_ids`` default) and their
+        sequence, as ``create`` stores them: ``([step], [sequence])``."""
+        steps = list(care_sequence.STEP_CODES)
+        return steps, [care_sequence.step_sequence(step) for step in steps]

@@ -234,23 +234,10 @@ class CustomerCarePlan(models.Model):
     def _default_step_ids(self):
         return [fields.Command.create({"step": code}) for code in STEP_CODES]
 
-    def _ensure_steps(self):
-        """Create the four steps of plans that do not have them yet.
-
-        Every plan created through the ORM gets them (the field's default);
-        plans written in bulk by the scheduled outreach get theirs at their
-        first transition (plan, start or close)."""
-        missing = self.filtered(lambda plan: not plan.step_ids)
-        if missing:
-            self.env["customer.care.plan.step"].create(
-                [{"plan_id": plan.id, "step": code} for plan in missing for code in STEP_CODES]
-            )
-
     # -- state actions ----------------------------------------------------
     def action_plan(self):
         """Confirm the contact: it is on the responsible's agenda."""
         self._check_state(("draft",), self.env._("Only draft care plans can be planned."))
-        self._ensure_steps()
         self.write({"state": "planned"})
         return True
 
@@ -259,7 +246,6 @@ class CustomerCarePlan(models.Model):
         self._check_state(
             ("draft", "planned"), self.env._("Only draft or planned care plans can be started.")
         )
-        self._ensure_steps()
         self.write({"state": "in_progress"})
         return True
 
@@ -270,12 +256,13 @@ class CustomerCarePlan(models.Model):
         moves by the care group's cadence.
         """
         self._check_state(OPEN_PLAN_STATES, self.env._("This care plan is already closed."))
-        self._ensure_steps()
         step_labels = dict(
             self.env["customer.care.plan.step"]._fields["step"]._description_selection(self.env)
         )
         for plan in self:
-            remaining = care_sequence.open_steps({s.step: s.state for s in plan.step_ids})
+            # a step missing from the plan (removed) counts as still to do
+            states = dict.fromkeys(STEP_CODES, "todo") | {s.step: s.state for s in plan.step_ids}
+            remaining = care_sequence.open_steps(states)
             if remaining:
                 raise UserError(
                     self.env._(

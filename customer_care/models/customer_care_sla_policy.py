@@ -271,18 +271,46 @@ class CustomerCareSlaPolicy(models.Model):
         )
 
     # -- escalation --------------------------------------------------------
-    def _escalation_users(self, level, company):
-        """Who an incident of this policy reaches at an escalation level."""
+    def _escalation_candidates(self, level, company):
+        """Who an incident of this policy may reach at an escalation level,
+        in order of preference: a list of recordsets, the first one holding
+        a user who can take the work wins.
+
+        Level 2 reaches the policy's senior manager, else the company's,
+        else every member of the senior group (members through an implied
+        group included); then, as level 1, the policy's escalation manager,
+        else the company's.  The first care manager of the company is the
+        last resort (:meth:`_escalation_users`).
+        """
+        company = company.sudo()
+        candidates = []
         if level >= sla.LEVEL_SENIOR:
-            user = self.senior_user_id or company.care_senior_user_id
-            if user:
-                return user
-            seniors = company.care_senior_group_id.user_ids.filtered(
-                lambda u: not u.share and company in u.company_ids
-            )
-            if seniors:
-                return seniors
-        user = self.escalation_user_id or company.care_escalation_user_id
-        if user:
-            return user
+            candidates += [
+                self.sudo().senior_user_id,
+                company.care_senior_user_id,
+                company.care_senior_group_id.with_context(active_test=False).all_user_ids,
+            ]
+        candidates += [self.sudo().escalation_user_id, company.care_escalation_user_id]
+        return candidates
+
+    def _escalation_users(self, level, company, assignable=None):
+        """Who an incident of this policy reaches at an escalation level.
+
+        Only active internal care users of the incident's company take the
+        work (:meth:`res.company._care_assignable`); a configured user who is
+        archived, no care user or of another company is passed over for the
+        next one, then for the company's first care manager.  ``assignable``
+        (the ``(user id, company id)`` pairs of a whole batch, read in one
+        query) spares the query per call.
+        """
+        company = company.sudo()
+        if not company:
+            return self.env["res.users"]
+        candidates = self._escalation_candidates(level, company)
+        if assignable is None:
+            assignable = company._care_assignable(self.env["res.users"].union(*candidates))
+        for users in candidates:
+            chosen = users.filtered(lambda u: (u.id, company.id) in assignable)
+            if chosen:
+                return chosen.sorted("id")
         return company._care_first_manager()

@@ -156,6 +156,8 @@ class CustomerCareTopSnapshot(models.Model):
         """Write one batch: rows, then the activities of its declines."""
         partners = self.env["res.partner"].sudo().browse(row.partner_id for _c, row in batch)
         partners.fetch(["care_user_id", "user_id", "care_group_id"])
+        companies = self.env["res.company"].union(*(company for company, _row in batch))
+        assignable = companies._care_assignable(partners.care_user_id | partners.user_id)
         snapshots = self.sudo().create(
             [
                 {
@@ -168,7 +170,9 @@ class CustomerCareTopSnapshot(models.Model):
                     "change_amount": row.revenue - row.previous_revenue,
                     "change_percent": row.change_percent,
                     "trend": row.trend,
-                    "user_id": self._care_person(partners.browse(row.partner_id)).id,
+                    "user_id": self._care_person(
+                        partners.browse(row.partner_id), company, assignable
+                    ).id,
                     "care_group_id": partners.browse(row.partner_id).care_group_id.id,
                 }
                 for company, row in batch
@@ -180,8 +184,14 @@ class CustomerCareTopSnapshot(models.Model):
         return snapshots
 
     @staticmethod
-    def _care_person(partner):
-        return partner.care_user_id or partner.user_id
+    def _care_person(partner, company, assignable):
+        """The customer's care responsible, else salesperson, among the
+        users who can take care work in ``company`` (``assignable``: the
+        ``(user id, company id)`` pairs of the batch); else nobody."""
+        for user in (partner.care_user_id, partner.user_id):
+            if user and (user.id, company.id) in assignable:
+                return user
+        return partner.env["res.users"]
 
     def _decline_line(self):
         self.ensure_one()
@@ -194,9 +204,13 @@ class CustomerCareTopSnapshot(models.Model):
         )
 
     def _schedule_decline_activities(self):
-        """A to-do for the care person (or salesperson) of each declining customer."""
+        """A to-do for the care person (or salesperson) of each declining
+        customer, else for the first care manager of the company; nobody
+        who can take it leaves the activity out (the managers' digest lists
+        the customer anyway)."""
         todo = activity_type_ref(self.env, GENERIC_ACTIVITY)
         model_id = self.env["ir.model"]._get_id("res.partner")
+        managers = {company: company._care_first_manager() for company in self.company_id}
         self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
             [
                 {
@@ -205,11 +219,11 @@ class CustomerCareTopSnapshot(models.Model):
                     "activity_type_id": todo.id if todo else False,
                     "summary": self.env._("Top customer declining"),
                     "note": Markup("<p>%s</p>") % snapshot._decline_line(),
-                    "user_id": snapshot.user_id.id,
+                    "user_id": (snapshot.user_id or managers[snapshot.company_id]).id,
                     "date_deadline": fields.Date.context_today(self),
                 }
                 for snapshot in self
-                if snapshot.user_id
+                if snapshot.user_id or managers[snapshot.company_id]
             ]
         )
 

@@ -2,6 +2,7 @@ import pytz
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 from ..logic import followup
 from ..logic.facts import CareSettings
@@ -195,6 +196,38 @@ class ResCompany(models.Model):
         self.ensure_one()
         name = self.partner_id.tz or self.resource_calendar_id.tz
         return pytz.timezone(name if name in pytz.all_timezones_set else "UTC")
+
+    def _care_assignable(self, users):
+        """Which of ``users`` may be given care work in which of these companies.
+
+        Work (care plans, escalations, call-backs, activities) goes only to
+        active internal users who are care users (directly or through an
+        implied group, such as care managers) and members of the record's
+        company: never an archived user, a portal user or a user of another
+        company.  One query for the whole batch.
+
+        :return: set of ``(user id, company id)`` pairs
+        """
+        user_ids = sorted({user_id for user_id in getattr(users, "ids", users) if user_id})
+        if not user_ids or not self:
+            return set()
+        care_group_id = self.env["ir.model.data"]._xmlid_to_res_id("customer_care.group_care_user")
+        group_ids = self.env["res.groups"].sudo().browse(care_group_id).all_implied_by_ids.ids
+        self.env["res.users"].flush_model(["active", "share", "group_ids", "company_ids"])
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT u.id, rel.cid
+                     FROM res_users u
+                     JOIN res_company_users_rel rel ON rel.user_id = u.id
+                    WHERE u.id IN %s AND rel.cid IN %s AND u.active AND NOT u.share
+                      AND EXISTS (SELECT 1 FROM res_groups_users_rel g
+                                   WHERE g.uid = u.id AND g.gid IN %s)""",
+                tuple(user_ids),
+                tuple(self.ids),
+                tuple(group_ids),
+            )
+        )
+        return {(user_id, company_id) for user_id, company_id in rows}
 
     def _care_first_manager(self):
         """The care manager of last resort for escalations: the first one."""
