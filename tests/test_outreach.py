@@ -146,7 +146,7 @@ class TestOutreachAudience(OutreachCommon, MockEmail):
     @freeze_time(NOW)
     def test_sending_hours_defer_the_run(self):
         self._born("Late", date(1990, 6, 15))
-        self.rule.write({"send_hour_from": 12.0, "send_hour_to": 20.0})
+        self.rule.write({"send_all_day": False, "send_hour_from": 12.0, "send_hour_to": 20.0})
         with self.mock_mail_gateway():
             run = self._run()
         self.assertEqual(run.state, "deferred")
