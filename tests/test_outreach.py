@@ -330,9 +330,7 @@ class TestOutreachSMS(SMSCase, OutreachCommon):
     @freeze_time(NOW)
     def test_birthday_sms_is_queued_and_sent_through_the_gateway(self):
         rule = self.env.ref("customer_care.outreach_rule_birthday")
-        rule.write(
-            {"active": True, "send_hour_from": 0, "send_hour_to": 0, "domain": self.only_new}
-        )
+        rule.write({"active": True, "send_all_day": True, "domain": self.only_new})
         partner = self._partner("Chi", birthdate_date=date(1992, 6, 15), phone="+84 912 345 678")
         self._partner("No Phone", birthdate_date=date(1992, 6, 15))
         blocked = self._partner(

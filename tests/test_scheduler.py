@@ -334,7 +334,7 @@ class TestDemoDatabaseGoesQuiet(SchedulerCase):
         runs are bounded by executions, and the last passes find nothing."""
         Rule = self.env["customer.care.outreach.rule"].sudo()
         Rule.search([("trigger", "in", ("birthday", "anniversary", "vip_cadence"))]).write(
-            {"active": True, "send_hour_from": 0, "send_hour_to": 0}
+            {"active": True, "send_all_day": True}
         )
         crons = (
             self.env["ir.cron"]
