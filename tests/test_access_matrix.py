@@ -10,8 +10,10 @@ record.  The other-company role is a care *manager* whose only company is
 the second one: even a manager never reaches another company's care data.
 """
 
-from odoo import Command
-from odoo.exceptions import AccessError
+from datetime import timedelta
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
 from .common import CareCommon
@@ -118,6 +120,19 @@ customer.care.report.activity       search                  N     Y    N      N 
 customer.care.report.point          search                  N     Y    N      N       Y
 customer.care.report.value          search                  N     Y    N      N       Y
 customer.care.report.complaint      search                  N     Y    N      N       Y
+res.partner[care]                   write_care_state        N     N    N      N       N
+res.partner[care]                   write_care_reinstate    N     N    N      N       N
+res.partner[care]                   write_care_drop_reason  N     N    N      N       N
+res.partner[care]                   write_care_drop_note    N     N    N      N       N
+res.partner[care]                   create_care_dropped     N     N    N      N       N
+customer.care.plan.step             write_step_state        N     N    N      N       N
+customer.care.plan.step             write_step_closed_by    N     N    N      N       N
+customer.care.incident              write_first_response    N     Y    N      N       N
+customer.care.incident              write_date_resolved     N     Y    N      N       N
+customer.care.incident              write_satisfaction      N     Y    N      N       N
+customer.care.plan                  write_plan_incident     N     N    N      N       N
+customer.care.plan                  write_plan_lead         N     N    N      N       N
+customer.care.outreach.rule         write_nextcall          N     Y    N      N       N
 """
 
 
@@ -134,6 +149,22 @@ def parse_matrix(text):
 
 
 CASES = parse_matrix(MATRIX)
+# values only an action, the system or a manager sets, written directly
+GUARDED_WRITES = {
+    "write_care_state",
+    "write_care_reinstate",
+    "write_care_drop_reason",
+    "write_care_drop_note",
+    "create_care_dropped",
+    "write_step_state",
+    "write_step_closed_by",
+    "write_first_response",
+    "write_date_resolved",
+    "write_satisfaction",
+    "write_plan_incident",
+    "write_plan_lead",
+    "write_nextcall",
+}
 PERSONAL_FIELDS = [
     "birthdate_date",
     "care_age",
@@ -388,8 +419,64 @@ class TestAccessMatrix(AccessCommon):
     def _wizard(self, user, model, vals):
         return self.env[model].with_user(user).create(vals).action_confirm()
 
+    def _guarded_write(self, operation, user):
+        """The write paths (RPC, import, ORM) to the values that only an
+        action, the system or a manager sets.  A guard refusing with a
+        UserError ("use the buttons") counts as a refusal like an
+        AccessError."""
+        now = fields.Datetime.now()
+        if operation == "write_care_reinstate":
+            self.customer.action_care_drop("no_profit", "Only buys at a loss")
+        if operation == "create_care_dropped":
+            target = self.env["res.partner"].with_user(user)
+
+            def build(vals):
+                return target.create({"name": "Matrix import", **vals})
+
+        else:
+            record = {
+                "write_care_state": lambda: self.customer,
+                "write_care_reinstate": lambda: self.customer,
+                "write_care_drop_reason": lambda: self.customer,
+                "write_care_drop_note": lambda: self.customer,
+                "write_step_state": self._step,
+                "write_step_closed_by": self._step,
+                "write_first_response": self._incident,
+                "write_date_resolved": self._incident,
+                "write_satisfaction": self._incident,
+                "write_plan_incident": lambda: self._plan(incident_id=self._incident().id),
+                "write_plan_lead": self._plan,
+                "write_nextcall": self._rule,
+            }[operation]().with_user(user)
+            build = record.write
+        vals = {
+            "write_care_state": {"care_state": "dropped"},
+            "write_care_reinstate": {"care_state": "active", "care_drop_reason": False},
+            "write_care_drop_reason": {"care_drop_reason": "illegal"},
+            "write_care_drop_note": {"care_drop_note": "Typed over RPC"},
+            "create_care_dropped": {"care_state": "dropped", "care_drop_reason": "illegal"},
+            "write_step_state": {"state": "done"},
+            "write_step_closed_by": {"user_id": self.care_manager.id},
+            "write_first_response": {"date_first_response": now},
+            "write_date_resolved": {"date_resolved": now},
+            "write_satisfaction": {"satisfaction": 4},
+            "write_plan_incident": lambda: {"incident_id": self._incident().id},
+            "write_plan_lead": lambda: {
+                "lead_id": self.env["crm.lead"].create({"name": "Matrix lead"}).id
+            },
+            "write_nextcall": {"nextcall": now + timedelta(days=2)},
+        }[operation]
+        try:
+            return build(vals() if callable(vals) else vals)
+        except AccessError:
+            raise
+        except UserError as error:
+            raise AccessError(str(error)) from error
+
     def _action(self, model, operation, user):
         """The action methods that change state, each on a record ready for it."""
+        if operation in GUARDED_WRITES:
+            return self._guarded_write(operation, user)
         partner = self.customer.with_user(user)
         if operation == "fields_get":
             if not set(PERSONAL_FIELDS) <= set(partner.fields_get(PERSONAL_FIELDS)):

@@ -180,8 +180,7 @@ class TestInterruptedJobs(JobsCommon):
         rule.write(
             {
                 "active": True,
-                "send_hour_from": 0,
-                "send_hour_to": 0,
+                "send_all_day": True,
                 "domain": f"[('id', 'in', {ids})]",
             }
         )
@@ -262,8 +261,7 @@ class TestInterruptedJobs(JobsCommon):
         rule.write(
             {
                 "active": True,
-                "send_hour_from": 0,
-                "send_hour_to": 0,
+                "send_all_day": True,
                 # the partners of this test, not the demo's
                 "domain": f"[('id', '>', {self.env.cr.fetchone()[0]})]",
             }

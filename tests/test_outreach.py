@@ -146,7 +146,7 @@ class TestOutreachAudience(OutreachCommon, MockEmail):
     @freeze_time(NOW)
     def test_sending_hours_defer_the_run(self):
         self._born("Late", date(1990, 6, 15))
-        self.rule.write({"send_hour_from": 12.0, "send_hour_to": 20.0})
+        self.rule.write({"send_all_day": False, "send_hour_from": 12.0, "send_hour_to": 20.0})
         with self.mock_mail_gateway():
             run = self._run()
         self.assertEqual(run.state, "deferred")
@@ -330,9 +330,7 @@ class TestOutreachSMS(SMSCase, OutreachCommon):
     @freeze_time(NOW)
     def test_birthday_sms_is_queued_and_sent_through_the_gateway(self):
         rule = self.env.ref("customer_care.outreach_rule_birthday")
-        rule.write(
-            {"active": True, "send_hour_from": 0, "send_hour_to": 0, "domain": self.only_new}
-        )
+        rule.write({"active": True, "send_all_day": True, "domain": self.only_new})
         partner = self._partner("Chi", birthdate_date=date(1992, 6, 15), phone="+84 912 345 678")
         self._partner("No Phone", birthdate_date=date(1992, 6, 15))
         blocked = self._partner(

@@ -43,7 +43,10 @@ class TestOutreachRules(BaseCase):
         self.assertEqual(outreach.bucket_key(day, "year"), "2026")
 
     def test_sending_window(self):
-        self.assertTrue(outreach.in_sending_window(3.0, 0, 0))
+        self.assertTrue(outreach.in_sending_window(3.0, 0, 0, all_day=True))
+        self.assertTrue(outreach.in_sending_window(3.0, 8, 20, all_day=True))
+        # equal hours without "any hour" are an empty window, not "always"
+        self.assertFalse(outreach.in_sending_window(3.0, 0, 0))
         self.assertTrue(outreach.in_sending_window(8.0, 8, 20))
         self.assertFalse(outreach.in_sending_window(20.0, 8, 20))
         self.assertFalse(outreach.in_sending_window(7.99, 8, 20))

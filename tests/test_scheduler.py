@@ -202,7 +202,7 @@ class TestOutreachUnderTheScheduler(SchedulerCase):
     @freeze_time("2026-06-15 22:30:00", tick=True)
     def test_outside_the_sending_hours_it_comes_back_when_the_window_opens(self):
         self.env.company.partner_id.tz = "Asia/Ho_Chi_Minh"  # 05:30 there
-        self.rule.write({"send_hour_from": 8, "send_hour_to": 20})
+        self.rule.write({"send_all_day": False, "send_hour_from": 8, "send_hour_to": 20})
         self.make_due(self.rule.cron_id)
         Trigger = self.env["ir.cron.trigger"].sudo()
         status, _calls = self.scheduler_pass(self.rule.cron_id)
@@ -334,7 +334,7 @@ class TestDemoDatabaseGoesQuiet(SchedulerCase):
         runs are bounded by executions, and the last passes find nothing."""
         Rule = self.env["customer.care.outreach.rule"].sudo()
         Rule.search([("trigger", "in", ("birthday", "anniversary", "vip_cadence"))]).write(
-            {"active": True, "send_hour_from": 0, "send_hour_to": 0}
+            {"active": True, "send_all_day": True}
         )
         crons = (
             self.env["ir.cron"]

@@ -39,6 +39,15 @@ def blocking_step(step, states):
     return None
 
 
+def closed_later_step(step, states):
+    """The first later step already closed, or ``None`` when ``step`` may
+    reopen: reopening keeps the steps closed in order."""
+    for code in STEP_CODES[STEP_CODES.index(step) + 1 :]:
+        if states.get(code) in CLOSED_STATES:
+            return code
+    return None
+
+
 def open_steps(states):
     """The steps still to do, in sequence order."""
     return [code for code in STEP_CODES if code in states and states[code] not in CLOSED_STATES]

@@ -90,23 +90,26 @@ def tenure_years(since, day):
     return day.year - since.year - ((day.month, day.day) < (since.month, since.day))
 
 
-def in_sending_window(hour, hour_from, hour_to):
+def in_sending_window(hour, hour_from, hour_to, all_day=False):
     """Whether messages may go out at ``hour`` (local time, a float).
 
-    With no window (both 0) any hour is fine; a window may wrap past
-    midnight (e.g. 20 → 8).
+    ``all_day`` says any hour is fine; otherwise the window runs from
+    ``hour_from`` to ``hour_to`` and may wrap past midnight (e.g. 20 → 8).
+    Equal hours make an empty window: never (the rules refuse them).
     """
-    if not hour_from and not hour_to:
+    if all_day:
         return True
+    if hour_from == hour_to:
+        return False
     if hour_from <= hour_to:
         return hour_from <= hour < hour_to
     return hour >= hour_from or hour < hour_to
 
 
-def next_window_opening(moment, hour_from, hour_to):
+def next_window_opening(moment, hour_from, hour_to, all_day=False):
     """The first moment at or after ``moment`` (a naive local datetime) when
     the sending window opens, or ``moment`` itself when it is open."""
-    if in_sending_window(moment.hour + moment.minute / 60.0, hour_from, hour_to):
+    if in_sending_window(moment.hour + moment.minute / 60.0, hour_from, hour_to, all_day):
         return moment
     minutes = round(hour_from * 60)
     opening = datetime.combine(moment.date(), time(0)) + timedelta(minutes=minutes)

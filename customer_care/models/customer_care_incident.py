@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools.misc import format_datetime
 
 from ..logic import followup, sla
 from ..logic.channels import CHANNELS, PRIORITIES
@@ -27,6 +30,11 @@ SLA_TRIGGER_FIELDS = {
 }
 # set only by the SLA check (from the clocks), never by hand
 SLA_SYSTEM_FIELDS = {"sla_state", "escalation_level", "date_sla_next_check"}
+# set by the actions (acknowledge, start, resolve, decline), the survey and
+# the SLA engine; by hand only by a care manager, traced in the chatter
+MANAGED_FIELDS = ("date_first_response", "date_resolved", "satisfaction")
+# a clock a little ahead of the server's still records "now"
+RECEIVED_TOLERANCE = timedelta(minutes=5)
 # set only by action_approve_decline
 DECLINE_APPROVAL = "customer_care_decline_approval"
 REQUESTABLE_STATES = ("new", "acknowledged", "in_progress")
@@ -331,6 +339,20 @@ class CustomerCareIncident(models.Model):
             )
 
     # -- constraints ----------------------------------------------------------
+    @api.constrains("date_received")
+    def _check_date_received(self):
+        limit = fields.Datetime.now() + RECEIVED_TOLERANCE
+        for incident in self:
+            if incident.date_received and incident.date_received > limit:
+                raise ValidationError(
+                    self.env._(
+                        "The incident %(incident)s cannot be received in the future "
+                        "(%(date)s): give the date and time the customer reached us.",
+                        incident=incident.display_name,
+                        date=format_datetime(self.env, incident.date_received),
+                    )
+                )
+
     @api.constrains("satisfaction")
     def _check_satisfaction(self):
         if any(not 0 <= (incident.satisfaction or 0) <= 5 for incident in self):
@@ -356,6 +378,8 @@ class CustomerCareIncident(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._check_decline_values(vals)
+            if any(vals.get(fname) for fname in MANAGED_FIELDS):
+                self._check_managed_fields_access()
         incidents = super().create(vals_list)
         incidents._sla_refresh(fields.Datetime.now())
         incidents.root_cause_id.sudo()._check_recurrence()
@@ -371,12 +395,72 @@ class CustomerCareIncident(models.Model):
             )
         self._check_decline_values(vals)
         self._check_pending_decline_exit(vals)
+        managed = [fname for fname in MANAGED_FIELDS if fname in vals]
+        before = {}
+        if managed and not self.env.su:
+            self._check_managed_fields_access()
+            before = {incident: {f: incident[f] for f in managed} for incident in self}
         res = super().write(vals)
+        if before:
+            self._log_managed_changes(before)
         if SLA_TRIGGER_FIELDS.intersection(vals):
             self._sla_refresh(fields.Datetime.now())
         if vals.get("root_cause_id"):
             self.root_cause_id.sudo()._check_recurrence()
         return res
+
+    def _check_managed_fields_access(self):
+        if self.env.su or self.env.user.has_group(CARE_MANAGER):
+            return
+        raise AccessError(
+            self.env._(
+                "The first response, resolution date and satisfaction of an incident "
+                "are recorded by its buttons (Acknowledge, Start, Resolve) and by the "
+                "customer's survey; only a care manager can correct them."
+            )
+        )
+
+    def _log_managed_changes(self, before):
+        """A care manager's correction of a clock or a score, as an internal
+        note: old value -> new value."""
+        labels = {
+            fname: self._fields[fname]._description_string(self.env)
+            for fname in next(iter(before.values()))
+        }
+
+        def shown(fname, value):
+            if not value and value != 0:
+                return "-"
+            if fname.startswith("date_"):
+                return format_datetime(self.env, value)
+            return str(value)
+
+        bodies = {}
+        for incident, old in before.items():
+            changes = [
+                self.env._(
+                    "%(field)s: %(old)s → %(new)s",
+                    field=labels[fname],
+                    old=shown(fname, value),
+                    new=shown(fname, incident[fname]),
+                )
+                for fname, value in old.items()
+                if value != incident[fname]
+            ]
+            if changes:
+                bodies[incident.id] = self.env._(
+                    "Corrected by %(user)s: %(changes)s",
+                    user=self.env.user.name,
+                    changes="; ".join(changes),
+                )
+        if bodies:
+            self._message_log_batch(bodies)
+
+    def _write_clocks(self, vals):
+        """The actions' way to stop the clocks, which care users may not set
+        by hand: as superuser once the user's right to edit is checked."""
+        self.check_access("write")
+        return self.sudo().write(vals)
 
     def _check_decline_values(self, vals):
         """No path but a manager's approval sets an incident declined."""
@@ -420,14 +504,15 @@ class CustomerCareIncident(models.Model):
         """Answer the customer for the first time: stops the response clock."""
         self._check_state(("new",), self.env._("Acknowledging"))
         self.filtered(lambda i: not i.user_id).write({"user_id": self.env.uid})
-        self.write({"state": "acknowledged", "date_first_response": fields.Datetime.now()})
+        self._write_clocks({"date_first_response": fields.Datetime.now()})
+        self.write({"state": "acknowledged"})
         return True
 
     def action_start(self):
         """Work on the incident (acknowledging it if not done yet)."""
         self._check_state(("new", "acknowledged"), self.env._("Starting work"))
         self.filtered(lambda i: not i.user_id).write({"user_id": self.env.uid})
-        self.filtered(lambda i: not i.date_first_response).write(
+        self.filtered(lambda i: not i.date_first_response)._write_clocks(
             {"date_first_response": fields.Datetime.now()}
         )
         self.write({"state": "in_progress"})
@@ -454,8 +539,11 @@ class CustomerCareIncident(models.Model):
                     )
                 )
         now = fields.Datetime.now()
-        self.filtered(lambda i: not i.date_first_response).write({"date_first_response": now})
-        self.write({"state": "resolved", "date_resolved": now})
+        self.filtered(lambda i: not i.date_first_response)._write_clocks(
+            {"date_first_response": now}
+        )
+        self._write_clocks({"date_resolved": now})
+        self.write({"state": "resolved"})
         self._create_followups()
         if len(self) == 1 and self.partner_id.email:
             return self.action_send_resolution()
@@ -554,10 +642,12 @@ class CustomerCareIncident(models.Model):
             {
                 "state": "declined",
                 "resolution_type": "declined",
-                "date_resolved": now,
             }
         )
-        self.filtered(lambda i: not i.date_first_response).write({"date_first_response": now})
+        self._write_clocks({"date_resolved": now})
+        self.filtered(lambda i: not i.date_first_response)._write_clocks(
+            {"date_first_response": now}
+        )
         self._close_decline_activities(self.env._("Decline approved."))
         return True
 

@@ -159,7 +159,8 @@ class CustomerCareIncidentFollowup(models.AbstractModel):
                 for incident in self
             ]
         )
-        self.write({"satisfaction": score})
+        # the customer's own score: the survey's path, not a user's edit
+        self.sudo().write({"satisfaction": score})
         self.filtered(lambda i: i.state == "followed_up").write({"state": "closed"})
         note = self.env._(
             "The customer rated the resolution %(score)s/5. %(comment)s",

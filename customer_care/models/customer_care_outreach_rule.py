@@ -140,10 +140,15 @@ class CustomerCareOutreachRule(models.Model):
         help="Users who take plans in turn when nobody else is responsible.",
     )
     round_robin_position = fields.Integer(copy=False, readonly=True)
+    send_all_day = fields.Boolean(
+        string="Any Hour",
+        default=True,
+        help="Emails and SMS go out at any hour; untick to send them only between the hours below.",
+    )
     send_hour_from = fields.Float(
         string="Send From",
-        help="Emails and SMS go out only between these hours (company time); "
-        "leave both at 0 to send at any hour.",
+        help="Emails and SMS go out only between these hours (company time), "
+        "unless Any Hour is ticked.",
     )
     send_hour_to = fields.Float(string="Send Until")
     cooldown_days = fields.Integer(
@@ -156,7 +161,12 @@ class CustomerCareOutreachRule(models.Model):
     interval_type = fields.Selection(
         [("hours", "Hours"), ("days", "Days"), ("weeks", "Weeks")], default="days", required=True
     )
-    nextcall = fields.Datetime(related="cron_id.nextcall", readonly=False, string="Next Run")
+    nextcall = fields.Datetime(
+        compute="_compute_nextcall",
+        inverse="_inverse_nextcall",
+        string="Next Run",
+        help="When the scheduled action runs this rule next.",
+    )
     lastcall = fields.Datetime(
         related="cron_id.lastcall",
         string="Last Checked",
@@ -182,6 +192,25 @@ class CustomerCareOutreachRule(models.Model):
     def _compute_period(self):
         for rule in self:
             rule.period = DEFAULT_PERIOD.get(rule.trigger, "month")
+
+    @api.depends("cron_id.nextcall")
+    def _compute_nextcall(self):
+        # care managers have no rights on ir.cron: the rule's own action is
+        # read through the rule
+        for rule in self:
+            rule.nextcall = rule.cron_id.sudo().nextcall
+
+    def _inverse_nextcall(self):
+        """A care manager moves the next run from the rule: written as
+        superuser on the rule's own scheduled action, once the user's right
+        to edit the rule is checked."""
+        self.check_access("write")
+        for rule in self:
+            if not rule.nextcall:
+                continue
+            if not rule.cron_id:
+                rule._sync_cron()
+            rule.cron_id.sudo().nextcall = rule.nextcall
 
     def _compute_last_run_id(self):
         Run = self.env["customer.care.outreach.run"]
@@ -231,6 +260,46 @@ class CustomerCareOutreachRule(models.Model):
                     )
                 )
 
+    @api.constrains("mail_template_id", "sms_template_id")
+    def _check_template_models(self):
+        for rule in self:
+            if rule.mail_template_id and rule.mail_template_id.sudo().model != "res.partner":
+                raise ValidationError(
+                    self.env._(
+                        "Rule %(rule)s writes to customers: its email template %(template)s "
+                        "must be a template for Contact (res.partner).",
+                        rule=rule.name,
+                        template=rule.mail_template_id.sudo().display_name,
+                    )
+                )
+            if rule.sms_template_id and rule.sms_template_id.sudo().model != "res.partner":
+                raise ValidationError(
+                    self.env._(
+                        "Rule %(rule)s writes to customers: its SMS template %(template)s "
+                        "must be a template for Contact (res.partner).",
+                        rule=rule.name,
+                        template=rule.sms_template_id.sudo().display_name,
+                    )
+                )
+
+    @api.constrains("warranty_field_id")
+    def _check_warranty_field(self):
+        for rule in self:
+            field = rule.warranty_field_id.sudo()
+            if field and (
+                field.model != "sale.order"
+                or field.ttype not in ("date", "datetime")
+                or not field.store
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Rule %(rule)s: the warranty end must be a stored date or date "
+                        "and time field of sales orders, not %(field)s.",
+                        rule=rule.name,
+                        field=field.display_name,
+                    )
+                )
+
     @api.constrains(
         "interval_number", "lead_days", "cooldown_days", "days_after", "days_before", "tenure_years"
     )
@@ -256,12 +325,20 @@ class CustomerCareOutreachRule(models.Model):
                     )
                 )
 
-    @api.constrains("send_hour_from", "send_hour_to")
+    @api.constrains("send_all_day", "send_hour_from", "send_hour_to")
     def _check_hours(self):
         for rule in self:
             for hour in (rule.send_hour_from, rule.send_hour_to):
                 if not 0 <= hour <= 24:
                     raise ValidationError(self.env._("Sending hours lie between 0 and 24."))
+            if not rule.send_all_day and rule.send_hour_from == rule.send_hour_to:
+                raise ValidationError(
+                    self.env._(
+                        "Rule %s sends between two equal hours, which is never: give "
+                        "different hours, or tick Any Hour to send at any time.",
+                        rule.name,
+                    )
+                )
 
     def _audience_domain(self):
         """The rule's extra filter as a domain; a clear error when it does not parse."""

@@ -138,7 +138,10 @@ class CustomerCareOutreachRun(models.Model):
         local_now = pytz.utc.localize(fields.Datetime.now()).astimezone(company_tz)
         run = self._resumable_run(rule, local_now.date())
         if rule.channel in ("email", "sms") and not outreach.in_sending_window(
-            local_now.hour + local_now.minute / 60.0, rule.send_hour_from, rule.send_hour_to
+            local_now.hour + local_now.minute / 60.0,
+            rule.send_hour_from,
+            rule.send_hour_to,
+            rule.send_all_day,
         ):
             return self._defer(rule, run, local_now)
         if not run:

@@ -4,7 +4,7 @@ import pytz
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from ..logic import cadence, care_sequence, outreach
 from ..logic.care_sequence import STEP_CODES, STEPS
@@ -34,6 +34,8 @@ OUTCOMES = [("positive", "Positive"), ("neutral", "Neutral"), ("negative", "Nega
 EMAIL_LAYOUT = "mail.mail_notification_layout_with_responsible_signature"
 VISIT_HOUR = 10
 VISIT_HOURS = 1
+# set by the code that creates the plan from them, never changed by hand
+ORIGIN_FIELDS = {"incident_id", "lead_id"}
 
 
 class CustomerCarePlan(models.Model):
@@ -115,7 +117,13 @@ class CustomerCarePlan(models.Model):
         STEPS, string="Next Step", compute="_compute_step_progress", store=True
     )
     lead_id = fields.Many2one(
-        "crm.lead", string="Opportunity", copy=False, index="btree_not_null", ondelete="set null"
+        "crm.lead",
+        string="Opportunity",
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        check_company=True,
+        help="The opportunity this contact created from the customer's needs or interest.",
     )
     outcome = fields.Selection(OUTCOMES, tracking=True, copy=False)
     outcome_note = fields.Text(copy=False)
@@ -124,6 +132,7 @@ class CustomerCarePlan(models.Model):
         "customer.care.incident",
         index="btree_not_null",
         copy=False,
+        check_company=True,
         help="Follow-ups: the incident whose resolution this contact checks.",
     )
     calendar_event_id = fields.Many2one("calendar.event", string="Visit", copy=False)
@@ -229,7 +238,47 @@ class CustomerCarePlan(models.Model):
                 lambda q, p=plan: q.partner_id == p.partner_id
             )
 
+    @api.constrains("incident_id", "lead_id", "partner_id")
+    def _check_origin_customer(self):
+        """A plan follows up its own customer's incident or opportunity only."""
+        for plan in self.sudo():
+            customer = plan.partner_id.commercial_partner_id
+            if plan.incident_id and plan.incident_id.commercial_partner_id != customer:
+                raise ValidationError(
+                    self.env._(
+                        "The care plan %(plan)s is for %(customer)s: it cannot follow up "
+                        "the incident %(incident)s of another customer.",
+                        plan=plan.display_name,
+                        customer=customer.display_name,
+                        incident=plan.incident_id.display_name,
+                    )
+                )
+            lead_customer = plan.lead_id.partner_id.commercial_partner_id
+            if lead_customer and lead_customer != customer:
+                raise ValidationError(
+                    self.env._(
+                        "The care plan %(plan)s is for %(customer)s: it cannot be linked "
+                        "to the opportunity %(lead)s of another customer.",
+                        plan=plan.display_name,
+                        customer=customer.display_name,
+                        lead=plan.lead_id.display_name,
+                    )
+                )
+
     # -- CRUD -------------------------------------------------------------
+    def write(self, vals):
+        if not self.env.su:
+            for fname in ORIGIN_FIELDS.intersection(vals):
+                if any(plan[fname].id != (vals[fname] or False) for plan in self.sudo()):
+                    raise UserError(
+                        self.env._(
+                            "A care plan keeps the incident or opportunity it came from: "
+                            "create a new care plan from the other incident or opportunity "
+                            "instead."
+                        )
+                    )
+        return super().write(vals)
+
     @api.model
     def _default_step_ids(self):
         return [fields.Command.create({"step": code}) for code in STEP_CODES]
@@ -281,6 +330,9 @@ class CustomerCarePlan(models.Model):
                 )
         self.write({"state": "done", "date_done": fields.Datetime.now()})
         self._care_update_partner_dates()
+        # as superuser: the follow-up may have been handed to another care user
+        # than the incident's, who may not edit that incident; only its
+        # follow-up state moves (resolved -> followed up / closed)
         self.filtered("incident_id").incident_id.sudo()._on_followup_done()
         return True
 
@@ -432,7 +484,8 @@ class CustomerCarePlan(models.Model):
         """Last contact today; next contact after the care group's cadence."""
         today = fields.Date.context_today(self)
         for plan in self:
-            partner = plan.partner_id.sudo()
+            # the care user closing the plan may edit the customer: no sudo
+            partner = plan.partner_id
             next_date = cadence.next_care_date(today, partner.care_group_id.cadence_days, today)
             partner.write({"care_last_contact_date": today, "care_next_date": next_date or False})
 
@@ -474,7 +527,9 @@ class CustomerCarePlan(models.Model):
                 "expected_revenue": amount,
             }
         )
-        self.lead_id = lead
+        # the one path linking an existing plan to an opportunity (see write),
+        # after the check_access above
+        self.sudo().lead_id = lead
         self._message_log(
             body=self.env._("Opportunity %s created from this care contact.", lead._get_html_link())
         )

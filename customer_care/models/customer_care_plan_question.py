@@ -54,24 +54,22 @@ class CustomerCarePlanQuestion(models.Model):
         todo = self.filtered(lambda q: q.state == "open" and not q.incident_id)
         if not todo:
             return
-        incidents = (
-            self.env["customer.care.incident"]
-            .sudo()
-            .create(
-                [
-                    {
-                        "name": question.name[:120],
-                        "description": question.name,
-                        "kind": "question",
-                        "partner_id": question.partner_id.id,
-                        "user_id": question.user_id.id,
-                        "channel": question.plan_id.channel,
-                        "company_id": question.company_id.id,
-                        "plan_id": question.plan_id.id,
-                    }
-                    for question in todo
-                ]
-            )
+        # no sudo: whoever closes the step runs the plan (its own or an
+        # unassigned one), and so may create incidents assigned as the plan is
+        incidents = self.env["customer.care.incident"].create(
+            [
+                {
+                    "name": question.name[:120],
+                    "description": question.name,
+                    "kind": "question",
+                    "partner_id": question.partner_id.id,
+                    "user_id": question.user_id.id,
+                    "channel": question.plan_id.channel,
+                    "company_id": question.company_id.id,
+                    "plan_id": question.plan_id.id,
+                }
+                for question in todo
+            ]
         )
         for question, incident in zip(todo, incidents, strict=True):
             question.incident_id = incident

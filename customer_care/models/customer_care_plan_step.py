@@ -4,6 +4,9 @@ from odoo.exceptions import UserError
 from ..logic import care_sequence
 from ..logic.care_sequence import STEP_STATES, STEPS
 
+# set only by the step actions (done, skip, reopen), in sequence order
+CLOSING_FIELDS = {"state", "date_done", "user_id", "skip_reason"}
+
 
 class CustomerCarePlanStep(models.Model):
     """One of the four steps of a care contact, with its recorded outcome.
@@ -72,10 +75,36 @@ class CustomerCarePlanStep(models.Model):
         for step in self:
             step.sequence = care_sequence.step_sequence(step.step) if step.step else 0
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su and any(
+            vals.get("state", "todo") != "todo"
+            or any(vals.get(fname) for fname in CLOSING_FIELDS - {"state"})
+            for vals in vals_list
+        ):
+            raise UserError(self._closing_refusal())
+        return super().create(vals_list)
+
     def write(self, vals):
         if "step" in vals and any(step.step != vals["step"] for step in self):
             raise UserError(self.env._("A step of the care sequence cannot change into another."))
+        if not self.env.su and CLOSING_FIELDS.intersection(vals):
+            raise UserError(self._closing_refusal())
         return super().write(vals)
+
+    def _closing_refusal(self):
+        return self.env._(
+            "The status of a care step changes only through the step's buttons (Done, "
+            "Skip with a reason, Reopen), in the order of the care sequence."
+        )
+
+    def _write_closing(self, vals):
+        """The step actions' one way to write the closing fields, which
+        nobody writes directly (see ``write``): as superuser once the user's
+        own right to edit the step is checked; ``user_id`` stays the real
+        user."""
+        self.check_access("write")
+        return self.sudo().write(vals)
 
     # -- actions ----------------------------------------------------------
     def action_done(self):
@@ -83,7 +112,7 @@ class CustomerCarePlanStep(models.Model):
         for step in self.sorted("sequence"):
             step._check_can_close()
             step._check_outcome()
-            step.write(
+            step._write_closing(
                 {
                     "state": "done",
                     "date_done": fields.Datetime.now(),
@@ -101,7 +130,7 @@ class CustomerCarePlanStep(models.Model):
             raise UserError(self.env._("Give the reason why the step is skipped."))
         for step in self.sorted("sequence"):
             step._check_can_close()
-            step.write(
+            step._write_closing(
                 {
                     "state": "skipped",
                     "date_done": fields.Datetime.now(),
@@ -134,7 +163,22 @@ class CustomerCarePlanStep(models.Model):
         """Back to do: the outcome stays, the step can be closed again."""
         if self.plan_id.filtered(lambda p: p.state in ("done", "cancelled")):
             raise UserError(self.env._("The steps of a closed care plan cannot be reopened."))
-        self.write({"state": "todo", "date_done": False, "user_id": False, "skip_reason": False})
+        for step in self.sorted("sequence", reverse=True):
+            states = {other.step: other.state for other in step.plan_id.step_ids}
+            later = care_sequence.closed_later_step(step.step, states)
+            if later:
+                later_label = dict(self._fields["step"]._description_selection(self.env))[later]
+                raise UserError(
+                    self.env._(
+                        "Reopen %(later)s before %(step)s: care contacts keep their steps "
+                        "closed in order.",
+                        later=later_label,
+                        step=step._step_label(),
+                    )
+                )
+            step._write_closing(
+                {"state": "todo", "date_done": False, "user_id": False, "skip_reason": False}
+            )
         return True
 
     def action_create_opportunity(self):

@@ -2,9 +2,12 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..logic import cadence
-from ..logic.care_state import STATE_DROPPED, STATES
+from ..logic.care_state import STATE_ACTIVE, STATE_DROPPED, STATES
 
 CARE_USER = "customer_care.group_care_user"
+CARE_MANAGER = "customer_care.group_care_manager"
+# set only by action_care_drop / action_care_reinstate and the facts refresh
+CARE_STATE_FIELDS = {"care_state", "care_drop_reason", "care_drop_note"}
 MAX_AGE = 130
 
 DROP_REASONS = [
@@ -53,10 +56,12 @@ class ResPartner(models.Model):
         help="At risk or lost when the customer has stopped buying for longer "
         "than usual; dropped only by a care manager.",
     )
+    # tracked: the reason and the note reach the chatter as tracking values,
+    # which only users who may read these fields (care users) see
     care_drop_reason = fields.Selection(
-        DROP_REASONS, string="Drop Reason", readonly=True, groups=CARE_USER
+        DROP_REASONS, string="Drop Reason", readonly=True, tracking=True, groups=CARE_USER
     )
-    care_drop_note = fields.Text(string="Drop Note", readonly=True, groups=CARE_USER)
+    care_drop_note = fields.Text(string="Drop Note", readonly=True, tracking=True, groups=CARE_USER)
     care_next_date = fields.Date(
         string="Next Care Date",
         readonly=True,
@@ -237,6 +242,42 @@ class ResPartner(models.Model):
         self.env.cr.execute("ALTER TABLE res_partner ALTER COLUMN care_state SET DEFAULT 'active'")
         return result
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su and any(
+            vals.get("care_state", STATE_ACTIVE) != STATE_ACTIVE
+            or vals.get("care_drop_reason")
+            or vals.get("care_drop_note")
+            for vals in vals_list
+        ):
+            raise AccessError(self._care_state_refusal())
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su and CARE_STATE_FIELDS.intersection(vals):
+            self._check_care_state_write(vals)
+        return super().write(vals)
+
+    def _check_care_state_write(self, vals):
+        """The care state and the drop are set by the drop and reinstate
+        actions (care managers) and by the facts refresh only: RPC, imports
+        and other code writing them directly are refused.  A write that
+        leaves them as they are (a form saved, an import of unchanged
+        values) goes through."""
+        current = self.sudo()
+        for fname in CARE_STATE_FIELDS.intersection(vals):
+            field = self._fields[fname]
+            new = field.convert_to_cache(vals[fname], current)
+            if any(field.convert_to_cache(partner[fname], current) != new for partner in current):
+                raise AccessError(self._care_state_refusal())
+
+    def _care_state_refusal(self):
+        return self.env._(
+            "The care state of a customer cannot be set directly: a care manager "
+            "uses Drop Customer (or Reinstate) on the customer, and the state "
+            "follows the purchases otherwise."
+        )
+
     @api.model
     def default_get(self, fields):
         defaults = super().default_get(fields)
@@ -356,7 +397,7 @@ class ResPartner(models.Model):
         asks for something unethical or illegal [003].  A dropped customer
         gets no outreach and no lifetime value.
         """
-        if not self.env.user.has_group("customer_care.group_care_manager"):
+        if not self.env.user.has_group(CARE_MANAGER):
             raise AccessError(self.env._("Only a care manager can drop a customer."))
         if reason not in dict(DROP_REASONS):
             raise UserError(
@@ -367,7 +408,7 @@ class ResPartner(models.Model):
             )
         if not (note or "").strip():
             raise UserError(self.env._("Explain in a note why the customer is dropped."))
-        self.write(
+        self._care_write_state(
             {
                 "care_state": STATE_DROPPED,
                 "care_drop_reason": reason,
@@ -377,39 +418,40 @@ class ResPartner(models.Model):
         )
         # the facts rules clear the lifetime value and the next contact
         self.env["customer.care.facts"]._refresh_partners(self.ids)
-        reason_label = dict(self._fields["care_drop_reason"]._description_selection(self.env))[
-            reason
-        ]
-        for partner in self:
-            partner.message_post(
-                body=self.env._(
-                    "Customer dropped (%(reason)s): %(note)s",
-                    reason=reason_label,
-                    note=note.strip(),
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
         return True
 
     def action_care_reinstate(self):
         """Undo a drop: the customer is cared for again (managers only)."""
-        if not self.env.user.has_group("customer_care.group_care_manager"):
+        if not self.env.user.has_group(CARE_MANAGER):
             raise AccessError(self.env._("Only a care manager can reinstate a dropped customer."))
         dropped = self.filtered(lambda p: p.care_state == STATE_DROPPED)
-        dropped.write(
+        dropped._care_write_state(
             {
-                "care_state": "active",
+                "care_state": STATE_ACTIVE,
                 "care_drop_reason": False,
                 "care_drop_note": False,
                 "care_lost_date": False,
             }
         )
         self.env["customer.care.facts"]._refresh_partners(dropped.ids)
-        for partner in dropped:
-            partner.message_post(
-                body=self.env._("Customer reinstated."), subtype_xmlid="mail.mt_note"
-            )
         return True
+
+    def _care_write_state(self, vals):
+        """Write the care state and the drop after the caller's manager check.
+
+        As superuser, since nobody may write these fields directly (see
+        ``write``), once the user's own right to edit the customers is
+        checked.  The change is always tracked, whatever the context, as an
+        internal note by the real user whose tracking values (state, reason,
+        note) only care users can read: plain employees and portal users
+        who read the customer's chatter never see why it was dropped.
+        """
+        if not self:
+            return
+        self.check_access("write")
+        partners = self.sudo().with_context(tracking_disable=False, mail_notrack=False)
+        partners._track_set_author(self.env.user.partner_id)
+        partners.write(vals)
 
     def action_care_drop_wizard(self):
         return {

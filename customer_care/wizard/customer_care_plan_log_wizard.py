@@ -1,7 +1,9 @@
+from urllib.parse import urlsplit
+
 from markupsafe import Markup
 
-from odoo import fields, models
-from odoo.exceptions import UserError
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
 
 CALL_RESULTS = [
     ("reached", "Reached the customer"),
@@ -40,6 +42,24 @@ class CustomerCarePlanLogWizard(models.TransientModel):
     link = fields.Char(help="Address of the comment, post or conversation.")
     text = fields.Text(string="Exchange", help="What was said, by both sides.")
 
+    @api.constrains("link")
+    def _check_link(self):
+        """Only web addresses: a ``javascript:`` or ``data:`` link would run in
+        the chatter of whoever clicks it."""
+        for wizard in self:
+            link = (wizard.link or "").strip()
+            if not link:
+                continue
+            parts = urlsplit(link)
+            if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+                raise ValidationError(
+                    self.env._(
+                        "The link %s is not a web address: give an address starting with "
+                        "http:// or https://.",
+                        link,
+                    )
+                )
+
     def action_confirm(self):
         self.ensure_one()
         plan = self.plan_id
@@ -50,10 +70,9 @@ class CustomerCarePlanLogWizard(models.TransientModel):
             network = dict(self._fields["network"]._description_selection(self.env))[self.network]
             body = Markup("<p><b>%s</b></p>") % self.env._("Social exchange on %s", network)
             if self.link:
-                body += Markup('<p><a href="%s" target="_blank">%s</a></p>') % (
-                    self.link,
-                    self.link,
-                )
+                self._check_link()
+                link = self.link.strip()
+                body += Markup('<p><a href="%s" target="_blank">%s</a></p>') % (link, link)
         else:
             if not self.call_result:
                 raise UserError(self.env._("Give the outcome of the call."))

@@ -49,6 +49,15 @@ class TestUpgradeKeepsWhatAdminsSet(TransactionCase):
                 self.assertGreaterEqual(self.after["counts"][model], count)
         self.assertEqual(self.after["incidents"], self.before["incidents"])
 
+    def test_sending_hours_keep_their_meaning(self):
+        """A rule with hours keeps them; rules without (0 to 0) send at any hour."""
+        Rule = self.env["customer.care.outreach.rule"].with_context(active_test=False)
+        timed = Rule.browse(self.before["rule"]["id"])
+        self.assertFalse(timed.send_all_day)
+        untimed = Rule.search([("send_hour_from", "=", 0), ("send_hour_to", "=", 0)])
+        self.assertTrue(untimed)
+        self.assertEqual(set(untimed.mapped("send_all_day")), {True})
+
     def test_runs_of_the_previous_version_are_finished(self):
         runs = self.env["customer.care.outreach.run"].search([])
         self.assertTrue(runs)

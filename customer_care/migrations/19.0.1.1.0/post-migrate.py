@@ -19,8 +19,8 @@ def migrate(cr, version):
             WHERE state = 'running'"""
     )
     if column_exists(cr, "customer_care_outreach_rule", "send_all_day"):
-        # a rule without sending hours (0 to 0) sent at any hour
+        # a rule without sending hours (0 to 0, or none) sent at any hour
         cr.execute(
             """UPDATE customer_care_outreach_rule
-                  SET send_all_day = (send_hour_from = send_hour_to)"""
+                  SET send_all_day = (COALESCE(send_hour_from, 0) = COALESCE(send_hour_to, 0))"""
         )
