@@ -50,6 +50,32 @@ registry.category("web_tour.tours").add("customer_care_outreach_tour", {
             run: "click",
         },
         {
+            content: "The run is queued for the scheduler, not run in the request",
+            trigger: ".o_notification:contains('Outreach run queued')",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("customer_care_outreach_figures_tour", {
+    url: "/odoo",
+    steps: () => [
+        ...openCareApp(),
+        {
+            content: "Open the configuration menu",
+            trigger: "button[data-menu-xmlid='customer_care.menu_customer_care_config']",
+            run: "click",
+        },
+        {
+            content: "Open the outreach rules",
+            trigger: "a[data-menu-xmlid='customer_care.menu_customer_care_outreach_rule']",
+            run: "click",
+        },
+        {
+            content: "Open the rule the scheduler ran",
+            trigger: ".o_data_row td[name='name']:contains('Birthday wishes')",
+            run: "click",
+        },
+        {
             content: "The last run's figures are shown",
             trigger: "div[name='last_run_summary']:contains('contacted')",
         },
