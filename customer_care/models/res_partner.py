@@ -230,11 +230,12 @@ class ResPartner(models.Model):
     )
 
     def init(self):
-        super().init()
+        result = super().init()
         # every path that creates partners (users, SQL, other apps) starts
         # them active; existing rows are set before NOT NULL is added
         self.env.cr.execute("UPDATE res_partner SET care_state = 'active' WHERE care_state IS NULL")
         self.env.cr.execute("ALTER TABLE res_partner ALTER COLUMN care_state SET DEFAULT 'active'")
+        return result
 
     @api.model
     def default_get(self, fields):
