@@ -1,9 +1,8 @@
 import { registry } from "@web/core/registry";
 import { openCareApp } from "@customer_care/../tests/tours/tour_helper";
 
-registry.category("web_tour.tours").add("customer_care_outreach_tour", {
-    url: "/odoo",
-    steps: () => [
+function openOutreachRules() {
+    return [
         ...openCareApp(),
         {
             content: "Open the configuration menu",
@@ -15,6 +14,13 @@ registry.category("web_tour.tours").add("customer_care_outreach_tour", {
             trigger: "a[data-menu-xmlid='customer_care.menu_customer_care_outreach_rule']",
             run: "click",
         },
+    ];
+}
+
+registry.category("web_tour.tours").add("customer_care_outreach_tour", {
+    url: "/odoo",
+    steps: () => [
+        ...openOutreachRules(),
         {
             content: "Create a rule",
             trigger: ".o_breadcrumb:contains('Outreach Rules') ~ * .o_list_button_add, .o_control_panel:has(.o_breadcrumb:contains('Outreach Rules')) .o_list_button_add",
@@ -59,17 +65,7 @@ registry.category("web_tour.tours").add("customer_care_outreach_tour", {
 registry.category("web_tour.tours").add("customer_care_outreach_figures_tour", {
     url: "/odoo",
     steps: () => [
-        ...openCareApp(),
-        {
-            content: "Open the configuration menu",
-            trigger: "button[data-menu-xmlid='customer_care.menu_customer_care_config']",
-            run: "click",
-        },
-        {
-            content: "Open the outreach rules",
-            trigger: "a[data-menu-xmlid='customer_care.menu_customer_care_outreach_rule']",
-            run: "click",
-        },
+        ...openOutreachRules(),
         {
             content: "Open the rule the scheduler ran",
             trigger: ".o_data_row td[name='name']:contains('Birthday wishes')",
