@@ -44,6 +44,28 @@ Message-ID: {msg_id}
 {body}
 """
 
+WITH_ATTACHMENT = """Return-Path: {return_path}
+To: {to}
+From: {email_from}
+Subject: {subject}
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="ZZZ"
+Date: {date}
+Message-ID: {msg_id}
+{extra}
+
+--ZZZ
+Content-Type: text/plain; charset="utf-8"
+
+{body}
+--ZZZ
+Content-Type: text/plain; charset="utf-8"; name="receipt.txt"
+Content-Disposition: attachment; filename="receipt.txt"
+
+Receipt 42: city bike
+--ZZZ--
+"""
+
 BOUNCE = """Return-Path: <>
 To: {to}
 From: Mail Delivery System <MAILER-DAEMON@mail.example.com>
@@ -234,6 +256,13 @@ class TestInboundMail(CareCommon, MailCase):
         for message in incident.message_ids:
             self.assertNotIn("<script", message.body or "")
 
+    def test_attachments_are_kept(self):
+        incident = self._receive("Receipt", "See attached", template=WITH_ATTACHMENT)
+        attachments = self.env["ir.attachment"].search(
+            [("res_model", "=", incident._name), ("res_id", "=", incident.id)]
+        )
+        self.assertEqual(attachments.mapped("name"), ["receipt.txt"])
+
     def test_thai_and_chinese_subjects(self):
         thai = self._receive("ร้องเรียน จักรยานชำรุด", "สวัสดี", email_from="somchai@example.com")
         self.assertEqual(thai.name, "ร้องเรียน จักรยานชำรุด")
@@ -258,6 +287,18 @@ class TestInboundMail(CareCommon, MailCase):
         self.assertIn("we received your message", acknowledgement.subject)
         self.assertEqual(acknowledgement.notification_ids.res_partner_id, self.known)
         self.assertFalse(incident.date_first_response)
+
+    def test_acknowledgement_in_the_customer_language(self):
+        self.env["res.lang"]._activate_lang("vi_VN")
+        template = self.team.acknowledge_template_id
+        template.update_field_translations(
+            "subject", {"vi_VN": "Chúng tôi đã nhận được tin nhắn {{ object.name }}"}
+        )
+        self.known.lang = "vi_VN"
+        incident = self._receive("Yên xe", "Xin chào", email_from="kim.known@example.com")
+        self.assertEqual(
+            self._acknowledgements(incident).subject, "Chúng tôi đã nhận được tin nhắn Yên xe"
+        )
 
     def test_blacklisted_sender_is_not_acknowledged(self):
         self.env["mail.blacklist"].sudo()._add("kim.known@example.com")
