@@ -9,7 +9,9 @@ from email.header import Header
 from email.utils import format_datetime
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import BaseCase, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.customer_care.logic import inbound
 from odoo.addons.mail.tests.common import MailCase
@@ -278,6 +280,34 @@ class TestInboundMail(CareCommon, MailCase):
         notes = incident.message_ids.filtered(lambda m: "was dropped" in (m.body or ""))
         self.assertEqual(len(notes), 1)
         self.assertTrue(notes.subtype_id.internal)
+
+    # -- the team ----------------------------------------------------------
+    def test_alias_opens_incidents_of_the_team_and_its_company(self):
+        alias = self.team.alias_id
+        self.assertEqual(alias.alias_model_id.model, "customer.care.incident")
+        self.assertEqual(alias.alias_contact, "everyone")
+        defaults = {"team_id": self.team.id, "company_id": self.company.id}
+        self.assertEqual(safe_eval(alias.alias_defaults), defaults)
+        other_company = self.env["res.company"].create({"name": "Other shop"})
+        self.team.write({"company_id": other_company.id, "member_ids": [(5, 0, 0)]})
+        defaults = {"team_id": self.team.id, "company_id": other_company.id}
+        self.assertEqual(safe_eval(alias.alias_defaults), defaults)
+
+    def test_team_with_incidents_is_archived_not_deleted(self):
+        self._receive("Saddle", "Hi", email_from="kim.known@example.com")
+        with self.assertRaisesRegex(UserError, "archive the team"):
+            self.team.with_user(self.care_manager).unlink()
+        self.team.with_user(self.care_manager).action_archive()
+        self.assertFalse(self.team.active)
+        unused = self.env["customer.care.team"].create({"name": "Unused"})
+        unused.with_user(self.care_manager).unlink()
+        self.assertFalse(unused.exists())
+
+    def test_seeded_team_owns_the_care_address(self):
+        team = self.env.ref("customer_care.customer_care_team_main")
+        self.assertEqual(team.alias_name, "care")
+        self.assertEqual(team.company_id, self.env.ref("base.main_company"))
+        self.assertTrue(team.acknowledge and team.acknowledge_template_id)
 
     # -- acknowledgement -----------------------------------------------------
     def test_acknowledgement_sent_to_the_customer_without_stopping_the_clock(self):

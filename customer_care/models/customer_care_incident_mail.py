@@ -28,6 +28,7 @@ class CustomerCareIncident(models.Model):
         index="btree_not_null",
         tracking=True,
         check_company=True,
+        ondelete="restrict",
         help="The care team whose email address the customer wrote to.",
     )
 

@@ -1,6 +1,7 @@
 from ast import literal_eval
 
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class CustomerCareTeam(models.Model):
@@ -56,6 +57,24 @@ class CustomerCareTeam(models.Model):
             values["alias_defaults"] = repr(defaults)
             values["alias_contact"] = "everyone"
         return values
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_incidents(self):
+        """The incidents opened from a team's address keep their team: such a
+        team is archived, not deleted."""
+        used = (
+            self.env["customer.care.incident"]
+            .sudo()
+            ._read_group([("team_id", "in", self.ids)], ["team_id"], ["__count"])
+        )
+        if used:
+            raise UserError(
+                self.env._(
+                    "Incidents were opened from the address of %s: archive the team "
+                    "instead of deleting it.",
+                    ", ".join(team.display_name for team, _count in used),
+                )
+            )
 
     def write(self, vals):
         res = super().write(vals)
