@@ -26,6 +26,10 @@ customer.care.group                 read                    Y     Y    N      N 
 customer.care.group                 create                  N     Y    N      N       N
 customer.care.group                 write                   N     Y    N      N       N
 customer.care.group                 unlink                  N     Y    N      N       N
+customer.care.team                  read                    Y     Y    N      N       N
+customer.care.team                  create                  N     Y    N      N       N
+customer.care.team                  write                   N     Y    N      N       N
+customer.care.team                  unlink                  N     Y    N      N       N
 customer.care.hobby                 read                    Y     Y    N      N       Y
 customer.care.hobby                 create                  Y     Y    N      N       Y
 customer.care.hobby                 write                   Y     Y    N      N       Y
@@ -302,6 +306,13 @@ class TestAccessMatrix(AccessCommon):
                 ),
                 lambda: {"name": "New group", "code": "matrix_new", "company_id": company},
                 {"cadence_days": 30},
+            ),
+            "customer.care.team": (
+                lambda: self.env["customer.care.team"].create(
+                    {"name": "Matrix team", "company_id": company}
+                ),
+                lambda: {"name": "New team", "company_id": company},
+                {"acknowledge": False},
             ),
             "customer.care.hobby": (
                 lambda: self.hobby,

@@ -11,6 +11,7 @@ from . import channels
 from . import classification
 from . import facts
 from . import followup
+from . import inbound
 from . import incidents
 from . import lifetime_value
 from . import outreach

@@ -1,0 +1,181 @@
+from odoo import SUPERUSER_ID, api, fields, models
+from odoo.tools import email_normalize, html2plaintext
+
+from ..logic import inbound
+from ..logic.care_state import STATE_DROPPED
+from .care_refs import GENERIC_ACTIVITY, activity_type_ref, optional_ref
+
+# the states a customer's reply sends back to work
+REOPENED_BY_REPLY = ("resolved", "followed_up")
+ACKNOWLEDGEMENT = "customer_care_acknowledgement"
+
+
+class CustomerCareIncident(models.Model):
+    """Customers reach care themselves: an email to a care team's address
+    opens an incident (``message_new``), the customer's replies thread into
+    it and reopen work once it was resolved (``message_update``), and the
+    first answer a care user sends the customer stops the response clock.
+
+    Built on Odoo's mail gateway, which already sanitizes the body, keeps
+    the attachments and drops bounces and auto-reply loops.
+    """
+
+    _inherit = "customer.care.incident"
+
+    team_id = fields.Many2one(
+        "customer.care.team",
+        string="Care Team",
+        index="btree_not_null",
+        tracking=True,
+        check_company=True,
+        ondelete="restrict",
+        help="The care team whose email address the customer wrote to.",
+    )
+
+    # -- incoming emails ------------------------------------------------------
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        """A new email to a care team's address opens an incident for the
+        sender, matched to a customer of the team's company (or created)."""
+        values = dict(custom_values or {})
+        team = self.env["customer.care.team"].browse(values.get("team_id")).exists()
+        company = (
+            self.env["res.company"].browse(values.get("company_id")).exists()
+            or team.company_id
+            or self.env.company
+        )
+        partner = self._inbound_partner(msg_dict.get("email_from"), company)
+        subject = (msg_dict.get("subject") or "").strip()
+        body = msg_dict.get("body") or ""
+        email_date = fields.Datetime.to_datetime(msg_dict.get("date") or False)
+        values.update(
+            {
+                "name": subject
+                or self.env._("Email from %s", partner.display_name or msg_dict.get("email_from")),
+                "description": body if html2plaintext(body).strip() else False,
+                "partner_id": partner.id,
+                "company_id": company.id,
+                "team_id": team.id or False,
+                "channel": "email",
+                "date_received": inbound.received_at(email_date, fields.Datetime.now()),
+                "user_id": values.get("user_id") or False,
+            }
+        )
+        values.setdefault("kind", inbound.guess_kind(subject, html2plaintext(body)))
+        # the customer's email is authored by the matched customer in the chatter
+        msg_dict["author_id"] = partner.id
+        gateway = super(CustomerCareIncident, self.with_context(default_user_id=False))
+        incident = gateway.message_new(msg_dict, custom_values=values)
+        incident.message_subscribe(partner_ids=partner.ids)
+        if partner.sudo().care_state == STATE_DROPPED:
+            incident._message_log(
+                body=self.env._(
+                    "This customer was dropped by a care manager: ask a care manager "
+                    "before answering."
+                )
+            )
+        if team.acknowledge:
+            incident._send_acknowledgement(team.acknowledge_template_id)
+        return incident
+
+    @api.model
+    def _inbound_partner(self, email_from, company):
+        """The sender as a customer of ``company``: the partner with exactly
+        this (normalized) address first, then Odoo's partner finder limited
+        to the company, else a new partner of the company."""
+        Partner = self.env["res.partner"]
+        normalized = email_normalize(email_from or "")
+        if normalized:
+            found = Partner.search(
+                [("email_normalized", "=", normalized), ("company_id", "in", [company.id, False])],
+                order="id",
+            )
+            partner = found.filtered(lambda p: p.company_id == company)[:1] or found[:1]
+            if partner:
+                return partner
+        if not email_from:
+            return Partner
+        return self.env["mail.thread"]._partner_find_from_emails_single(
+            [email_from],
+            filter_found=lambda p: not p.company_id or p.company_id == company,
+            additional_values={normalized or email_from: {"company_id": company.id}},
+        )[:1]
+
+    def _send_acknowledgement(self, template=None):
+        """Tell the customer the email arrived, in the customer's language;
+        never to a blacklisted address.  Sent as an automated message: it
+        does not stop the response clock, a care user's answer does."""
+        template = template or optional_ref(
+            self.env,
+            "customer_care.mail_template_care_incident_acknowledgement",
+            "the acknowledgement of incoming emails",
+        )
+        if not template:
+            return
+        for incident in self:
+            partner = incident.partner_id.sudo()
+            if not partner.email_normalized or partner.is_blacklisted:
+                continue
+            incident.with_context(**{ACKNOWLEDGEMENT: True}).message_post_with_source(
+                template,
+                message_type="auto_comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+
+    def message_update(self, msg_dict, update_vals=None):
+        """The customer's reply threads into the incident; after a resolution
+        it sends the incident back to work (the follow-up plan stays) and
+        gives the responsible care user an activity."""
+        reopened = self.filtered(lambda i: i.state in REOPENED_BY_REPLY)
+        res = super().message_update(msg_dict, update_vals=update_vals)
+        if reopened:
+            reopened._reopen_on_reply()
+        return res
+
+    def _reopen_on_reply(self):
+        self.sudo().write({"state": "in_progress", "date_resolved": False})
+        activity_type = activity_type_ref(self.env, GENERIC_ACTIVITY)
+        for incident in self:
+            user = incident.user_id or incident.team_id.member_ids[:1]
+            if not user:
+                continue
+            incident.activity_schedule(
+                activity_type_id=activity_type.id,
+                summary=self.env._("The customer replied: the incident is open again"),
+                user_id=user.id,
+            )
+
+    @api.model
+    def _detect_loop_sender_domain(self, email_from_normalized):
+        """Incidents have no email field of their own: an auto-replier is
+        recognised by the incidents its address opened."""
+        return [
+            ("channel", "=", "email"),
+            ("partner_id.email_normalized", "=", email_from_normalized),
+        ]
+
+    # -- the first answer to the customer -----------------------------------
+    def _message_post_after_hook(self, message, msg_values):
+        """The first message a care user sends the customer (a comment to
+        the followers, not an internal note) stops the response clock,
+        through the path the buttons use."""
+        res = super()._message_post_after_hook(message, msg_values)
+        if self._is_first_human_reply(message):
+            pending = self.filtered(lambda i: not i.date_first_response)
+            if pending:
+                pending._write_clocks({"date_first_response": fields.Datetime.now()})
+        return res
+
+    def _is_first_human_reply(self, message):
+        user = self.env.user
+        return bool(
+            not self.env.context.get(ACKNOWLEDGEMENT)
+            and message.message_type == "comment"
+            and message.subtype_id
+            and not message.subtype_id.internal
+            and user.id != SUPERUSER_ID
+            and not user._is_public()
+            and not user.share
+            and message.author_id == user.partner_id
+            and user.has_group("customer_care.group_care_user")
+        )
