@@ -7,6 +7,7 @@ from . import customer_care_hobby
 from . import customer_care_incident_sla
 from . import customer_care_incident_followup
 from . import customer_care_incident
+from . import customer_care_incident_portal
 from . import customer_care_lost_reason
 from . import customer_care_outreach_log
 from . import customer_care_outreach_rule
