@@ -1,6 +1,6 @@
 from urllib.parse import urlencode
 
-from odoo import http
+from odoo import http, models
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 
@@ -71,12 +71,9 @@ class CareCustomerPortal(CustomerPortal):
 
     @http.route(["/my/requests/<int:incident_id>"], type="http", auth="public", website=True)
     def portal_my_care_request(self, incident_id, access_token=None, error=None, **kw):
-        try:
-            incident_sudo = self._document_check_access(
-                INCIDENT, incident_id, access_token=access_token
-            )
-        except (AccessError, MissingError):
-            return request.redirect("/my")
+        incident_sudo = self._care_request_check(incident_id, access_token)
+        if not isinstance(incident_sudo, models.BaseModel):
+            return incident_sudo
         values = self._get_page_view_values(
             incident_sudo,
             access_token,
@@ -91,13 +88,23 @@ class CareCustomerPortal(CustomerPortal):
         )
         return request.render("customer_care.portal_my_care_request", values)
 
-    def _care_request_action(self, incident_id, access_token, method):
+    def _care_request_check(self, incident_id, access_token):
+        """The incident as superuser once the visitor may see it (its
+        customer, or the holder of its link); else a visitor who is not
+        signed in goes to the login page and anybody else gets a 404, so
+        another customer's request numbers tell nothing."""
         try:
-            incident_sudo = self._document_check_access(
-                INCIDENT, incident_id, access_token=access_token
-            )
+            return self._document_check_access(INCIDENT, incident_id, access_token=access_token)
         except (AccessError, MissingError):
-            return request.redirect("/my")
+            if request.env.user._is_public():
+                path = request.httprequest.path
+                return request.redirect(f"/web/login?{urlencode({'redirect': path})}")
+            return request.not_found()
+
+    def _care_request_action(self, incident_id, access_token, method):
+        incident_sudo = self._care_request_check(incident_id, access_token)
+        if not isinstance(incident_sudo, models.BaseModel):
+            return incident_sudo
         user = request.env.user
         # a share link's visitor acts as the incident's customer
         partner = incident_sudo.partner_id if user._is_public() else user.partner_id
