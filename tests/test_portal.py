@@ -126,6 +126,32 @@ class TestPortal(CareCommon, HttpCase):
         self.assertIn("We are sending a new desk.", bodies)
         self.assertNotIn(SECRET, bodies)
 
+    def test_customer_replies_in_the_portal_chatter(self):
+        self.authenticate(self.anna.login, self.anna.login)
+        self.make_jsonrpc_request(
+            "/mail/message/post",
+            {
+                "thread_model": "customer.care.incident",
+                "thread_id": self.mine.id,
+                "post_data": {"body": "The new desk is scratched too", "message_type": "comment"},
+                "token": self.mine._portal_ensure_token(),
+            },
+        )
+        reply = self.mine.message_ids.filtered(lambda m: "scratched" in (m.body or ""))
+        self.assertEqual(reply.author_id, self.anna.partner_id)
+        # the token of one request does not open another one's thread
+        with self.assertRaises(Exception):  # noqa: B017 - the server refuses (404)
+            self.make_jsonrpc_request(
+                "/mail/message/post",
+                {
+                    "thread_model": "customer.care.incident",
+                    "thread_id": self.theirs.id,
+                    "post_data": {"body": "Sneaking in", "message_type": "comment"},
+                    "token": self.mine._portal_ensure_token(),
+                },
+            )
+        self.assertFalse(self.theirs.message_ids.filtered(lambda m: "Sneaking" in (m.body or "")))
+
     def test_other_customers_request_is_not_found(self):
         self.authenticate(self.anna.login, self.anna.login)
         response, page = self._page(f"/my/requests/{self.theirs.id}")
