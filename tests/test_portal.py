@@ -235,6 +235,28 @@ class TestPortal(CareCommon, HttpCase):
         self.assertEqual(response.status_code, 404)
         self.assertEqual(self.theirs.state, "resolved")
 
+    def test_received_refused_while_nothing_is_on_its_way(self):
+        self.authenticate(self.anna.login, self.anna.login)
+        response = self._post(f"/my/requests/{self.mine.id}/received")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("is not waiting for a replacement or a refund", response.text)
+        self.assertFalse(self.mine.date_customer_received)
+
+    def test_share_link_visitor_acts_as_the_customer(self):
+        self._resolve(self.mine)
+        token = self.mine._portal_ensure_token()
+        self.authenticate(None, None)  # a visitor's session, not signed in
+        response = self._post(f"/my/requests/{self.mine.id}/reopen", access_token=token)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(self.mine.state, "in_progress")
+        said = self.mine.message_ids.filtered(lambda m: "still not solved" in (m.body or ""))
+        self.assertEqual(said.author_id, self.alpha)
+        # the same link does not act on another request
+        self._resolve(self.theirs)
+        response = self._post(f"/my/requests/{self.theirs.id}/reopen", access_token=token)
+        self.assertIn("/web/login", response.url)
+        self.assertEqual(self.theirs.state, "resolved")
+
     def test_new_request(self):
         self.authenticate(self.anna.login, self.anna.login)
         response, _page = self._page("/my/requests/new")
