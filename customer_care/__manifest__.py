@@ -9,6 +9,7 @@
     "license": "LGPL-3",
     "depends": [
         "mail",
+        "portal",
         "contacts",
         "crm",
         "calendar",
@@ -62,6 +63,7 @@
         "report/customer_care_report_value_views.xml",
         "wizard/customer_care_dashboard_views.xml",
         "views/menus.xml",
+        "views/customer_care_portal_templates.xml",
     ],
     "demo": [
         "data/demo/customer_care_demo_customers.xml",

@@ -9,6 +9,7 @@ from . import customer_care_incident_followup
 from . import customer_care_incident
 from . import customer_care_incident_mail
 from . import customer_care_team
+from . import customer_care_incident_portal
 from . import customer_care_lost_reason
 from . import customer_care_outreach_log
 from . import customer_care_outreach_rule

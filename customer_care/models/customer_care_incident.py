@@ -54,6 +54,7 @@ class CustomerCareIncident(models.Model):
     _inherit = [
         "mail.thread",
         "mail.activity.mixin",
+        "portal.mixin",
         "customer.care.incident.sla",
         "customer.care.incident.followup",
     ]
