@@ -1,23 +1,34 @@
 from odoo import SUPERUSER_ID, api, fields, models
-from odoo.tools import email_normalize, html2plaintext
+from odoo.exceptions import UserError
+from odoo.tools import email_normalize, html2plaintext, plaintext2html
 
 from ..logic import inbound
 from ..logic.care_state import STATE_DROPPED
+from ..logic.incidents import OPEN_STATES
 from .care_refs import GENERIC_ACTIVITY, activity_type_ref, optional_ref
 
-# the states a customer's reply sends back to work
+# the states a customer's reply (or "still not solved") sends back to work
 REOPENED_BY_REPLY = ("resolved", "followed_up")
 ACKNOWLEDGEMENT = "customer_care_acknowledgement"
 
 
 class CustomerCareIncident(models.Model):
-    """Customers reach care themselves: an email to a care team's address
+    """Customers reach care themselves.
+
+    By email: an email to a care team's address
     opens an incident (``message_new``), the customer's replies thread into
     it and reopen work once it was resolved (``message_update``), and the
     first answer a care user sends the customer stops the response clock.
 
     Built on Odoo's mail gateway, which already sanitizes the body, keeps
     the attachments and drops bounces and auto-reply loops.
+
+    In the portal ("My requests", ``portal.mixin``): the link to the request,
+    and the few things a customer may do on it (confirm the replacement or
+    the money arrived, say the problem is still there, ask something new).
+    The portal controller calls these methods as superuser, only after
+    ``_document_check_access`` has checked the customer may see the
+    incident; they are private so nobody calls them over RPC.
     """
 
     _inherit = "customer.care.incident"
@@ -179,3 +190,94 @@ class CustomerCareIncident(models.Model):
             and message.author_id == user.partner_id
             and user.has_group("customer_care.group_care_user")
         )
+
+    # -- the customer portal ---------------------------------------------------
+    channel = fields.Selection(
+        selection_add=[("portal", "Customer Portal")], ondelete={"portal": "set default"}
+    )
+
+    def _compute_access_url(self):
+        for incident in self:
+            incident.access_url = f"/my/requests/{incident.id}"
+
+    def _portal_state_label(self):
+        """The state in the customer's words: the back office's steps
+        (acknowledged, pending decline, followed up) mean little to them."""
+        self.ensure_one()
+        if self.state == "new":
+            return self.env._("Received")
+        if self.state in OPEN_STATES:
+            return self.env._("We are working on it")
+        if self.waiting_delivery:
+            return self.env._("Solved, waiting for your delivery")
+        if self.state in REOPENED_BY_REPLY:
+            return self.env._("Solved")
+        if self.state == "closed":
+            return self.env._("Closed")
+        return self.env._("Answered")
+
+    def _portal_can_reopen(self):
+        self.ensure_one()
+        return self.state in REOPENED_BY_REPLY
+
+    def _portal_confirm_received(self, partner):
+        """The customer says the replacement or the refund reached them: the
+        same as the back office's *Customer Received It*."""
+        self.action_confirm_received()
+        self._portal_log(partner, self.env._("The customer confirmed receiving it."))
+        return True
+
+    def _portal_reopen(self, partner):
+        """The customer says the problem is not solved: the incident goes
+        back to work (its resolution clock running again) and its care user
+        gets an activity to call the customer."""
+        wrong = self.filtered(lambda i: not i._portal_can_reopen())
+        if wrong:
+            raise UserError(
+                self.env._(
+                    "%s is not solved yet: reply to the conversation to add information.",
+                    ", ".join(wrong.mapped("name")),
+                )
+            )
+        self.write({"state": "in_progress", "date_resolved": False})
+        self._portal_log(partner, self.env._("The customer says the problem is still not solved."))
+        callers = self._check_back_callers()
+        for incident in self:
+            incident.activity_schedule(
+                "mail.mail_activity_data_call",
+                summary=self.env._("The customer says it is still not solved"),
+                user_id=callers[incident].id or False,
+            )
+        return True
+
+    def _portal_log(self, partner, body):
+        for incident in self:
+            incident.message_post(
+                body=body,
+                author_id=partner.id,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+
+    def _portal_new_request(self, user, subject, description):
+        """A question asked from the portal, for the user's company (the
+        commercial partner), unassigned so the care team picks it up."""
+        subject = (subject or "").strip()
+        if not subject:
+            raise UserError(self.env._("Give your request a subject."))
+        partner = user.partner_id
+        incident = self.create(
+            [
+                {
+                    "name": subject[:200],
+                    "description": plaintext2html((description or "").strip()),
+                    "partner_id": partner.id,
+                    "company_id": (partner.company_id or user.company_id).id,
+                    "kind": "question",
+                    "channel": "portal",
+                    "user_id": False,
+                }
+            ]
+        )
+        incident.message_subscribe(partner_ids=partner.ids)
+        return incident
