@@ -1,6 +1,7 @@
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import email_normalize, html2plaintext, plaintext2html
+from odoo.tools.mail import parse_contact_from_email
 
 from ..logic import followup, inbound
 from ..logic.care_state import STATE_DROPPED
@@ -95,9 +96,59 @@ class CustomerCareIncident(models.Model):
                     "before answering."
                 )
             )
+        incident._log_inbound_warnings(msg_dict.get("email_from"), team, company)
         if team.acknowledge:
             incident._send_acknowledgement(team.acknowledge_template_id)
         return incident
+
+    def _log_inbound_warnings(self, email_from, team, company):
+        """Nothing is refused, nothing is lost, but the care user is warned:
+        an email to an archived team's address or to a team of an archived
+        company still opens its incident; a sender using a known customer's
+        name from another address is not that customer (the incident goes
+        to the address's own customer) and may be an impostor."""
+        self.ensure_one()
+        notes = []
+        if team and not team.active:
+            notes.append(
+                self.env._(
+                    "This email reached the address of the archived care team %s: "
+                    "hand it to an active team, or remove the address from the team.",
+                    team.display_name,
+                )
+            )
+        if company and not company.active:
+            notes.append(
+                self.env._(
+                    "This email reached a care team of the archived company %s: "
+                    "answer it from an active company, or remove the team's address.",
+                    company.display_name,
+                )
+            )
+        name, address = parse_contact_from_email(email_from or "")
+        normalized = email_normalize(address or "")
+        if name and normalized:
+            namesake = self.env["res.partner"].search(
+                [
+                    ("name", "=ilike", name.strip()),
+                    ("email_normalized", "!=", False),
+                    ("email_normalized", "!=", normalized),
+                    ("company_id", "in", [company.id, False]),
+                ],
+                limit=1,
+            )
+            if namesake and namesake != self.partner_id:
+                notes.append(
+                    self.env._(
+                        "The sender uses the name of the customer %(customer)s but writes "
+                        "from another address (%(email)s): make sure it is them before "
+                        "sharing anything about their orders.",
+                        customer=namesake.display_name,
+                        email=normalized,
+                    )
+                )
+        for note in notes:
+            self._message_log(body=note)
 
     @api.model
     def _inbound_partner(self, email_from, company):
