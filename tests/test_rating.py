@@ -3,6 +3,7 @@ follow-up emails; the submitted score is the incident's satisfaction, an
 unhappy one sends it back to work with a call to the customer."""
 
 from odoo import http
+from odoo.exceptions import AccessError
 from odoo.tests import BaseCase, HttpCase, tagged
 
 from odoo.addons.customer_care.logic import followup
@@ -162,3 +163,11 @@ class TestRating(IncidentCommon, HttpCase):
         incident.invalidate_recordset()
         self.assertEqual((incident.satisfaction, incident.state), (0, "followed_up"))
         self.assertFalse(self._feedback(incident))
+
+    def test_a_care_user_cannot_rate_in_the_customer_s_place(self):
+        incident = self._followed_up()
+        token = self._token(incident)
+        with self.assertRaises(AccessError):
+            incident.with_user(self.care_user).rating_apply(5, token=token)
+        self.assertEqual((incident.satisfaction, incident.state), (0, "followed_up"))
+        self.assertFalse(self._ratings(incident).consumed)

@@ -1,5 +1,5 @@
 from odoo import SUPERUSER_ID, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import email_normalize, html2plaintext, plaintext2html
 from odoo.tools.mail import parse_contact_from_email
 
@@ -347,7 +347,16 @@ class CustomerCareIncident(models.Model):
         notify_delay_send=False,
     ):
         """Odoo's public rating page calls this (as superuser, once the
-        token matched) when the customer submits a face or stars."""
+        token matched) when the customer submits a face or stars.  The
+        satisfaction is the customer's: nobody sets it through this method
+        over RPC, even knowing a token."""
+        if not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "The customer rates the resolution from the link in the email; "
+                    "a care manager corrects the satisfaction on the incident."
+                )
+            )
         rating = super().rating_apply(
             rate,
             token=token,
