@@ -1,6 +1,6 @@
 """Benchmark: inbound emails opening incidents beside Odoo's own leads.
 
-    python3 bench/inbound_mail.py --db NAME [-n 10000] [--chunk 250] [--keep]
+    python3 bench/inbound_mail.py --db NAME [-n 10000] [--chunk 250] [--no-ack] [--keep]
 
 Run it on a scratch copy of a database where customer_care is installed
 (``createdb -T my_care_db care_bench``): the emails are committed one by
@@ -87,7 +87,7 @@ def odoo_env(db):
     return odoo.api.Environment(cr, odoo.SUPERUSER_ID, context), cr
 
 
-def setup(env, cr):
+def setup(env, cr, acknowledge=True):
     """The two addresses, on the company's alias domain (created if none)."""
     company = env.company
     domain = company.alias_domain_id
@@ -99,7 +99,7 @@ def setup(env, cr):
             "name": "Bench inbound care",
             "alias_name": CARE_ALIAS,
             "company_id": company.id,
-            "acknowledge": True,
+            "acknowledge": acknowledge,
         }
     )
     sales_team = env["crm.team"].create(
@@ -169,9 +169,14 @@ def main():
     parser.add_argument("-n", "--emails", type=int, default=10_000)
     parser.add_argument("--chunk", type=int, default=250)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument(
+        "--no-ack", action="store_true", help="the care team sends no acknowledgement"
+    )
     args = parser.parse_args()
     env, cr = odoo_env(args.db)
-    care_team, sales_team, domain = setup(env, cr)
+    care_team, sales_team, domain = setup(env, cr, acknowledge=not args.no_ack)
+    if args.no_ack:
+        print("NOTE: the care team sends no acknowledgement (--no-ack)", flush=True)
     count = args.emails
     if count < 10_000:
         print(f"NOTE: {count} emails per side, fewer than the default 10,000", flush=True)
