@@ -2,7 +2,7 @@
     "name": "Customer Care",
     "summary": "Care groups, the four-step care contact, complaint SLAs, "
     "scheduled loyalty outreach and retention figures",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Sales/Customer Care",
     "author": "customer_care contributors",
     "website": "https://github.com/customer-care/customer_care",
@@ -17,6 +17,7 @@
         "sale_management",
         "sms",
         "survey",
+        "rating",
     ],
     "data": [
         "security/customer_care_security.xml",

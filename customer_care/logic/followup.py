@@ -68,3 +68,21 @@ def followup_due(resolution_type, resolved_at, received_at=None):
             return None
         return max(received_at, resolved_at)
     return resolved_at + WAIT_AFTER_INSTANT
+
+
+# Odoo's rating faces score 1 (unhappy), 3 (neutral) or 5 (happy); stars
+# score 1 to 5: both are already on the incident's 1-5 satisfaction scale
+UNHAPPY_SATISFACTION = 2
+
+
+def rating_to_satisfaction(rate):
+    """The incident's 1-5 satisfaction for an Odoo rating (0 to 5, 0 when
+    not rated): rounded half up, kept within 1-5; 0 stays "not rated"."""
+    if not rate or rate <= 0:
+        return 0
+    return max(1, min(5, int(rate + 0.5)))
+
+
+def is_unhappy(satisfaction):
+    """An unhappy customer is called back: the problem may not be solved."""
+    return 0 < satisfaction <= UNHAPPY_SATISFACTION

@@ -52,7 +52,8 @@ class CustomerCareIncident(models.Model):
     _name = "customer.care.incident"
     _description = "Care Incident"
     _inherit = [
-        "mail.thread",
+        # mail.thread, with Odoo's rating faces (one-click satisfaction)
+        "rating.mixin",
         "mail.activity.mixin",
         "portal.mixin",
         "customer.care.incident.sla",

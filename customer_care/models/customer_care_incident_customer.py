@@ -1,14 +1,18 @@
 from odoo import SUPERUSER_ID, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import email_normalize, html2plaintext, plaintext2html
+from odoo.tools.mail import parse_contact_from_email
 
-from ..logic import inbound
+from ..logic import followup, inbound
 from ..logic.care_state import STATE_DROPPED
 from ..logic.incidents import OPEN_STATES
 from .care_refs import GENERIC_ACTIVITY, activity_type_ref, optional_ref
 
 # the states a customer's reply (or "still not solved") sends back to work
 REOPENED_BY_REPLY = ("resolved", "followed_up")
+# the states an unhappy rating sends back to work: the incident was thought
+# solved (closed too: the customer may change the rating from the same link)
+REOPENED_BY_RATING = ("resolved", "followed_up", "closed")
 ACKNOWLEDGEMENT = "customer_care_acknowledgement"
 
 
@@ -29,6 +33,13 @@ class CustomerCareIncident(models.Model):
     The portal controller calls these methods as superuser, only after
     ``_document_check_access`` has checked the customer may see the
     incident; they are private so nobody calls them over RPC.
+
+    With one click: the resolution and follow-up emails carry Odoo's rating
+    faces (``rating.mixin``).  Opening a face's link only preselects it; the
+    rating is recorded when the customer submits the page, as the
+    incident's satisfaction through the survey's path (the survey stays for
+    the longer questionnaire).  An unhappy score sends the incident back to
+    work and has the customer called back.
     """
 
     _inherit = "customer.care.incident"
@@ -85,9 +96,59 @@ class CustomerCareIncident(models.Model):
                     "before answering."
                 )
             )
+        incident._log_inbound_warnings(msg_dict.get("email_from"), team, company)
         if team.acknowledge:
             incident._send_acknowledgement(team.acknowledge_template_id)
         return incident
+
+    def _log_inbound_warnings(self, email_from, team, company):
+        """Nothing is refused, nothing is lost, but the care user is warned:
+        an email to an archived team's address or to a team of an archived
+        company still opens its incident; a sender using a known customer's
+        name from another address is not that customer (the incident goes
+        to the address's own customer) and may be an impostor."""
+        self.ensure_one()
+        notes = []
+        if team and not team.active:
+            notes.append(
+                self.env._(
+                    "This email reached the address of the archived care team %s: "
+                    "hand it to an active team, or remove the address from the team.",
+                    team.display_name,
+                )
+            )
+        if company and not company.active:
+            notes.append(
+                self.env._(
+                    "This email reached a care team of the archived company %s: "
+                    "answer it from an active company, or remove the team's address.",
+                    company.display_name,
+                )
+            )
+        name, address = parse_contact_from_email(email_from or "")
+        normalized = email_normalize(address or "")
+        if name and normalized:
+            namesake = self.env["res.partner"].search(
+                [
+                    ("name", "=ilike", name.strip()),
+                    ("email_normalized", "!=", False),
+                    ("email_normalized", "!=", normalized),
+                    ("company_id", "in", [company.id, False]),
+                ],
+                limit=1,
+            )
+            if namesake and namesake != self.partner_id:
+                notes.append(
+                    self.env._(
+                        "The sender uses the name of the customer %(customer)s but writes "
+                        "from another address (%(email)s): make sure it is them before "
+                        "sharing anything about their orders.",
+                        customer=namesake.display_name,
+                        email=normalized,
+                    )
+                )
+        for note in notes:
+            self._message_log(body=note)
 
     @api.model
     def _inbound_partner(self, email_from, company):
@@ -239,15 +300,8 @@ class CustomerCareIncident(models.Model):
                     ", ".join(wrong.mapped("name")),
                 )
             )
-        self.write({"state": "in_progress", "date_resolved": False})
+        self._reopen_for_check_back(self.env._("The customer says it is still not solved"))
         self._portal_log(partner, self.env._("The customer says the problem is still not solved."))
-        callers = self._check_back_callers()
-        for incident in self:
-            incident.activity_schedule(
-                "mail.mail_activity_data_call",
-                summary=self.env._("The customer says it is still not solved"),
-                user_id=callers[incident].id or False,
-            )
         return True
 
     def _portal_log(self, partner, body):
@@ -281,3 +335,58 @@ class CustomerCareIncident(models.Model):
         )
         incident.message_subscribe(partner_ids=partner.ids)
         return incident
+
+    # -- one-click satisfaction ----------------------------------------------
+    def rating_apply(
+        self,
+        rate,
+        token=None,
+        rating=None,
+        feedback=None,
+        subtype_xmlid=None,
+        notify_delay_send=False,
+    ):
+        """Odoo's public rating page calls this (as superuser, once the
+        token matched) when the customer submits a face or stars.  The
+        satisfaction is the customer's: nobody sets it through this method
+        over RPC, even knowing a token."""
+        if not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "The customer rates the resolution from the link in the email; "
+                    "a care manager corrects the satisfaction on the incident."
+                )
+            )
+        rating = super().rating_apply(
+            rate,
+            token=token,
+            rating=rating,
+            feedback=feedback,
+            subtype_xmlid=subtype_xmlid,
+            notify_delay_send=notify_delay_send,
+        )
+        score = followup.rating_to_satisfaction(rating.rating)
+        if not score:
+            return rating
+        incidents = self.sudo()
+        if followup.is_unhappy(score):
+            incidents.filtered(lambda i: i.state in REOPENED_BY_RATING)._reopen_for_check_back(
+                self.env._("Unhappy rating: call the customer back")
+            )
+        incidents._record_satisfaction(score, rating.feedback, origin="rating")
+        return rating
+
+    def _reopen_for_check_back(self, summary):
+        """Back to work (the resolution clock running again) and a call for
+        the care user who checks back (see ``_check_back_callers``)."""
+        if not self:
+            return
+        self.write({"state": "in_progress", "date_resolved": False})
+        callers = self._check_back_callers()
+        for incident in self:
+            incident.activity_schedule(
+                "mail.mail_activity_data_call",
+                summary=summary,
+                # nobody who can take it: the activity stays unassigned
+                user_id=callers[incident].id or False,
+            )

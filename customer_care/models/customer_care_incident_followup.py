@@ -15,6 +15,9 @@ class CustomerCareIncidentFollowup(models.AbstractModel):
     paid or the replacement delivered), the satisfaction survey whose answer
     closes the incident, and the check-back when the customer stays silent.
 
+    The resolution and follow-up emails also carry Odoo's rating faces: see
+    ``rating_apply`` in ``customer_care_incident_customer.py``.
+
     Kept apart from ``customer.care.incident``, which inherits it and holds
     the fields.
     """
@@ -81,7 +84,8 @@ class CustomerCareIncidentFollowup(models.AbstractModel):
         incidents._message_log_batch(notes)
 
     def action_send_survey(self):
-        """Send the short satisfaction survey of the follow-up [001, 003]."""
+        """Send the follow-up email [001, 003]: the rating faces for a
+        one-click answer and the link to the short satisfaction survey."""
         survey = self.env.ref("customer_care.survey_care_satisfaction", raise_if_not_found=False)
         if not survey:
             raise UserError(
@@ -91,7 +95,12 @@ class CustomerCareIncidentFollowup(models.AbstractModel):
                     "on the follow-up plan."
                 )
             )
-        template = optional_ref(
+        # the follow-up email: the rating faces and the survey's link; Odoo's
+        # survey invitation when an administrator deleted it
+        followup_template = self.env.ref(
+            "customer_care.mail_template_care_incident_followup", raise_if_not_found=False
+        )
+        template = followup_template or optional_ref(
             self.env, "survey.mail_template_user_input_invite", "the survey invitation email"
         )
         for incident in self:
@@ -126,7 +135,10 @@ class CustomerCareIncidentFollowup(models.AbstractModel):
                     subtype_xmlid="mail.mt_note",
                 )
                 continue
-            template.sudo().send_mail(answer.id, force_send=False)
+            if followup_template:
+                incident.rating_send_request(followup_template, force_send=False)
+            else:
+                template.sudo().send_mail(answer.id, force_send=False)
             incident.message_post(
                 body=self.env._("Satisfaction survey sent to %s.", partner.email),
                 subtype_xmlid="mail.mt_note",
@@ -141,9 +153,14 @@ class CustomerCareIncidentFollowup(models.AbstractModel):
         rated.write({"state": "closed"})
         (resolved - rated).write({"state": "followed_up"})
 
-    def _record_satisfaction(self, score, comment=None):
-        """The survey answer: the score (kept as feedback on the customer too),
-        and the incident closes if followed up."""
+    def _record_satisfaction(self, score, comment=None, origin="survey"):
+        """The survey answer or the rating faces' (``origin`` "rating"): the
+        score (kept as feedback on the customer too), and the incident
+        closes if followed up."""
+        if origin == "rating":
+            summary = self.env._("Rating of the resolution: %s/5", score)
+        else:
+            summary = self.env._("Follow-up survey: %s/5", score)
         self.env["customer.care.feedback"].sudo().create(
             [
                 {
@@ -151,7 +168,7 @@ class CustomerCareIncidentFollowup(models.AbstractModel):
                     "company_id": incident.company_id.id,
                     "source": "survey",
                     "sentiment": kpi.satisfaction_sentiment(score),
-                    "summary": self.env._("Follow-up survey: %s/5", score),
+                    "summary": summary,
                     "text": comment or self.env._("Rated %s/5 without a comment.", score),
                     "incident_id": incident.id,
                     "plan_id": incident.followup_plan_id.id,
