@@ -217,7 +217,10 @@ class TestDeletedReferences(IncidentCommon):
             incident.action_send_survey()
 
     def test_deleted_invitation_template_creates_the_answer_without_email(self):
+        """Both emails that can carry the survey are gone: the follow-up email
+        (the rating faces and the link) and Odoo's survey invitation."""
         incident = self._followed_up()
+        self.env.ref("customer_care.mail_template_care_incident_followup").sudo().unlink()
         self.env.ref("survey.mail_template_user_input_invite").sudo().unlink()
         with self.assertLogs(REFS_LOGGER, "WARNING"):
             incident.action_send_survey()
