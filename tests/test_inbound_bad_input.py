@@ -14,10 +14,7 @@ import base64
 
 from odoo.tests import tagged
 
-from odoo.addons.mail.tests.common import MailCase
-
-from . import test_inbound_mail as inbound_tests
-from .common import CareCommon
+from .test_inbound_mail import InboundMailCase
 
 HUGE = """Return-Path: {return_path}
 To: {to}
@@ -47,29 +44,7 @@ HUGE_SIZE = 4 * 1024 * 1024
 
 
 @tagged("post_install", "-at_install")
-class TestInboundBadInput(CareCommon, MailCase):
-    _receive = inbound_tests.TestInboundMail._receive
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls._init_mail_gateway()
-        cls._init_mail_servers()
-        cls.company = cls.env.company
-        cls.team = cls.env["customer.care.team"].create(
-            {
-                "name": "Bike care",
-                "alias_name": "bike-care",
-                "company_id": cls.company.id,
-                "member_ids": [(6, 0, cls.care_user.ids)],
-            }
-        )
-        cls.care_address = f"bike-care@{cls.alias_domain}"
-        cls.known = cls._partner(
-            "Kim Known", email="kim.known@example.com", company_id=cls.company.id
-        )
-        cls.counter = 0
-
+class TestInboundBadInput(InboundMailCase):
     def _notes(self, incident, text):
         return incident.message_ids.filtered(
             lambda m: m.subtype_id.internal and text in (m.body or "")

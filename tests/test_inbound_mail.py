@@ -131,8 +131,10 @@ class TestInboundKind(BaseCase):
         self.assertEqual(inbound.received_at(None, now), now)
 
 
-@tagged("post_install", "-at_install")
-class TestInboundMail(CareCommon, MailCase):
+class InboundMailCase(CareCommon, MailCase):
+    """A care team with its address, a known customer, and ``_receive``:
+    one email through Odoo's gateway to the team."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -178,6 +180,9 @@ class TestInboundMail(CareCommon, MailCase):
             self.env["mail.thread"].sudo().message_process(None, mail.encode("utf-8"))
         return self.env["customer.care.incident"].search([("id", "not in", before)])
 
+
+@tagged("post_install", "-at_install")
+class TestInboundMail(InboundMailCase):
     def _acknowledgements(self, incident):
         return incident.message_ids.filtered(lambda m: m.message_type == "auto_comment")
 

@@ -205,16 +205,32 @@ class CustomerCareIncident(models.Model):
         return res
 
     def _reopen_on_reply(self):
+        """The customer wrote again: the responsible (else the team's first
+        member) gets a to-do; nobody to give it to leaves it out."""
+        self._reopen_work(
+            self.env._("The customer replied: the incident is open again"),
+            GENERIC_ACTIVITY,
+            {incident: incident.user_id or incident.team_id.member_ids[:1] for incident in self},
+            keep_unassigned=False,
+        )
+
+    def _reopen_work(self, summary, activity_xmlid, assignees, keep_unassigned=True):
+        """Back to work, the resolution clock running again (the follow-up
+        plan is kept), with an activity per incident for ``assignees``
+        (``{incident: user}``); an incident without one gets an unassigned
+        activity when ``keep_unassigned``, none otherwise."""
+        if not self:
+            return
         self.sudo().write({"state": "in_progress", "date_resolved": False})
-        activity_type = activity_type_ref(self.env, GENERIC_ACTIVITY)
+        activity_type = activity_type_ref(self.env, activity_xmlid)
         for incident in self:
-            user = incident.user_id or incident.team_id.member_ids[:1]
-            if not user:
+            user = assignees.get(incident) or self.env["res.users"]
+            if not user and not keep_unassigned:
                 continue
             incident.activity_schedule(
                 activity_type_id=activity_type.id,
-                summary=self.env._("The customer replied: the incident is open again"),
-                user_id=user.id,
+                summary=summary,
+                user_id=user.id or False,
             )
 
     @api.model
@@ -377,16 +393,7 @@ class CustomerCareIncident(models.Model):
         return rating
 
     def _reopen_for_check_back(self, summary):
-        """Back to work (the resolution clock running again) and a call for
-        the care user who checks back (see ``_check_back_callers``)."""
-        if not self:
-            return
-        self.write({"state": "in_progress", "date_resolved": False})
-        callers = self._check_back_callers()
-        for incident in self:
-            incident.activity_schedule(
-                "mail.mail_activity_data_call",
-                summary=summary,
-                # nobody who can take it: the activity stays unassigned
-                user_id=callers[incident].id or False,
-            )
+        """Back to work and a call for the care user who checks back (see
+        ``_check_back_callers``); nobody who can take it leaves the call
+        unassigned."""
+        self._reopen_work(summary, "mail.mail_activity_data_call", self._check_back_callers())
