@@ -1,0 +1,51 @@
+"""Throughput and p95 latency per number of simulated people, as a PNG.
+
+    python bench/load/chart.py RESULTS.json OUT.png
+
+Run by bench/load/run.py with the load environment's Python (matplotlib).
+"""
+
+import json
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+
+
+def p95_of(stats, prefix):
+    values = [v["p95"] for name, v in stats.items() if name.startswith(prefix) and v["requests"]]
+    return max(values) if values else 0
+
+
+def main(source, target):
+    with open(source) as handle:
+        results = json.load(handle)
+    steps = results["steps"]
+    users = [step["users"] for step in steps]
+    rps = [step["stats"].get("Aggregated", {}).get("rps", 0) for step in steps]
+    figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
+    left.plot(users, rps, marker="o")
+    left.set_xlabel("simulated people")
+    left.set_ylabel("requests per second")
+    left.set_title("Throughput")
+    for label, prefix in (("care actions (worst p95)", "care: "), ("core actions", "core: ")):
+        p95 = [p95_of(step["stats"], prefix) for step in steps]
+        right.plot(users, p95, marker="o", label=label)
+    right.set_xlabel("simulated people")
+    right.set_ylabel("p95 latency (ms)")
+    right.set_title("Latency")
+    right.legend()
+    figure.suptitle(
+        f"customer_care on {results['nodes']} Odoo servers x {results['workers']} workers "
+        f"- {results['machine'].split(',')[0]}",
+        fontsize=10,
+    )
+    figure.tight_layout()
+    figure.savefig(target, dpi=110)
+    print(f"[load] chart written to {target}")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:3])
