@@ -22,5 +22,6 @@
             "customer_care_website/static/tests/tours/*.js",
         ],
     },
+    "uninstall_hook": "uninstall_hook",
     "auto_install": True,
 }
