@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import email_normalize, formataddr, html2plaintext, plaintext2html
 
 from odoo.addons.customer_care.logic import inbound
@@ -85,11 +85,9 @@ class CustomerCareIncident(models.Model):
         email = values.get("contact_email") or partner.email
         normalized = email_normalize(email or "")
         if not normalized:
-            raise ValidationError(["contact_email"])
+            raise UserError(self.env._("Give your email address, so that we can answer you."))
         known = bool(
-            self.env["res.partner"]
-            .with_context(active_test=False)
-            .search_count(
+            self.env["res.partner"].search_count(
                 [
                     ("email_normalized", "=", normalized),
                     ("company_id", "in", [company.id, False]),

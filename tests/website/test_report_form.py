@@ -213,6 +213,19 @@ class TestReportForm(CareCommon, HttpCase):
         self.assertEqual(incident.partner_id, self.anna.partner_id)
         self.assertEqual(incident.contact_email, "minh.tran@example.com")
 
+    def test_signed_in_contact_of_another_company_is_matched_by_address(self):
+        other = self.env["res.company"].create({"name": "Web Fourth Co"})
+        self.anna.write({"company_ids": [(4, other.id)], "company_id": other.id})
+        self.anna.partner_id.write({"parent_id": False, "company_id": other.id, "email": False})
+        self.authenticate(self.anna.login, self.anna.login)
+        before = self.env[INCIDENT].search_count([])
+        answer = self._post(contact_email="", description="Broken")
+        self.assertEqual(answer, {"error": "Give your email address, so that we can answer you."})
+        self.assertEqual(self.env[INCIDENT].search_count([]), before)
+        incident = self._report(contact_email="minh.tran@example.com")
+        self.assertEqual(incident.partner_id, self.known)
+        self.assertEqual(incident.company_id, self.website.company_id)
+
     def test_post_without_csrf_token_is_refused_when_signed_in(self):
         self.authenticate(self.anna.login, self.anna.login)
         before = self.env[INCIDENT].search_count([])
