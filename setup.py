@@ -1,6 +1,7 @@
-"""Installs the addons as ``odoo.addons.customer_care`` and
-``odoo.addons.customer_care_stock`` (the Inventory bridge, which Odoo installs
-by itself only where Inventory is installed).
+"""Installs the addons as ``odoo.addons.customer_care``,
+``odoo.addons.customer_care_stock`` and ``odoo.addons.customer_care_website``
+(the Inventory and Website bridges, which Odoo installs by itself only where
+Inventory, or Website, is installed).
 
 Odoo finds addons installed this way without any ``addons_path`` entry:
 ``odoo.addons`` is a namespace package, so the installed folder joins it.
@@ -19,7 +20,7 @@ except ImportError:  # pragma: no cover - older setuptools
 
 HERE = pathlib.Path(__file__).resolve().parent
 ADDON = "customer_care"
-ADDONS = (ADDON, "customer_care_stock")
+ADDONS = (ADDON, "customer_care_stock", "customer_care_website")
 MANIFEST = ast.literal_eval((HERE / ADDON / "__manifest__.py").read_text())
 
 

@@ -75,3 +75,16 @@ class TestFoundation(TransactionCase):
         names = reporting.child_id.mapped("name")
         self.assertNotIn("On-time Delivery", names)
         self.assertNotIn("Order Errors", names)
+
+    def test_website_form_is_absent_without_website(self):
+        """Nor is Website installed here (``scripts/test`` installs it last,
+        for ``tests/website``): the *Report a problem* form lives in the
+        ``customer_care_website`` bridge, which installs itself with it."""
+        modules = self.env["ir.module.module"]
+        self.assertEqual(modules.search([("name", "=", "website")]).state, "uninstalled")
+        bridge = modules.search([("name", "=", "customer_care_website")])
+        self.assertEqual(bridge.state, "uninstalled")
+        self.assertTrue(bridge.auto_install)
+        care = modules.search([("name", "=", "customer_care")])
+        self.assertNotIn("website", care.dependencies_id.mapped("name"))
+        self.assertNotIn("contact_email", self.env["customer.care.incident"]._fields)

@@ -34,6 +34,10 @@ class CustomerCareIncident(models.Model):
     ``_document_check_access`` has checked the customer may see the
     incident; they are private so nobody calls them over RPC.
 
+    From the website: the *Report a problem* form of the
+    ``customer_care_website`` bridge opens an incident through Odoo's
+    website form, matching the visitor's address as an email's sender.
+
     With one click: the resolution and follow-up emails carry Odoo's rating
     faces (``rating.mixin``).  Opening a face's link only preselects it; the
     rating is recorded when the customer submits the page, as the
@@ -89,13 +93,6 @@ class CustomerCareIncident(models.Model):
         gateway = super(CustomerCareIncident, self.with_context(default_user_id=False))
         incident = gateway.message_new(msg_dict, custom_values=values)
         incident.message_subscribe(partner_ids=partner.ids)
-        if partner.sudo().care_state == STATE_DROPPED:
-            incident._message_log(
-                body=self.env._(
-                    "This customer was dropped by a care manager: ask a care manager "
-                    "before answering."
-                )
-            )
         incident._log_inbound_warnings(msg_dict.get("email_from"), team, company)
         if team.acknowledge:
             incident._send_acknowledgement(team.acknowledge_template_id)
@@ -103,12 +100,20 @@ class CustomerCareIncident(models.Model):
 
     def _log_inbound_warnings(self, email_from, team, company):
         """Nothing is refused, nothing is lost, but the care user is warned:
-        an email to an archived team's address or to a team of an archived
+        a dropped customer is answered only after asking a care manager; an
+        email to an archived team's address or to a team of an archived
         company still opens its incident; a sender using a known customer's
         name from another address is not that customer (the incident goes
         to the address's own customer) and may be an impostor."""
         self.ensure_one()
         notes = []
+        if self.partner_id.sudo().care_state == STATE_DROPPED:
+            notes.append(
+                self.env._(
+                    "This customer was dropped by a care manager: ask a care manager "
+                    "before answering."
+                )
+            )
         if team and not team.active:
             notes.append(
                 self.env._(
@@ -151,10 +156,11 @@ class CustomerCareIncident(models.Model):
             self._message_log(body=note)
 
     @api.model
-    def _inbound_partner(self, email_from, company):
+    def _inbound_partner(self, email_from, company, new_partner_values=None):
         """The sender as a customer of ``company``: the partner with exactly
         this (normalized) address first, then Odoo's partner finder limited
-        to the company, else a new partner of the company."""
+        to the company, else a new partner of the company (with
+        ``new_partner_values`` too, e.g. the phone a web form gave)."""
         Partner = self.env["res.partner"]
         normalized = email_normalize(email_from or "")
         if normalized:
@@ -170,7 +176,9 @@ class CustomerCareIncident(models.Model):
         return self.env["mail.thread"]._partner_find_from_emails_single(
             [email_from],
             filter_found=lambda p: not p.company_id or p.company_id == company,
-            additional_values={normalized or email_from: {"company_id": company.id}},
+            additional_values={
+                normalized or email_from: {**(new_partner_values or {}), "company_id": company.id}
+            },
         )[:1]
 
     def _send_acknowledgement(self, template=None):
@@ -269,8 +277,11 @@ class CustomerCareIncident(models.Model):
         )
 
     # -- the customer portal ---------------------------------------------------
+    # the customer's own ways in: the portal, and the website's *Report a
+    # problem* form (customer_care_website); follow-ups of both go by email
     channel = fields.Selection(
-        selection_add=[("portal", "Customer Portal")], ondelete={"portal": "set default"}
+        selection_add=[("portal", "Customer Portal"), ("website", "Website Form")],
+        ondelete={"portal": "set default", "website": "set default"},
     )
 
     def _compute_access_url(self):

@@ -1,0 +1,4 @@
+from . import controllers
+from . import logic
+from . import models
+from .hooks import uninstall_hook
