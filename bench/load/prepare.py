@@ -22,6 +22,23 @@ PASSWORD = "care-load"
 PREFIX = "LOAD "
 
 
+def customer_count(env):
+    env.cr.execute(
+        """SELECT count(*) FROM res_partner
+            WHERE id = commercial_partner_id AND active AND NOT is_company
+              AND id NOT IN (SELECT partner_id FROM res_users)"""
+    )
+    return env.cr.fetchone()[0] or 1
+
+
+def delete_incidents(env):
+    """The load's incidents of an earlier preparation, through the ORM (their
+    chatter, activities and followers go with them)."""
+    incidents = env["customer.care.incident"].search([("name", "=like", PREFIX + "%")])
+    incidents.unlink()
+    return len(incidents)
+
+
 def insert_incidents(env, count):
     policy = env.ref("customer_care.customer_care_sla_policy_default")
     env.cr.execute(
@@ -48,7 +65,8 @@ def insert_incidents(env, count):
                           1 + (hashint4(i)::bigint + 2147483648) %% %(customers)s AS pick
                      FROM generate_series(1, %(count)s) AS i) AS series
              JOIN (SELECT id, row_number() OVER (ORDER BY id) AS n FROM res_partner
-                    WHERE id = commercial_partner_id AND active AND customer_rank > 0) AS c
+                    WHERE id = commercial_partner_id AND active AND NOT is_company
+                      AND id NOT IN (SELECT partner_id FROM res_users)) AS c
                ON c.n = series.pick""",
         {
             "prefix": PREFIX,
@@ -59,10 +77,7 @@ def insert_incidents(env, count):
             "target": policy.target_hours,
             "share": policy.at_risk_percent / 100.0,
             "count": count,
-            "customers": env["res.partner"].search_count(
-                [("customer_rank", ">", 0), ("is_company", "in", (True, False))]
-            )
-            or 1,
+            "customers": customer_count(env),
         },
     )
     return env.cr.rowcount
@@ -108,8 +123,13 @@ def main(argv=None):
     parser.add_argument("--care-users", type=int, default=24)
     parser.add_argument("--managers", type=int, default=6)
     parser.add_argument("--addons-path", default=None)
+    parser.add_argument(
+        "--replace-incidents", action="store_true", help="delete the load's incidents first"
+    )
     args = parser.parse_args(argv)
     with odoo_env(args.db, args.addons_path) as env:
+        if args.replace_incidents:
+            print(f"[prepare] {delete_incidents(env)} earlier load incidents deleted")
         incidents = insert_incidents(env, args.incidents)
         people = create_people(env, args.care_users, args.managers)
         env.cr.execute(
