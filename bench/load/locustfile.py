@@ -197,7 +197,11 @@ class OdooPerson(HttpUser):
             "res.partner",
             "web_search_read",
             [],
-            {"domain": [], "specification": CORE_PARTNER_LIST_SPEC, "limit": 80},
+            {
+                "domain": [("parent_id", "=", False)],
+                "specification": CORE_PARTNER_LIST_SPEC,
+                "limit": 80,
+            },
             name="core: contacts list",
         )
 
@@ -244,10 +248,11 @@ class CareUser(OdooPerson):
             "web_search_read",
             [],
             {
-                "domain": [("care_state", "!=", False)],
+                # Customer Care → Customers: its action's domain and default filter
+                "domain": [("parent_id", "=", False), ("care_order_count", ">", 0)],
                 "specification": PARTNER_LIST_SPEC,
                 "limit": 80,
-                "order": "care_next_date asc, id",
+                "context": {"res_partner_search_mode": "customer"},
             },
             name="care: customer list",
         )
