@@ -145,6 +145,9 @@ class OdooPerson(HttpUser):
         )
         self.stage_ids = self.quiet_kw("crm.stage", "search", [[]])
         self.cause_ids = self.quiet_kw("customer.care.root.cause", "search", [[]])
+        self.colleague_ids = self.quiet_kw(
+            "res.users", "search", [[("login", "=like", "load\\_%")]], {"limit": 40}
+        )
 
     def quiet(self, path, params):
         """A JSON-RPC call that Locust does not count."""
@@ -223,6 +226,30 @@ class OdooPerson(HttpUser):
                 "write",
                 [[random.choice(self.lead_ids)], {"stage_id": random.choice(self.stage_ids)}],
                 name="core: lead stage",
+            )
+
+    @task(1)
+    def core_lead_create(self):
+        self.kw(
+            "crm.lead",
+            "create",
+            [{"name": "Interested in a service plan", "partner_id": self.partner()}],
+            name="core: lead create",
+        )
+
+    @task(1)
+    def core_activity_for_colleague(self):
+        if self.lead_ids and self.colleague_ids:
+            self.kw(
+                "crm.lead",
+                "activity_schedule",
+                [[random.choice(self.lead_ids)]],
+                {
+                    "act_type_xmlid": "mail.mail_activity_data_todo",
+                    "summary": "Call the customer back",
+                    "user_id": random.choice(self.colleague_ids),
+                },
+                name="core: activity for a colleague",
             )
 
     @task(1)

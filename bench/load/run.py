@@ -69,16 +69,16 @@ COMPARED = {
     "care: overview": "core: chatter message",
     "care: complaint report": "core: contacts list",
     "care: value report": "core: contacts list",
-    "care: plan create": "core: chatter message",
+    "care: plan create": "core: lead create",
     "care: plan start": "core: lead stage",
     "care: step note": "core: lead stage",
     "care: step done": "core: chatter message",
-    "care: incident create": "core: chatter message",
+    "care: incident create": "core: lead create",
     "care: incident acknowledge": "core: chatter message",
     "care: incident write": "core: lead stage",
     "care: incident resolve": "core: chatter message",
-    "care: decline request": "core: chatter message",
-    "care: decline approve": "core: chatter message",
+    "care: decline request": "core: activity for a colleague",
+    "care: decline approve": "core: activity for a colleague",
 }
 
 
