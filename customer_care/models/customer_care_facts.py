@@ -23,7 +23,17 @@ PROFILE_COLUMNS = [
     ("care_next_date", "date"),
 ]
 # ...and the purchase facts, one value per company: company-dependent
-# fields, a jsonb column {"company id": value} each (PURCHASE_FIELDS)
+# fields, a jsonb column {"company id": value} each, folded from values of
+# these SQL types
+PURCHASE_TYPES = {
+    "care_order_count": "int4",
+    "care_online_order_count": "int4",
+    "care_revenue": "float8",
+    "care_first_order_date": "date",
+    "care_last_order_date": "date",
+    "care_annual_value": "float8",
+    "care_lifetime_value": "float8",
+}
 REFRESH_COLUMNS = [*PROFILE_COLUMNS, *((name, "jsonb") for name in PURCHASE_FIELDS)]
 
 # Order amounts converted to the company currency.
@@ -78,8 +88,9 @@ class CustomerCareFacts(models.AbstractModel):
         """
         thresholds = self._stored_thresholds()
         today = fields.Date.context_today(self)
+        shared_company_id = self._shared_partner_company().id
         for chunk in split_every(REFRESH_BATCH, sorted(set(partner_ids)), list):
-            self._refresh_batch(chunk, thresholds, today)
+            self._refresh_batch(chunk, thresholds, today, shared_company_id)
 
     @api.model
     def _refresh_all(self, batch_size=REFRESH_BATCH):
@@ -91,9 +102,10 @@ class CustomerCareFacts(models.AbstractModel):
         today = fields.Date.context_today(self)
         thresholds = self._compute_thresholds(today)
         self.env["ir.config_parameter"].sudo().set_param(THRESHOLDS_PARAM, json.dumps(thresholds))
+        shared_company_id = self._shared_partner_company().id
         cursor, done = 0, 0
         while ids := self._next_commercial_partners(cursor, batch_size):
-            done += self._refresh_batch(ids, thresholds, today)
+            done += self._refresh_batch(ids, thresholds, today, shared_company_id)
             cursor = ids[-1]
         return done
 
@@ -101,10 +113,10 @@ class CustomerCareFacts(models.AbstractModel):
     def _cron_refresh_facts(self, batch_size=None):
         """Refresh every commercial partner, batch after batch.
 
-        Progress (the last partner id done, the day and the thresholds of
-        the run) is saved with each batch's writes in one transaction, so a
-        run that dies resumes where it stopped and finishes exactly as an
-        uninterrupted run would.
+        Progress (the last partner id done, the day, the thresholds and the
+        company of the shared partners of the run) is saved with each
+        batch's writes in one transaction, so a run that dies resumes where
+        it stopped and finishes exactly as an uninterrupted run would.
         """
         batch_size = batch_size or REFRESH_BATCH
         params = self.env["ir.config_parameter"].sudo()
@@ -115,6 +127,7 @@ class CustomerCareFacts(models.AbstractModel):
                 "cursor": 0,
                 "today": fields.Date.to_string(today),
                 "thresholds": self._compute_thresholds(today),
+                "company": self._shared_partner_company().id,
                 "total": self._count_commercial_partners(0),
                 "done": 0,
             }
@@ -125,7 +138,7 @@ class CustomerCareFacts(models.AbstractModel):
         while True:
             ids = self._next_commercial_partners(run["cursor"], batch_size)
             if ids:
-                self._refresh_batch(ids, thresholds, today)
+                self._refresh_batch(ids, thresholds, today, run["company"])
             if len(ids) < batch_size:
                 # the last batch: the run ends in the same transaction
                 params.set_param(RUN_STATE_PARAM, False)
@@ -256,7 +269,7 @@ class CustomerCareFacts(models.AbstractModel):
         return (cron_id and cron.user_id.company_id) or self.env.company
 
     # -- one batch --------------------------------------------------------------
-    def _refresh_batch(self, partner_ids, thresholds, today):
+    def _refresh_batch(self, partner_ids, thresholds, today, shared_company_id=None):
         """Recompute and write the care facts of ``partner_ids``.
 
         Each partner's profile is evaluated from the purchases of its own
@@ -267,7 +280,7 @@ class CustomerCareFacts(models.AbstractModel):
         """
         self.env.flush_all()
         partners = self._partner_rows(partner_ids)
-        shared_company_id = self._shared_partner_company().id
+        shared_company_id = shared_company_id or self._shared_partner_company().id
         company_ids = {row["company_id"] or shared_company_id for row in partners}
         groups = (
             self.env["customer.care.group"]
@@ -433,32 +446,44 @@ class CustomerCareFacts(models.AbstractModel):
         """One UPDATE for the batch, touching only rows that changed.
 
         ``values`` are ``(partner id, profile values, {company id: purchase
-        values})``; each purchase fact is written whole as its jsonb
-        ``{"company id": value}`` (none when the partner bought nothing), so
-        a company that no longer sells to the partner drops out of it.
+        values})``.  The profile goes as one array per column, the purchase
+        facts as one row per partner and company, which PostgreSQL folds
+        into each fact's jsonb ``{"company id": value}`` (none when the
+        partner bought nothing): a company that no longer sells to the
+        partner drops out of it.
         """
         if not values:
             return
-        arrays = [
+        profiles = [
             [pid for pid, _vals, _purchases in values],
             *(
                 [vals[name] or None for _pid, vals, _purchases in values]
                 for name, _type in PROFILE_COLUMNS
             ),
-            *(
-                [self._company_json(purchases, name) for _pid, _vals, purchases in values]
-                for name in PURCHASE_FIELDS
-            ),
             # the first order in the profile's company: the customer-since date
             [vals["care_first_order_date"] for _pid, vals, _purchases in values],
         ]
-        types = ["int4", *(type_ for _name, type_ in REFRESH_COLUMNS), "date"]
+        pairs = [
+            (pid, company_id, by_name)
+            for pid, _vals, purchases in values
+            for company_id, by_name in purchases.items()
+        ]
+        purchases = [
+            [pid for pid, _company_id, _by_name in pairs],
+            [company_id for _pid, company_id, _by_name in pairs],
+            *([by_name[name] for _pid, _cid, by_name in pairs] for name in PURCHASE_FIELDS),
+        ]
+
+        def unnest(arrays, types):
+            return SQL(", ").join(
+                SQL("%s::%s[]", array, SQL(type_))
+                for array, type_ in zip(arrays, types, strict=True)
+            )
+
+        profile_names = [name for name, _type in PROFILE_COLUMNS]
         columns = SQL(", ").join(SQL.identifier(name) for name, _type in REFRESH_COLUMNS)
         source = SQL(", ").join(
             SQL("v.%s", SQL.identifier(name)) for name, _type in REFRESH_COLUMNS
-        )
-        unnest = SQL(", ").join(
-            SQL("%s::%s[]", array, SQL(type_)) for array, type_ in zip(arrays, types, strict=True)
         )
         self.env.cr.execute(
             SQL(
@@ -473,7 +498,11 @@ class CustomerCareFacts(models.AbstractModel):
                               WHEN p.care_state IN ('lost', 'dropped') THEN p.care_lost_date
                               ELSE %(today)s END,
                           write_date = now() AT TIME ZONE 'UTC'
-                     FROM unnest(%(unnest)s) AS v(id, %(columns)s, first_order)
+                     FROM (SELECT * FROM unnest(%(profiles)s)
+                                      AS v(id, %(profile_names)s, first_order)
+                      LEFT JOIN (SELECT id, %(aggregates)s
+                                   FROM unnest(%(purchases)s) AS c(id, company_id, %(fact_names)s)
+                               GROUP BY id) AS c USING (id)) AS v
                     WHERE p.id = v.id
                       AND ((%(p_columns)s) IS DISTINCT FROM (%(source)s)
                            OR (v.first_order IS NOT NULL AND
@@ -483,7 +512,21 @@ class CustomerCareFacts(models.AbstractModel):
                 today=today,
                 columns=columns,
                 source=source,
-                unnest=unnest,
+                profiles=unnest(profiles, ["int4", *(t for _n, t in PROFILE_COLUMNS), "date"]),
+                profile_names=SQL(", ").join(SQL.identifier(name) for name in profile_names),
+                purchases=unnest(
+                    purchases,
+                    ["int4", "int4", *(PURCHASE_TYPES[name] for name in PURCHASE_FIELDS)],
+                ),
+                fact_names=SQL(", ").join(SQL.identifier(name) for name in PURCHASE_FIELDS),
+                aggregates=SQL(", ").join(
+                    SQL(
+                        "jsonb_object_agg(company_id::text, %s) AS %s",
+                        SQL.identifier(name),
+                        SQL.identifier(name),
+                    )
+                    for name in PURCHASE_FIELDS
+                ),
                 p_columns=SQL(", ").join(
                     SQL("p.%s", SQL.identifier(name)) for name, _type in REFRESH_COLUMNS
                 ),
@@ -496,16 +539,6 @@ class CustomerCareFacts(models.AbstractModel):
         ]
         changed.invalidate_recordset(fnames)
         changed.modified(fnames)
-
-    @staticmethod
-    def _company_json(purchases, name):
-        """The jsonb text of one purchase fact over the companies, or None."""
-        if not purchases:
-            return None
-        return json.dumps(
-            {str(company_id): by_name[name] for company_id, by_name in purchases.items()},
-            default=fields.Date.to_string,
-        )
 
     def _write_product_lines(self, partner_ids, shared_company_id):
         """The product categories each partner bought (brief §1 segments),

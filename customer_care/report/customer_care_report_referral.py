@@ -44,7 +44,7 @@ class CustomerCareReportReferral(models.Model):
     first_order_date = fields.Date(string="First Order", readonly=True)
     referral_count = fields.Integer(string="Referred Customers", readonly=True)
     order_count = fields.Integer(string="Orders", readonly=True)
-    revenue = fields.Float(readonly=True)
+    revenue = fields.Float(readonly=True, help="Untaxed, in the company's currency.")
     buyer_count = fields.Integer(string="Referred Buyers", readonly=True)
 
     def init(self):

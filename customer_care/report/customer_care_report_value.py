@@ -46,9 +46,9 @@ class CustomerCareReportValue(models.Model):
     first_order_date = fields.Date(string="First Order", readonly=True)
     customer_count = fields.Integer(string="Customers", readonly=True)
     order_count = fields.Integer(string="Orders", readonly=True)
-    revenue = fields.Float(readonly=True)
+    revenue = fields.Float(readonly=True, help="Untaxed, in the company's currency.")
     annual_value = fields.Float(string="Average Yearly Revenue", readonly=True, aggregator="avg")
-    lifetime_value = fields.Float(readonly=True)
+    lifetime_value = fields.Float(readonly=True, help="In the company's currency.")
     avg_lifetime_value = fields.Float(
         string="Average Lifetime Value", readonly=True, aggregator="avg"
     )

@@ -57,22 +57,34 @@ def migrate(cr, version):
     if not version:
         return
     company_id = _refresh_company(cr)
-    columns = sql.table_columns(cr, "res_partner")
-    for column in FACT_COLUMNS:
-        if column not in columns or columns[column]["udt_name"] == "jsonb":
-            continue
+    existing = sql.table_columns(cr, "res_partner")
+    columns = [
+        column
+        for column in FACT_COLUMNS
+        if column in existing and existing[column]["udt_name"] != "jsonb"
+    ]
+    if not columns:
+        return
+    for column in columns:
         # the report views read these columns; the upgrade creates them again
         sql.drop_depending_views(cr, "res_partner", column)
-        cr.execute(
-            SQL(
-                """ALTER TABLE res_partner ALTER COLUMN %(column)s TYPE jsonb
-                   USING CASE WHEN %(column)s IS NULL THEN NULL
-                              ELSE jsonb_build_object(COALESCE(company_id, %(company)s)::text,
-                                                      %(column)s) END""",
-                column=SQL.identifier(column),
-                company=company_id,
-            )
+    # one statement: the table is rewritten once, not once per column
+    cr.execute(
+        SQL(
+            "ALTER TABLE res_partner %s",
+            SQL(", ").join(
+                SQL(
+                    """ALTER COLUMN %(column)s TYPE jsonb
+                       USING CASE WHEN %(column)s IS NULL THEN NULL
+                                  ELSE jsonb_build_object(COALESCE(company_id, %(company)s)::text,
+                                                          %(column)s) END""",
+                    column=SQL.identifier(column),
+                    company=company_id,
+                )
+                for column in columns
+            ),
         )
+    )
     _logger.info(
         "Purchase facts of contacts converted to per-company values (shared contacts: company %s)",
         company_id,
