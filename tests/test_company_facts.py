@@ -7,6 +7,8 @@ from datetime import timedelta
 from odoo import fields
 from odoo.tests import new_test_user, tagged
 
+from odoo.addons.mail.tests.common import MockEmail
+
 from .common import CareCommon
 
 
@@ -272,3 +274,33 @@ class TestRefreshCostPerCompany(CompanyFactsCommon):
         shared = many.filtered(lambda p: not p.company_id)
         self.assertEqual(set(shared.with_company(self.company_th).mapped("care_revenue")), {20.0})
         self.assertEqual(set(shared.with_company(self.company_vn).mapped("care_order_count")), {1})
+
+
+@tagged("post_install", "-at_install")
+class TestOutreachPerCompany(CompanyFactsCommon, MockEmail):
+    def _rule(self, company, domain):
+        return self.env["customer.care.outreach.rule"].create(
+            {
+                "name": f"Loyal customers of {company.name}",
+                "trigger": "custom",
+                "period": "day",
+                "domain": domain,
+                "channel": "email",
+                "mail_template_id": self.env.ref("customer_care.mail_template_care_checkin").id,
+                "company_id": company.id,
+            }
+        )
+
+    def test_an_audience_filter_reads_its_rules_company_facts(self):
+        self.shared.email = "shared@example.com"
+        for _index in range(3):
+            self._company_order(self.shared, self.company_vn, 100_000.0)
+        self._company_order(self.shared, self.company_th, 300.0)
+        domain = f"[('id', '=', {self.shared.id}), ('care_order_count', '>=', 2)]"
+        rule_vn, rule_th = self._rule(self.company_vn, domain), self._rule(self.company_th, domain)
+        Run = self.env["customer.care.outreach.run"]
+        with self.mock_mail_gateway(), self.committing_batches():
+            reached_vn = Run._run_rule(rule_vn)
+            reached_th = Run._run_rule(rule_th)
+        self.assertEqual(reached_vn.contacted, 1)
+        self.assertEqual(reached_th.contacted, 0)
