@@ -170,21 +170,27 @@ SELECT 'BENCH/' || g, 'sale', %(company)s, pid, pid, pid,
   FROM (SELECT g, %(first)s + floor(power(random(), 1.6) * %(n_partners)s)::int AS pid
           FROM generate_series(1, %(n)s) g) s
 """
-# purchase facts straight from the orders (the bulk refresh does the same in batches)
+# purchase facts straight from the orders (the bulk refresh does the same in
+# batches), per company: company-dependent jsonb {"company id": value}
 LOAD_FACTS = """
 UPDATE res_partner p
-   SET care_order_count = a.n, care_revenue = a.revenue,
-       care_first_order_date = a.first, care_last_order_date = a.last,
-       care_annual_value = a.revenue / GREATEST(1, (current_date - a.first) / 365.0),
-       care_lifetime_value = 5 * a.revenue / GREATEST(1, (current_date - a.first) / 365.0),
+   SET care_order_count = jsonb_build_object(a.company, a.n),
+       care_revenue = jsonb_build_object(a.company, a.revenue),
+       care_first_order_date = jsonb_build_object(a.company, a.first),
+       care_last_order_date = jsonb_build_object(a.company, a.last),
+       care_annual_value = jsonb_build_object(
+           a.company, a.revenue / GREATEST(1, (current_date - a.first) / 365.0)),
+       care_lifetime_value = jsonb_build_object(
+           a.company, 5 * a.revenue / GREATEST(1, (current_date - a.first) / 365.0)),
        care_state = CASE WHEN a.last < current_date - 270 THEN 'lost'
                          WHEN a.last < current_date - 135 THEN 'at_risk' ELSE 'active' END,
        care_lost_date = CASE WHEN a.last < current_date - 270 THEN a.last + 270 END,
        care_referred_by_id = CASE WHEN p.id %% 20 = 0 THEN p.id - 1
                                   ELSE p.care_referred_by_id END
-  FROM (SELECT partner_id, count(*) AS n, SUM(amount_untaxed) AS revenue,
+  FROM (SELECT partner_id, company_id::text AS company, count(*) AS n,
+               SUM(amount_untaxed) AS revenue,
                MIN(date_order)::date AS first, MAX(date_order)::date AS last
-          FROM sale_order WHERE name LIKE 'BENCH/%%' GROUP BY partner_id) a
+          FROM sale_order WHERE name LIKE 'BENCH/%%' GROUP BY partner_id, company_id) a
  WHERE p.id = a.partner_id
 """
 # with Inventory (customer_care_stock): the delivery outcome the sale order

@@ -472,6 +472,34 @@ class TestDecline(IncidentCommon):
         with self.assertRaises(UserError):
             incident.with_user(self.care_manager).action_approve_decline()
 
+    def test_no_client_context_declines_over_rpc(self):
+        # the context key the approval used to set is sent by any JSON-RPC client
+        manager = self.care_manager
+        keyed = {"customer_care_decline_approval": True}
+        incident = self._incident(user_id=self.care_user.id)
+        mine = incident.with_user(manager).with_context(**keyed)
+        with self.assertRaises(AccessError):
+            mine.write({"state": "declined", "decline_reason": "No"})
+        with self.assertRaises(AccessError):
+            mine.write({"resolution_type": "declined"})
+        # nor by jumping into the pending state without the request
+        with self.assertRaises(AccessError):
+            mine.write({"state": "pending_decline", "decline_reason": "No"})
+        with self.assertRaises(AccessError):
+            self.env["customer.care.incident"].with_user(manager).with_context(**keyed).create(
+                {"name": "Born declined", "partner_id": self.customer.id, "state": "declined"}
+            )
+        # a requested decline is approved by the action, not by a direct write
+        incident.with_user(self.care_user).action_request_decline("Out of warranty")
+        with self.assertRaises(AccessError):
+            mine.write({"state": "declined", "resolution_type": "declined"})
+        self.assertEqual(incident.state, "pending_decline")
+        self.assertFalse(incident.resolution_type)
+        mine.action_approve_decline()
+        self.assertEqual(incident.state, "declined")
+        self.assertEqual(incident.resolution_type, "declined")
+        self.assertTrue(incident.date_resolved)
+
     def test_manager_rejects_and_work_goes_on(self):
         incident = self._incident(user_id=self.care_user.id)
         incident.with_user(self.care_user).action_request_decline("Too expensive")

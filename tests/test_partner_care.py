@@ -361,11 +361,11 @@ class TestBulkRefresh(CareCommon):
         calls = {"n": 0}
         original = type(facts)._refresh_batch
 
-        def failing_second_batch(self_, ids, thresholds, today):
+        def failing_second_batch(self_, *args):
             calls["n"] += 1
             if calls["n"] == 2:
                 raise RuntimeError("worker killed")
-            return original(self_, ids, thresholds, today)
+            return original(self_, *args)
 
         # commits become no-ops so the test transaction stands for the
         # committed work; the worker dies on its second batch

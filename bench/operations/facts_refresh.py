@@ -6,10 +6,11 @@ daily scheduled action (batches of commercial partners, one commit each).
 SQL pass: the same result written by hand over the whole table, in one
 transaction: one statement computes every commercial partner's new values
 into a temporary table (one aggregate of the confirmed orders per
-commercial partner, top-revenue thresholds, group rules in sequence order
-as a CASE, care state, lifetime value, next care date), one UPDATE writes
-the rows that changed, then a DELETE and an INSERT refresh the product
-lines bought.  The CASE is written from the care groups configured in the
+commercial partner and company, top-revenue thresholds per company, group
+rules in sequence order as a CASE, care state, lifetime value, next care
+date, the purchase facts of every company as jsonb), one UPDATE writes the
+rows that changed, then a DELETE and an INSERT refresh the product lines
+bought.  The CASE is written from the care groups configured in the
 database, the way one would write it by hand for that configuration.
 
 Both sides start from the same state: care columns emptied (pinned groups
@@ -29,10 +30,11 @@ RUN_STATE_PARAM = "customer_care.facts_refresh_state"
 THRESHOLDS_PARAM = "customer_care.top_revenue_thresholds"
 CATEGORY_REL = "customer_care_partner_product_category_rel"
 
-# The columns the refresh writes (REFRESH_COLUMNS of customer_care_facts.py).
-FACT_COLUMNS = [
-    "care_group_id",
-    "care_state",
+# The columns the refresh writes (REFRESH_COLUMNS of customer_care_facts.py):
+# the care profile, one value per partner, and the purchase facts, one value
+# per company (company-dependent jsonb {"company id": value}).
+PROFILE_COLUMNS = ["care_group_id", "care_state", "care_next_date"]
+PURCHASE_COLUMNS = [
     "care_order_count",
     "care_online_order_count",
     "care_revenue",
@@ -40,8 +42,8 @@ FACT_COLUMNS = [
     "care_last_order_date",
     "care_annual_value",
     "care_lifetime_value",
-    "care_next_date",
 ]
+FACT_COLUMNS = [*PROFILE_COLUMNS, *PURCHASE_COLUMNS]
 CHECKED_COLUMNS = [*FACT_COLUMNS, "care_customer_since", "care_lost_date"]
 SNAPSHOT = "bench_facts_refresh_orm"
 SNAPSHOT_CATEGORIES = "bench_facts_refresh_orm_categories"
@@ -158,7 +160,8 @@ def _rule_condition(group):
         return SQL("(f.n > 0)")
     if rule == "top_revenue":
         return SQL(
-            "(%(top)s > 0 AND %(top)s::float8 >= (SELECT amount FROM %(thr)s)::float8)",
+            """(%(top)s > 0 AND %(top)s::float8 >= (
+                   SELECT amount FROM %(thr)s t WHERE t.company_id = s.company_id)::float8)""",
             top=SQL.identifier("f", f"top_{gid}"),
             thr=SQL.identifier(f"threshold_{gid}"),
         )
@@ -238,6 +241,7 @@ def sql(ctx: Context):
                 )
             if group["company_id"]:
                 where.append(SQL("o.company_id = %s", group["company_id"]))
+            # per partner and company: ranked among the company's customers
             fact_columns.append(
                 SQL(
                     "SUM(o.amount) FILTER (WHERE %s) AS %s",
@@ -245,14 +249,15 @@ def sql(ctx: Context):
                     SQL.identifier(f"top_{gid}"),
                 )
             )
-            # the revenue of the last customer inside the top share
+            # the revenue of the last customer inside the top share, per company
             threshold_ctes.append(
                 SQL(
-                    """, %(name)s AS (
-                        SELECT amount FROM (
-                            SELECT %(top)s AS amount,
-                                   row_number() OVER (ORDER BY %(top)s DESC) AS rank,
-                                   count(*) OVER () AS ranked
+                    """, %(name)s AS MATERIALIZED (
+                        SELECT company_id, amount FROM (
+                            SELECT company_id, %(top)s AS amount,
+                                   row_number() OVER (PARTITION BY company_id
+                                                      ORDER BY %(top)s DESC) AS rank,
+                                   count(*) OVER (PARTITION BY company_id) AS ranked
                               FROM facts WHERE %(top)s > 0) AS r
                          WHERE %(percent)s > 0
                            AND rank = LEAST(ranked, ceil(ranked * LEAST(%(percent)s, 100.0)
@@ -275,6 +280,8 @@ def sql(ctx: Context):
         SQL(" ").join(branches),
     )
     columns = SQL(", ").join(SQL.identifier(name) for name in FACT_COLUMNS)
+    # partners shared between companies are profiled on this company's orders
+    shared_company = env["customer.care.facts"]._shared_partner_company().id
     started = time.monotonic()
     cr.execute(ROUND2_EXACT)
     cr.execute(
@@ -282,14 +289,17 @@ def sql(ctx: Context):
             """
 CREATE TEMPORARY TABLE bench_facts_new ON COMMIT DROP AS
 WITH orders AS (
+    -- a partner of one company counts that company's orders only
     SELECT p.commercial_partner_id AS partner_id, %(amount)s AS amount,
            so.date_order, so.company_id, %(online)s AS online
       FROM sale_order so
       JOIN res_partner p ON p.id = so.partner_id
+      JOIN res_partner cp ON cp.id = p.commercial_partner_id
  LEFT JOIN crm_team t ON t.id = so.team_id
-     WHERE so.state = 'sale'
+     WHERE so.state = 'sale' AND (cp.company_id IS NULL OR cp.company_id = so.company_id)
 ), facts AS (
-    SELECT o.partner_id, %(fact_columns)s FROM orders o GROUP BY o.partner_id
+    SELECT o.partner_id, o.company_id, %(fact_columns)s
+      FROM orders o GROUP BY o.partner_id, o.company_id
 ) %(thresholds)s,
 settings AS (
     SELECT c.id AS company_id, c.care_at_risk_factor AS at_risk_factor,
@@ -301,20 +311,20 @@ settings AS (
                   WHERE res_company_id = c.id) AS home_countries
       FROM res_company c
 ), classified AS (
+    -- the care profile: from the orders of the partner's company
     SELECT p.id, p.care_state AS current_state, p.care_last_contact_date AS last_contact,
-           s.company_id, s.at_risk_factor, s.lost_factor, s.default_days, s.ltv_years,
-           COALESCE(f.n, 0) AS n, COALESCE(f.online, 0) AS online,
-           f.revenue, f.first, f.last,
+           s.company_id, s.at_risk_factor, s.lost_factor, s.default_days,
+           COALESCE(f.n, 0) AS n, f.first, f.last,
            %(classify)s AS group_id
       FROM res_partner p
-      JOIN settings s ON s.company_id = COALESCE(p.company_id, %(default_company)s)
+      JOIN settings s ON s.company_id = COALESCE(p.company_id, %(shared_company)s)
       CROSS JOIN LATERAL (SELECT CASE
           WHEN cardinality(s.home_states) > 0 AND p.state_id IS NOT NULL
               THEN p.state_id <> ALL(s.home_states)
           WHEN cardinality(s.home_countries) > 0 AND p.country_id IS NOT NULL
               THEN p.country_id <> ALL(s.home_countries)
           ELSE FALSE END AS outside_home) AS h
- LEFT JOIN facts f ON f.partner_id = p.id
+ LEFT JOIN facts f ON f.partner_id = p.id AND f.company_id = s.company_id
      WHERE p.id = p.commercial_partner_id
 ), stated AS (
     SELECT c.*,
@@ -323,10 +333,6 @@ settings AS (
                 WHEN (%(today)s::date - c.last) > c.usual_interval * c.lost_factor THEN 'lost'
                 WHEN (%(today)s::date - c.last) > c.usual_interval * c.at_risk_factor THEN 'at_risk'
                 ELSE 'active' END AS state,
-           CASE WHEN c.revenue IS NULL OR c.revenue <= 0 OR c.first IS NULL THEN 0.0
-                ELSE c.revenue::float8
-                     / GREATEST((%(today)s::date - c.first)::float8 / 365.25, 1.0)
-           END AS annual,
            LEAST(GREATEST(COALESCE(g.retention_rate, 80.0) / 100.0, 0.0), 1.0) AS retention,
            COALESCE(g.cadence_days, 0) AS cadence_days
       FROM (SELECT c.*,
@@ -338,24 +344,43 @@ settings AS (
  LEFT JOIN customer_care_group g
         ON g.id = c.group_id AND g.active
        AND (g.company_id IS NULL OR g.company_id = c.company_id)
-), valued AS (
-    SELECT s.*, s.revenue::float8 AS revenue_f,
-           CASE WHEN s.state = 'dropped' OR s.ltv_years <= 0 THEN 0.0
-                WHEN s.retention = 1.0 THEN s.annual * s.ltv_years
-                ELSE s.annual * ((1.0 - power(s.retention, s.ltv_years)) / (1.0 - s.retention))
+), company_values AS (
+    -- the purchase facts of every company the partner bought from, the
+    -- lifetime value with the partner's group and the company's horizon
+    SELECT a.*,
+           CASE WHEN a.state = 'dropped' OR a.ltv_years <= 0 THEN 0.0
+                WHEN a.retention = 1.0 THEN a.annual * a.ltv_years
+                ELSE a.annual * ((1.0 - power(a.retention, a.ltv_years)) / (1.0 - a.retention))
            END AS ltv
-      FROM stated s
+      FROM (SELECT st.id, st.state, st.retention, s.ltv_years, f.company_id, f.n, f.online,
+                   f.first, f.last, COALESCE(f.revenue, 0)::float8 AS revenue_f,
+                   CASE WHEN COALESCE(f.revenue, 0) <= 0 THEN 0.0
+                        ELSE f.revenue::float8
+                             / GREATEST((%(today)s::date - f.first)::float8 / 365.25, 1.0)
+                   END AS annual
+              FROM stated st
+              JOIN facts f ON f.partner_id = st.id
+              JOIN settings s ON s.company_id = f.company_id) AS a
+), company_json AS (
+    SELECT id,
+           jsonb_object_agg(company_id::text, n) AS care_order_count,
+           jsonb_object_agg(company_id::text, online) AS care_online_order_count,
+           jsonb_object_agg(company_id::text, %(round_revenue)s) AS care_revenue,
+           jsonb_object_agg(company_id::text, first) AS care_first_order_date,
+           jsonb_object_agg(company_id::text, last) AS care_last_order_date,
+           jsonb_object_agg(company_id::text, %(round_annual)s) AS care_annual_value,
+           jsonb_object_agg(company_id::text, %(round_ltv)s) AS care_lifetime_value
+      FROM company_values GROUP BY id
 ), computed AS (
-    SELECT id, group_id AS care_group_id, state AS care_state,
-           n AS care_order_count, online AS care_online_order_count,
-           NULLIF(%(round_revenue)s, 0) AS care_revenue,
-           first AS care_first_order_date, last AS care_last_order_date,
-           NULLIF(%(round_annual)s, 0) AS care_annual_value,
-           NULLIF(%(round_ltv)s, 0) AS care_lifetime_value,
-           CASE WHEN state = 'dropped' OR cadence_days <= 0 THEN NULL
-                WHEN last_contact IS NULL THEN %(today)s::date
-                ELSE last_contact + cadence_days END AS care_next_date
-      FROM valued
+    SELECT st.id, st.group_id AS care_group_id, st.state AS care_state,
+           CASE WHEN st.state = 'dropped' OR st.cadence_days <= 0 THEN NULL
+                WHEN st.last_contact IS NULL THEN %(today)s::date
+                ELSE st.last_contact + st.cadence_days END AS care_next_date,
+           j.care_order_count, j.care_online_order_count, j.care_revenue,
+           j.care_first_order_date, j.care_last_order_date, j.care_annual_value,
+           j.care_lifetime_value,
+           st.first AS first_order
+      FROM stated st LEFT JOIN company_json j ON j.id = st.id
 )
 SELECT * FROM computed
 """,
@@ -367,7 +392,7 @@ SELECT * FROM computed
             round_revenue=_round2("revenue_f"),
             round_annual=_round2("annual"),
             round_ltv=_round2("ltv"),
-            default_company=env.company.id,
+            shared_company=shared_company,
             today=today,
         )
     )
@@ -383,9 +408,9 @@ SELECT * FROM computed
             """UPDATE res_partner p
                   SET (%(columns)s) = (%(source)s),
                       care_customer_since = CASE
-                          WHEN v.care_first_order_date IS NULL THEN p.care_customer_since
-                          ELSE LEAST(COALESCE(p.care_customer_since, v.care_first_order_date),
-                                     v.care_first_order_date) END,
+                          WHEN v.first_order IS NULL THEN p.care_customer_since
+                          ELSE LEAST(COALESCE(p.care_customer_since, v.first_order),
+                                     v.first_order) END,
                       care_lost_date = CASE
                           WHEN v.care_state NOT IN ('lost', 'dropped') THEN NULL
                           WHEN p.care_state IN ('lost', 'dropped') THEN p.care_lost_date
@@ -394,9 +419,9 @@ SELECT * FROM computed
                  FROM (SELECT * FROM bench_facts_new ORDER BY id) AS v
                 WHERE p.id = v.id
                   AND ((%(p_columns)s) IS DISTINCT FROM (%(source)s)
-                       OR (v.care_first_order_date IS NOT NULL
+                       OR (v.first_order IS NOT NULL
                            AND (p.care_customer_since IS NULL
-                                OR p.care_customer_since > v.care_first_order_date)))""",
+                                OR p.care_customer_since > v.first_order)))""",
             columns=columns,
             source=SQL(", ").join(SQL.identifier("v", name) for name in FACT_COLUMNS),
             p_columns=SQL(", ").join(SQL.identifier("p", name) for name in FACT_COLUMNS),
@@ -404,14 +429,19 @@ SELECT * FROM computed
     )
     updated = cr.rowcount
     ctx.notes["sql_update_s"] = time.monotonic() - started
+    # the product lines bought from the partner's company (shared: the
+    # profile's company)
     bought = SQL(
         """SELECT DISTINCT c.commercial_partner_id AS partner_id, pt.categ_id AS category_id
              FROM sale_order_line l
              JOIN sale_order so ON so.id = l.order_id
              JOIN res_partner c ON c.id = so.partner_id
+             JOIN res_partner cp ON cp.id = c.commercial_partner_id
              JOIN product_product pp ON pp.id = l.product_id
              JOIN product_template pt ON pt.id = pp.product_tmpl_id
-            WHERE so.state = 'sale' AND pt.categ_id IS NOT NULL"""
+            WHERE so.state = 'sale' AND pt.categ_id IS NOT NULL
+              AND so.company_id = COALESCE(cp.company_id, %s)""",
+        shared_company,
     )
     started = time.monotonic()
     cr.execute(

@@ -3,7 +3,9 @@
 :func:`evaluate` is what the bulk refresh applies to every partner of a
 batch: classification, care state, lifetime value and next care date in one
 pure pass over plain values, so the batch costs the same few queries
-whatever its size.
+whatever its size.  :func:`purchase_values` gives the purchase facts alone,
+for the other companies of a partner shared between companies (each
+company keeps its own, in its own currency).
 """
 
 from dataclasses import dataclass
@@ -48,6 +50,37 @@ class PartnerRow:
     last_contact: object = None
 
 
+PURCHASE_FIELDS = (
+    "care_order_count",
+    "care_online_order_count",
+    "care_revenue",
+    "care_first_order_date",
+    "care_last_order_date",
+    "care_annual_value",
+    "care_lifetime_value",
+)
+
+
+def purchase_values(row, retention, years, dropped, today):
+    """The purchase facts of ``row`` (a :class:`PartnerRow` holding one
+    company's orders): counts, revenue, first and last order, average yearly
+    revenue and lifetime value over ``years`` with the yearly ``retention``
+    (0 to 1).  Amounts are rounded to cents."""
+    annual = lifetime_value.annual_value(row.revenue, row.first_order, today)
+    ltv = lifetime_value.lifetime_value(
+        row.revenue, row.first_order, today, retention=retention, years=years, dropped=dropped
+    )
+    return {
+        "care_order_count": row.order_count,
+        "care_online_order_count": row.online_orders,
+        "care_revenue": round(row.revenue, 2),
+        "care_first_order_date": row.first_order,
+        "care_last_order_date": row.last_order,
+        "care_annual_value": round(annual, 2),
+        "care_lifetime_value": round(ltv, 2),
+    }
+
+
 def evaluate(row, rules, policies, settings, today):
     """Care profile values for one partner.
 
@@ -81,24 +114,9 @@ def evaluate(row, rules, policies, settings, today):
     # a dropped customer gets no lifetime value and no next contact
     dropped = state == care_state.STATE_DROPPED
     next_date = cadence.next_care_date(row.last_contact, policy.cadence_days, today)
-    annual = lifetime_value.annual_value(row.revenue, row.first_order, today)
-    ltv = lifetime_value.lifetime_value(
-        row.revenue,
-        row.first_order,
-        today,
-        retention=policy.retention_rate / 100.0,
-        years=settings.ltv_years,
-        dropped=dropped,
-    )
     return {
         "care_group_id": group_id,
         "care_state": state,
-        "care_order_count": row.order_count,
-        "care_online_order_count": row.online_orders,
-        "care_revenue": round(row.revenue, 2),
-        "care_first_order_date": row.first_order,
-        "care_last_order_date": row.last_order,
-        "care_annual_value": round(annual, 2),
-        "care_lifetime_value": round(ltv, 2),
+        **purchase_values(row, policy.retention_rate / 100.0, settings.ltv_years, dropped, today),
         "care_next_date": None if dropped else next_date,
     }

@@ -35,8 +35,6 @@ SLA_SYSTEM_FIELDS = {"sla_state", "escalation_level", "date_sla_next_check"}
 MANAGED_FIELDS = ("date_first_response", "date_resolved", "satisfaction")
 # a clock a little ahead of the server's still records "now"
 RECEIVED_TOLERANCE = timedelta(minutes=5)
-# set only by action_approve_decline
-DECLINE_APPROVAL = "customer_care_decline_approval"
 REQUESTABLE_STATES = ("new", "acknowledged", "in_progress")
 
 
@@ -379,7 +377,7 @@ class CustomerCareIncident(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self._check_decline_values(vals)
+            self._check_decline_values(vals, creating=True)
             if any(vals.get(fname) for fname in MANAGED_FIELDS):
                 self._check_managed_fields_access()
         incidents = super().create(vals_list)
@@ -464,17 +462,34 @@ class CustomerCareIncident(models.Model):
         self.check_access("write")
         return self.sudo().write(vals)
 
-    def _check_decline_values(self, vals):
-        """No path but a manager's approval sets an incident declined."""
-        if vals.get("state") != "declined" and vals.get("resolution_type") != "declined":
+    def _check_decline_values(self, vals, creating=False):
+        """No path but a requested decline approved by a manager sets an
+        incident declined (brief §5: nobody says "no" without approval).
+
+        A context key would not hold: any JSON-RPC client sends the context
+        it likes.  What a client cannot choose is to run as superuser, so
+        the two steps of the trail write their state as superuser after
+        their own checks: :meth:`action_request_decline` (the reason, the
+        manager's activity) enters *pending decline*, and
+        :meth:`action_approve_decline` (care managers) sets *declined*, and
+        only over incidents waiting in *pending decline* with a reason.  No
+        incident is created pending or declined.
+        """
+        declining = vals.get("state") == "declined" or vals.get("resolution_type") == "declined"
+        requesting = vals.get("state") == "pending_decline"
+        if not (declining or requesting):
             return
-        if not self.env.context.get(DECLINE_APPROVAL) or not (
-            self.env.su or self.env.user.has_group(CARE_MANAGER)
-        ):
+        refused = creating or not self.env.su
+        if declining and not refused:
+            refused = any(
+                incident.state != "pending_decline" or not (incident.decline_reason or "").strip()
+                for incident in self
+            )
+        if refused:
             raise AccessError(
                 self.env._(
                     "Nobody says no to a customer without a manager's approval: "
-                    "request the decline and a care manager approves it."
+                    "request the decline with its reason and a care manager approves it."
                 )
             )
 
@@ -612,7 +627,9 @@ class CustomerCareIncident(models.Model):
                 )
         if reason:
             self.write({"decline_reason": reason})
-        self.write({"state": "pending_decline"})
+        # as superuser, the mark of this path (see _check_decline_values);
+        # the chatter still names the user
+        self.sudo().write({"state": "pending_decline"})
         activity_type = activity_type_ref(
             self.env, "customer_care.mail_activity_type_care_decline_approval"
         )
@@ -639,13 +656,10 @@ class CustomerCareIncident(models.Model):
         """Managers only: the customer is told "no", with the reason given."""
         self._check_manager()
         self._check_state(("pending_decline",), self.env._("Approving a decline"))
+        self.check_access("write")
         now = fields.Datetime.now()
-        self.with_context(**{DECLINE_APPROVAL: True}).write(
-            {
-                "state": "declined",
-                "resolution_type": "declined",
-            }
-        )
+        # as superuser, the mark of this path (see _check_decline_values)
+        self.sudo().write({"state": "declined", "resolution_type": "declined"})
         self._write_clocks({"date_resolved": now})
         self.filtered(lambda i: not i.date_first_response)._write_clocks(
             {"date_first_response": now}

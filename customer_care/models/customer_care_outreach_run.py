@@ -286,7 +286,8 @@ class CustomerCareOutreachRun(models.Model):
         """The parts of the coarse candidate query of ``rule`` on ``today``:
         ``source``, ``conditions``, ``order_key`` (the cursor a run walks
         along) and ``occasion`` (the order of an order-based trigger)."""
-        Partner = self.env["res.partner"]
+        # the audience filter reads the rule's company's purchase facts
+        Partner = self.env["res.partner"].with_company(rule.company_id)
         conditions = [
             SQL("p.active"),
             SQL("p.care_state IS DISTINCT FROM 'dropped'"),

@@ -1,10 +1,18 @@
 from odoo import fields, models
 from odoo.tools import SQL, sql
 
+from ..models.customer_care_facts import COMPANY_ID_SPAN, company_value
+
 
 class CustomerCareReportReferral(models.Model):
     """Referrals by existing customers (brief §6): who brought whom, and
-    what the referred customers bought since (their care facts)."""
+    what the referred customers bought since (their care facts).
+
+    One row per referred customer and company: the customer's company, or
+    for a customer shared between companies each company it bought from
+    (the referrer's company while it bought nothing), with that company's
+    own orders and revenue (company-dependent facts, its currency).
+    """
 
     _name = "customer.care.report.referral"
     _description = "Customer Care Referrals"
@@ -36,29 +44,49 @@ class CustomerCareReportReferral(models.Model):
     first_order_date = fields.Date(string="First Order", readonly=True)
     referral_count = fields.Integer(string="Referred Customers", readonly=True)
     order_count = fields.Integer(string="Orders", readonly=True)
-    revenue = fields.Float(readonly=True)
+    revenue = fields.Float(readonly=True, help="Untaxed, in the company's currency.")
     buyer_count = fields.Integer(string="Referred Buyers", readonly=True)
 
     def init(self):
         sql.drop_view_if_exists(self.env.cr, self._table)
+        company = SQL("c.company_id")
+
+        def fact(name, sql_type):
+            return company_value(SQL.identifier("p", name), company, sql_type)
+
         self.env.cr.execute(
             SQL(
-                """CREATE VIEW %s AS (
-                    SELECT p.id, p.id AS partner_id,
+                """CREATE VIEW %(table)s AS (
+                    SELECT p.id::bigint * %(span)s + COALESCE(c.company_id, 0) AS id,
+                           p.id AS partner_id,
                            p.care_referred_by_id AS referrer_id,
                            ref.care_group_id AS referrer_group_id,
                            p.care_group_id,
-                           COALESCE(p.company_id, ref.company_id) AS company_id,
+                           c.company_id,
                            COALESCE(p.care_customer_since, p.create_date::date) AS date_referred,
-                           p.care_first_order_date AS first_order_date,
+                           %(first_order)s AS first_order_date,
                            1 AS referral_count,
-                           COALESCE(p.care_order_count, 0) AS order_count,
-                           COALESCE(p.care_revenue, 0)::float AS revenue,
-                           CASE WHEN p.care_order_count > 0 THEN 1 ELSE 0 END AS buyer_count
+                           COALESCE(%(orders)s, 0) AS order_count,
+                           COALESCE(%(revenue)s, 0)::float AS revenue,
+                           CASE WHEN %(orders)s > 0 THEN 1 ELSE 0 END AS buyer_count
                       FROM res_partner p
                       JOIN res_partner ref ON ref.id = p.care_referred_by_id
+                CROSS JOIN LATERAL (
+                           SELECT p.company_id AS company_id WHERE p.company_id IS NOT NULL
+                        UNION ALL
+                           SELECT k.key::int FROM jsonb_object_keys(p.care_order_count) AS k(key)
+                            WHERE p.company_id IS NULL
+                        UNION ALL
+                           SELECT ref.company_id
+                            WHERE p.company_id IS NULL
+                              AND COALESCE(p.care_order_count, '{}'::jsonb) = '{}'::jsonb
+                           ) AS c
                      WHERE p.care_referred_by_id IS NOT NULL AND p.active
                 )""",
-                SQL.identifier(self._table),
+                table=SQL.identifier(self._table),
+                span=COMPANY_ID_SPAN,
+                first_order=fact("care_first_order_date", "date"),
+                orders=fact("care_order_count", "int"),
+                revenue=fact("care_revenue", "numeric"),
             )
         )

@@ -2,15 +2,19 @@ from odoo import fields, models
 from odoo.tools import SQL, sql
 
 from ..logic.care_state import STATES
+from ..models.customer_care_facts import COMPANY_ID_SPAN, company_value
 
 
 class CustomerCareReportValue(models.Model):
     """Lifetime value by care group with its inputs (brief §6).
 
-    One row per buying customer: average yearly revenue and the group's
-    yearly retention are the inputs of the lifetime value estimate; *Still
-    Buying (%)* is the share of the group's customers not lost nor dropped,
-    the retention actually observed.
+    One row per buying customer and company it bought from: average yearly
+    revenue and the group's yearly retention are the inputs of the lifetime
+    value estimate; *Still Buying (%)* is the share of the group's customers
+    not lost nor dropped, the retention actually observed.  The figures of
+    each row are the company's own (its orders, its currency), read from the
+    company-dependent facts; the record rules show each user the rows of
+    their companies.
     """
 
     _name = "customer.care.report.value"
@@ -42,9 +46,9 @@ class CustomerCareReportValue(models.Model):
     first_order_date = fields.Date(string="First Order", readonly=True)
     customer_count = fields.Integer(string="Customers", readonly=True)
     order_count = fields.Integer(string="Orders", readonly=True)
-    revenue = fields.Float(readonly=True)
+    revenue = fields.Float(readonly=True, help="Untaxed, in the company's currency.")
     annual_value = fields.Float(string="Average Yearly Revenue", readonly=True, aggregator="avg")
-    lifetime_value = fields.Float(readonly=True)
+    lifetime_value = fields.Float(readonly=True, help="In the company's currency.")
     avg_lifetime_value = fields.Float(
         string="Average Lifetime Value", readonly=True, aggregator="avg"
     )
@@ -63,25 +67,40 @@ class CustomerCareReportValue(models.Model):
 
     def init(self):
         sql.drop_view_if_exists(self.env.cr, self._table)
+        company = SQL("c.company_id")
+
+        def fact(name, sql_type):
+            return company_value(SQL.identifier("p", name), company, sql_type)
+
         self.env.cr.execute(
             SQL(
-                """CREATE VIEW %s AS (
-                    SELECT p.id, p.id AS partner_id, p.care_group_id, p.care_user_id,
-                           p.company_id, p.care_state,
-                           p.care_first_order_date AS first_order_date,
+                """CREATE VIEW %(table)s AS (
+                    SELECT p.id::bigint * %(span)s + c.company_id AS id,
+                           p.id AS partner_id, p.care_group_id, p.care_user_id,
+                           c.company_id, p.care_state,
+                           %(first_order)s AS first_order_date,
                            1 AS customer_count,
-                           p.care_order_count AS order_count,
-                           COALESCE(p.care_revenue, 0)::float AS revenue,
-                           COALESCE(p.care_annual_value, 0)::float AS annual_value,
-                           COALESCE(p.care_lifetime_value, 0)::float AS lifetime_value,
-                           COALESCE(p.care_lifetime_value, 0)::float AS avg_lifetime_value,
+                           c.order_count,
+                           COALESCE(%(revenue)s, 0)::float AS revenue,
+                           COALESCE(%(annual)s, 0)::float AS annual_value,
+                           COALESCE(%(lifetime)s, 0)::float AS lifetime_value,
+                           COALESCE(%(lifetime)s, 0)::float AS avg_lifetime_value,
                            g.retention_rate::float AS retention_rate,
                            CASE WHEN p.care_state IN ('lost', 'dropped') THEN 0.0
                                 ELSE 100.0 END AS still_buying_rate
                       FROM res_partner p
+                CROSS JOIN LATERAL (
+                           SELECT key::int AS company_id, value::int AS order_count
+                             FROM jsonb_each_text(p.care_order_count)) AS c
                  LEFT JOIN customer_care_group g ON g.id = p.care_group_id
-                     WHERE p.care_order_count > 0 AND p.id = p.commercial_partner_id
+                     WHERE c.order_count > 0 AND p.id = p.commercial_partner_id
+                       AND (p.company_id IS NULL OR p.company_id = c.company_id)
                 )""",
-                SQL.identifier(self._table),
+                table=SQL.identifier(self._table),
+                span=COMPANY_ID_SPAN,
+                first_order=fact("care_first_order_date", "date"),
+                revenue=fact("care_revenue", "numeric"),
+                annual=fact("care_annual_value", "numeric"),
+                lifetime=fact("care_lifetime_value", "numeric"),
             )
         )

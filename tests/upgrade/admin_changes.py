@@ -56,6 +56,7 @@ def snapshot(env):
         counts[model] = env[model].with_context(active_test=False).search_count([])
     incidents = env["customer.care.incident"].search([], order="id")
     return {
+        "facts": purchase_facts(env),
         "crons": crons,
         "rule": {
             "id": rule.id,
@@ -85,6 +86,32 @@ def snapshot(env):
             for i in incidents
         ],
     }
+
+
+FACT_FIELDS = [
+    "care_order_count",
+    "care_online_order_count",
+    "care_revenue",
+    "care_first_order_date",
+    "care_last_order_date",
+    "care_annual_value",
+    "care_lifetime_value",
+    "care_customer_since",
+    "care_state",
+]
+
+
+def purchase_facts(env):
+    """Every buying customer's purchase facts, as its own company reads them
+    (the company the facts refresh runs in for customers shared between
+    companies): one value per partner before 19.0.1.3.0, per company after."""
+    partners = env["res.partner"].with_context(active_test=False).search([], order="id")
+    facts = {}
+    for partner in partners:
+        values = partner.with_company(partner.company_id or env.company)
+        if values.care_order_count:
+            facts[str(partner.id)] = [str(values[fname]) for fname in FACT_FIELDS]
+    return facts
 
 
 def change(env):

@@ -66,3 +66,18 @@ class TestUpgradeKeepsWhatAdminsSet(TransactionCase):
         self.assertTrue(runs)
         self.assertFalse(runs.filtered(lambda run: not run.run_date))
         self.assertNotIn("running", runs.mapped("state"))
+
+    def test_purchase_facts_survive_as_per_company_values(self):
+        """19.0.1.3.0: the facts columns became company-dependent (jsonb);
+        each customer's company still reads what it read before."""
+        self.assertGreater(len(self.before["facts"]), 10)
+        self.assertEqual(self.after["facts"], self.before["facts"])
+        self.env.cr.execute(
+            """SELECT count(*) FROM information_schema.columns
+                WHERE table_name = 'res_partner' AND udt_name = 'jsonb'
+                  AND column_name IN ('care_order_count', 'care_revenue', 'care_lifetime_value')"""
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], 3)
+        # the lifetime value report reads them again, a row per company
+        report = self.env["customer.care.report.value"].search([])
+        self.assertEqual(len(report), len(self.before["facts"]))
