@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from unittest.mock import patch
 
 from freezegun import freeze_time
+from psycopg2.errors import SerializationFailure
 
 from odoo import fields
 from odoo.tests import tagged
@@ -258,6 +259,34 @@ class TestEveryJobUnderTheScheduler(SchedulerCase):
         # with the real slice the whole base is one call
         self.make_due(cron)
         self.assertEqual(self.scheduler_pass(cron), ("fully done", 1))
+
+    def test_facts_refresh_retries_a_batch_a_user_got_in_the_way_of(self):
+        """A customer written by a user since the job's snapshot makes the
+        batch's UPDATE fail with a serialization error: the batch is taken
+        again on a fresh snapshot, the job ends fully done, nothing lost."""
+        buyers = [self._partner(f"Retried buyer {i}") for i in range(2)]
+        for buyer in buyers:
+            self._order(buyer, days_ago=3, amount=80.0)
+        self.env.flush_all()
+        cron = self._cron("ir_cron_care_refresh_facts")
+        Facts = type(self.env["customer.care.facts"])
+        original = Facts._refresh_batch
+        failures = []
+
+        def refresh_batch(self, *args, **kwargs):
+            result = original(self, *args, **kwargs)
+            if not failures:
+                failures.append(1)
+                raise SerializationFailure("could not serialize access due to concurrent update")
+            return result
+
+        with patch.object(Facts, "_refresh_batch", refresh_batch):
+            self.assertEqual(self.scheduler_pass(cron), ("fully done", 1))
+        self.assertEqual(failures, [1])
+        self.assertEqual([b.care_order_count for b in buyers], [1, 1])
+        params = self.env["ir.config_parameter"].sudo()
+        self.assertFalse(params.get_param("customer_care.facts_refresh_state"))
+        self.assertTrue(params.get_param("customer_care.top_revenue_thresholds"))
 
     @freeze_time(LONG_AGO + timedelta(days=2), tick=True)
     def test_sla_check_spans_passes_and_escalates_once(self):

@@ -2,6 +2,8 @@ import json
 import logging
 from datetime import timedelta
 
+from psycopg2.errors import SerializationFailure
+
 from odoo import api, fields, models
 from odoo.tools import SQL, split_every
 
@@ -12,6 +14,7 @@ from ..logic.facts import PURCHASE_FIELDS, GroupPolicy, PartnerRow, evaluate, pu
 _logger = logging.getLogger(__name__)
 
 REFRESH_BATCH = 5000
+REFRESH_RETRIES = 5
 RUN_STATE_PARAM = "customer_care.facts_refresh_state"
 THRESHOLDS_PARAM = "customer_care.top_revenue_thresholds"
 
@@ -135,10 +138,28 @@ class CustomerCareFacts(models.AbstractModel):
         today = fields.Date.to_date(run["today"])
         thresholds = self._thresholds_from_json(run["thresholds"])
         cron = self.env["ir.cron"]
+        retries = 0
         while True:
             ids = self._next_commercial_partners(run["cursor"], batch_size)
             if ids:
-                self._refresh_batch(ids, thresholds, today, run["company"])
+                try:
+                    self._refresh_batch(ids, thresholds, today, run["company"])
+                    self.env.flush_all()
+                except SerializationFailure:
+                    # a user changed one of these customers since this
+                    # transaction's snapshot: the batch is taken again on a
+                    # fresh one (its writes are undone, the cursor has not
+                    # moved; a new run's thresholds are stored again)
+                    retries += 1
+                    if retries > REFRESH_RETRIES:
+                        raise
+                    _logger.info("facts refresh: batch after %s retried", run["cursor"])
+                    self.env.cr.rollback()
+                    self.env.invalidate_all()
+                    if not run["done"]:
+                        params.set_param(THRESHOLDS_PARAM, json.dumps(run["thresholds"]))
+                    continue
+                retries = 0
             if len(ids) < batch_size:
                 # the last batch: the run ends in the same transaction
                 params.set_param(RUN_STATE_PARAM, False)
