@@ -1,0 +1,654 @@
+#!/usr/bin/env python3
+"""Write the Customer Care spreadsheet dashboards from a Python description.
+
+    scripts/dashboards.py          # rewrites customer_care_dashboard/data/files/*.json
+
+Each dashboard is described below as filters, pivots, lists, charts and
+scorecards over customer_care's reports; this script lays them out in the
+JSON format Odoo's spreadsheet dashboards load (``spreadsheet_binary_data``,
+o-spreadsheet 18.5).  Edit the description, run the script, commit both.
+tests/dashboard/test_dashboard_sources.py checks that every data source points
+at models and fields that exist.
+"""
+
+import json
+import os
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, "customer_care_dashboard", "data", "files")
+
+ROW_HEIGHT = 23  # default row height of o-spreadsheet, in pixels
+WIDTH = 1160
+
+# -- global filters (ids are stable: saved filter values refer to them) -------
+F_PERIOD = "cc-filter-period"
+F_COMPANY = "cc-filter-company"
+F_GROUP = "cc-filter-care-group"
+F_USER = "cc-filter-care-user"
+F_TEAM = "cc-filter-care-team"
+
+
+def global_filters(period_default):
+    return [
+        {"id": F_PERIOD, "type": "date", "label": "Period", "defaultValue": period_default},
+        {
+            "id": F_COMPANY,
+            "type": "relation",
+            "label": "Company",
+            "modelName": "res.company",
+            "defaultValueDisplayNames": [],
+        },
+        {
+            "id": F_GROUP,
+            "type": "relation",
+            "label": "Care Group",
+            "modelName": "customer.care.group",
+            "defaultValueDisplayNames": [],
+        },
+        {
+            "id": F_USER,
+            "type": "relation",
+            "label": "Care User",
+            "modelName": "res.users",
+            "defaultValueDisplayNames": [],
+        },
+        {
+            "id": F_TEAM,
+            "type": "relation",
+            "label": "Care Team",
+            "modelName": "customer.care.team",
+            "defaultValueDisplayNames": [],
+        },
+    ]
+
+
+def matching(date=None, date_type="date", company="company_id", group=None, user=None, team=None):
+    """fieldMatching of a data source: which field each global filter filters.
+
+    ``team`` defaults to the care teams of the ``user`` field.
+    """
+    result = {}
+    if date:
+        result[F_PERIOD] = {"chain": date, "type": date_type, "offset": 0}
+    if company:
+        result[F_COMPANY] = {"chain": company, "type": "many2one"}
+    if group:
+        result[F_GROUP] = {"chain": group, "type": "many2one"}
+    if user:
+        result[F_USER] = {"chain": user, "type": "many2one"}
+        result[F_TEAM] = {"chain": team or f"{user}.care_team_ids", "type": "many2many"}
+    return result
+
+
+class Dashboard:
+    """Collects the data sources and the layout of one dashboard."""
+
+    def __init__(self, name, period_default):
+        self.name = name
+        self.period_default = period_default
+        self.pivots = {}
+        self.lists = {}
+        self.figures = []
+        self.cells = {}
+        self.styles = {}
+        self.formats = {}
+        self.data_cells = {}
+        self.conditional_formats = []
+        self.menus = {}
+        self.row = 0  # next free row of the dashboard sheet
+        self.y = 10  # next free pixel of the figure area
+
+    # -- data sources ---------------------------------------------------------
+    def pivot(self, name, model, measures, rows=(), columns=(), domain=(), match=None):
+        pivot_id = str(len(self.pivots) + 1)
+        self.pivots[pivot_id] = {
+            "type": "ODOO",
+            "id": pivot_id,
+            "formulaId": pivot_id,
+            "name": name,
+            "model": model,
+            "domain": list(domain),
+            "context": {},
+            "measures": [
+                {"id": fname, "fieldName": fname, "userDefinedName": label}
+                for fname, label in measures
+            ],
+            "rows": [_dimension(r) for r in rows],
+            "columns": [_dimension(c) for c in columns],
+            "fieldMatching": match or {},
+        }
+        return pivot_id
+
+    def list(self, name, model, columns, domain=(), order=(), match=None):
+        list_id = str(len(self.lists) + 1)
+        self.lists[list_id] = {
+            "id": list_id,
+            "name": name,
+            "model": model,
+            "columns": list(columns),
+            "domain": list(domain),
+            "context": {},
+            "orderBy": [{"name": fname, "asc": asc} for fname, asc in order],
+            "fieldMatching": match or {},
+        }
+        return list_id
+
+    # -- figures ----------------------------------------------------------------
+    def scorecards(self, cards):
+        """A row of scorecards: ``(title, formula, colour)`` each."""
+        width = (WIDTH - 10 * (len(cards) - 1)) // len(cards)
+        for index, (title, formula, background) in enumerate(cards):
+            row = len(self.data_cells) // 2 + 1
+            self.data_cells[f"A{row}"] = title
+            self.data_cells[f"B{row}"] = formula
+            figure_id = f"{_slug(self.name)}-kpi-{index}"
+            self.figures.append(
+                {
+                    "id": figure_id,
+                    "x": index * (width + 10),
+                    "y": self.y,
+                    "width": width,
+                    "height": 100,
+                    "tag": "chart",
+                    "data": {
+                        "type": "scorecard",
+                        "title": {"text": title, "bold": True, "color": "#434343"},
+                        "background": background,
+                        "keyValue": f"Data!B{row}",
+                        "baselineMode": "text",
+                        "baselineColorUp": "#00A04A",
+                        "baselineColorDown": "#DC6965",
+                        "humanize": False,
+                        "chartId": figure_id,
+                    },
+                }
+            )
+        self.y += 120
+
+    def charts(self, charts):
+        """A row of one or two Odoo charts: dicts with title, type, model,
+        measure, groupby, domain, match, stacked."""
+        width = (WIDTH - 20) // len(charts)
+        for index, chart in enumerate(charts):
+            figure_id = f"{_slug(self.name)}-{_slug(chart['title'])}"
+            mode = chart["type"].removeprefix("odoo_")
+            self.figures.append(
+                {
+                    "id": figure_id,
+                    "x": index * (width + 20),
+                    "y": self.y,
+                    "width": width,
+                    "height": 320,
+                    "tag": "chart",
+                    "data": {
+                        "type": chart["type"],
+                        "title": {"text": chart["title"], "bold": True, "color": "#434343"},
+                        "background": "#FFFFFF",
+                        "legendPosition": "top" if len(chart["groupby"]) > 1 else "none",
+                        "metaData": {
+                            "groupBy": chart["groupby"],
+                            "measure": chart["measure"],
+                            "order": None,
+                            "resModel": chart["model"],
+                            "mode": mode,
+                        },
+                        "searchParams": {
+                            "comparison": None,
+                            "context": {},
+                            "domain": chart.get("domain", []),
+                            "groupBy": chart["groupby"],
+                            "orderBy": [],
+                        },
+                        "dataSets": [],
+                        "verticalAxisPosition": "left",
+                        "stacked": chart.get("stacked", False),
+                        "cumulative": False,
+                        "fillArea": mode == "line",
+                        "chartId": figure_id,
+                        "fieldMatching": chart.get("match", {}),
+                    },
+                }
+            )
+            if chart.get("menu"):
+                self.menus[figure_id] = chart["menu"]
+        self.y += 340
+
+    # -- cells ------------------------------------------------------------------
+    def start_tables(self):
+        """Tables go below the figures."""
+        self.row = max(self.row, self.y // ROW_HEIGHT + 1)
+
+    def heading(self, text):
+        self.row += 1
+        self.cells[f"A{self.row}"] = text
+        self.styles[f"A{self.row}"] = 1
+        self.row += 1
+
+    def pivot_table(self, pivot_id, rows, columns=None, heat=False):
+        """``=PIVOT(id)`` spilling over ``rows`` rows (headers and total
+        included); ``heat`` colours the values from red to green."""
+        top = self.row
+        self.cells[f"A{top}"] = f"=PIVOT({pivot_id})"
+        if heat:
+            last_col = chr(ord("A") + columns)
+            self.conditional_formats.append(
+                {
+                    "id": f"{_slug(self.name)}-heat-{pivot_id}",
+                    "ranges": [f"B{top + 2}:{last_col}{top + rows}"],
+                    "rule": {
+                        "type": "ColorScaleRule",
+                        "minimum": {"type": "value", "color": 0xF8D7DA},
+                        "midpoint": {"type": "number", "value": "50", "color": 0xFFF3CD},
+                        "maximum": {"type": "value", "color": 0x7BC67E},
+                    },
+                }
+            )
+        self.row += rows + 1
+
+    def list_table(self, list_id, columns, count):
+        top = self.row
+        for index, (fname, label) in enumerate(columns):
+            col = chr(ord("A") + index)
+            self.cells[f"{col}{top}"] = f'=ODOO.LIST.HEADER({list_id}, "{fname}", "{label}")'
+            self.styles[f"{col}{top}"] = 2
+            for position in range(1, count + 1):
+                self.cells[f"{col}{top + position}"] = f'=ODOO.LIST({list_id},{position},"{fname}")'
+        self.row += count + 2
+
+    # -- output -----------------------------------------------------------------
+    def json(self):
+        sheet_rows = max(self.row + 5, self.y // ROW_HEIGHT + 5)
+        dashboard_sheet = {
+            "id": "dashboard",
+            "name": "Dashboard",
+            "colNumber": 14,
+            "rowNumber": sheet_rows,
+            "rows": {},
+            "cols": {"0": {"size": 240}, **{str(i): {"size": 70} for i in range(1, 14)}},
+            "merges": [],
+            "cells": self.cells,
+            "styles": self.styles,
+            "formats": self.formats,
+            "borders": {},
+            "conditionalFormats": self.conditional_formats,
+            "dataValidationRules": [],
+            "figures": [_figure(figure) for figure in self.figures],
+            "tables": [],
+            "areGridLinesVisible": False,
+            "isVisible": True,
+            "headerGroups": {"ROW": [], "COL": []},
+            "comments": {},
+        }
+        data_sheet = {
+            "id": "data",
+            "name": "Data",
+            "colNumber": 4,
+            "rowNumber": max(len(self.data_cells), 10),
+            "rows": {},
+            "cols": {"0": {"size": 260}, "1": {"size": 120}},
+            "merges": [],
+            "cells": self.data_cells,
+            "styles": {},
+            "formats": {},
+            "borders": {},
+            "conditionalFormats": [],
+            "dataValidationRules": [],
+            "figures": [],
+            "tables": [],
+            "areGridLinesVisible": True,
+            "isVisible": False,
+            "headerGroups": {"ROW": [], "COL": []},
+            "comments": {},
+        }
+        return {
+            "version": "18.5.10",
+            "sheets": [dashboard_sheet, data_sheet],
+            "styles": {
+                "1": {"textColor": "#01666b", "bold": True, "fontSize": 16},
+                "2": {"textColor": "#434343", "bold": True, "fontSize": 11},
+            },
+            "formats": {},
+            "borders": {},
+            "revisionId": "START_REVISION",
+            "uniqueFigureIds": True,
+            "settings": {},
+            "pivots": self.pivots,
+            "pivotNextId": len(self.pivots) + 1,
+            "lists": self.lists,
+            "listNextId": len(self.lists) + 1,
+            "customTableStyles": {},
+            "globalFilters": global_filters(self.period_default),
+            "chartOdooMenusReferences": self.menus,
+        }
+
+
+def _dimension(spec):
+    name, _sep, granularity = spec.partition(":")
+    dimension = {"fieldName": name}
+    if granularity:
+        dimension["granularity"] = granularity
+    return dimension
+
+
+def _figure(figure):
+    figure = dict(figure)
+    x, y = figure.pop("x"), figure.pop("y")
+    return {**figure, "col": 0, "row": 0, "offset": {"x": x, "y": y}}
+
+
+def _slug(text):
+    return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")
+
+
+# -- the dashboards -------------------------------------------------------------
+SERVICE = "customer.care.report.service"
+INCIDENT_MATCH = matching(
+    date="date", date_type="datetime", group="care_group_id", user="user_id"
+)
+
+
+def care_service():
+    """Incidents, SLA clocks, satisfaction, complaints and open questions."""
+    board = Dashboard("Care service", "last_90_days")
+    kpi = board.pivot(
+        "KPI - service",
+        SERVICE,
+        [
+            ("received_count", "Received"),
+            ("resolved_count", "Resolved"),
+            ("response_in_time_rate", "Answered in time (%)"),
+            ("resolution_in_time_rate", "Resolved in time (%)"),
+            ("target_rate", "Within 12-hour target (%)"),
+            ("satisfaction", "Satisfaction"),
+            ("rated_count", "Survey answers"),
+            ("breached_count", "Breached"),
+        ],
+        match=INCIDENT_MATCH,
+    )
+    overdue = board.pivot(
+        "KPI - questions past their promise",
+        "customer.care.plan.question",
+        [("__count", "Questions")],
+        domain=[["is_overdue", "=", True]],
+        match=matching(group="partner_id.care_group_id", user="user_id"),
+    )
+
+    board.scorecards(
+        [
+            ("Received", f'=PIVOT.VALUE({kpi},"received_count")', "#EFF6FF"),
+            ("Resolved", f'=PIVOT.VALUE({kpi},"resolved_count")', "#EFF6FF"),
+            (
+                "Answered in time",
+                _no_data(*_percent(kpi, "response_in_time_rate")),
+                "#F0FDF4",
+            ),
+            (
+                "Resolved in time",
+                _no_data(*_percent(kpi, "resolution_in_time_rate")),
+                "#F0FDF4",
+            ),
+            (
+                "Within 12 hours",
+                _no_data(*_percent(kpi, "target_rate")),
+                "#F0FDF4",
+            ),
+            ("Questions past promise", f'=PIVOT.VALUE({overdue},"__count")', "#FFF7ED"),
+        ]
+    )
+    board.charts(
+        [
+            {
+                "title": "Incidents received and resolved per week",
+                "type": "odoo_bar",
+                "model": SERVICE,
+                "measure": "__count",
+                "groupby": ["date:week", "event"],
+                "match": INCIDENT_MATCH,
+                "menu": "customer_care.menu_customer_care_report_service",
+            },
+            {
+                "title": "Satisfaction per week (1 to 5)",
+                "type": "odoo_line",
+                "model": SERVICE,
+                "measure": "satisfaction",
+                "groupby": ["date:week"],
+                "domain": [["event", "=", "resolved"], ["rated_count", ">", 0]],
+                "match": INCIDENT_MATCH,
+                "menu": "customer_care.menu_customer_care_incident_satisfaction",
+            },
+        ]
+    )
+    board.charts(
+        [
+            {
+                "title": "Resolved within the resolution clock per week (%)",
+                "type": "odoo_line",
+                "model": SERVICE,
+                "measure": "resolution_in_time_rate",
+                "groupby": ["date:week"],
+                "domain": [["event", "=", "resolved"]],
+                "match": INCIDENT_MATCH,
+                "menu": "customer_care.menu_customer_care_report_service",
+            },
+            {
+                "title": "Complaints per 100 orders per month",
+                "type": "odoo_line",
+                "model": "customer.care.report.complaint",
+                "measure": "rate_orders",
+                "groupby": ["period:month"],
+                "match": matching(date="period"),
+                "menu": "customer_care.menu_customer_care_report_complaint",
+            },
+        ]
+    )
+    board.start_tables()
+    board.heading("Service level by week")
+    weekly = board.pivot(
+        "Service level by week",
+        SERVICE,
+        [
+            ("received_count", "Received"),
+            ("resolved_count", "Resolved"),
+            ("response_in_time_rate", "Answered in time (%)"),
+            ("resolution_in_time_rate", "Resolved in time (%)"),
+            ("target_rate", "Within 12 hours (%)"),
+            ("satisfaction", "Satisfaction"),
+            ("rated_count", "Answers"),
+        ],
+        rows=["date:week"],
+        match=INCIDENT_MATCH,
+    )
+    board.pivot_table(weekly, 16)
+    board.heading("Breaches by care group and root cause")
+    breaches = board.pivot(
+        "Breaches by care group and root cause",
+        SERVICE,
+        [("breached_count", "Breached")],
+        rows=["care_group_id"],
+        columns=["root_cause_id"],
+        domain=[["breached_count", ">", 0]],
+        match=INCIDENT_MATCH,
+    )
+    board.pivot_table(breaches, 8)
+    board.heading("Open questions past their promised date")
+    questions = board.list(
+        "Open questions past their promised date",
+        "customer.care.plan.question",
+        ["date_promised", "partner_id", "name", "user_id"],
+        domain=[["is_overdue", "=", True]],
+        order=[("date_promised", True)],
+        match=matching(group="partner_id.care_group_id", user="user_id"),
+    )
+    board.list_table(
+        questions,
+        [
+            ("date_promised", "Promised by"),
+            ("partner_id", "Customer"),
+            ("name", "Question"),
+            ("user_id", "Responsible"),
+        ],
+        10,
+    )
+    return board
+
+
+NO_DATA = '_t("No data")'
+
+
+def _no_data(value, formula):
+    """A scorecard formula saying 'No data' where there is none (never 0 %)."""
+    return f'=IF({value}="", {NO_DATA}, {formula})'
+
+
+def _percent(pivot_id, measure):
+    """The value of a share and its display: rounded, in percent."""
+    value = f'PIVOT.VALUE({pivot_id},"{measure}")'
+    return value, f'ROUND({value},0)&" %"'
+
+
+PURCHASE = "customer.care.report.purchase"
+PURCHASE_MATCH = matching(date="period", group="care_group_id", user="partner_id.care_user_id")
+
+
+def keeping_customers():
+    """Repeat purchases, retention, lost customers, top customers, value, referrals."""
+    board = Dashboard("Keeping customers", "last_12_months")
+    repeat = board.pivot(
+        "KPI - repeat purchases",
+        PURCHASE,
+        [("repeat_rate", "Repeat buyers (%)"), ("retention_rate", "Retention (%)")],
+        match=PURCHASE_MATCH,
+    )
+    lost = board.pivot(
+        "KPI - lost customers",
+        "res.partner",
+        [("__count", "Lost customers")],
+        domain=[["care_lost_date", "!=", False], ["parent_id", "=", False]],
+        match=matching(date="care_lost_date", group="care_group_id", user="care_user_id"),
+    )
+    referrals = board.pivot(
+        "KPI - referrals",
+        "customer.care.report.referral",
+        [("referral_count", "Referred customers")],
+        match=matching(
+            date="date_referred", group="care_group_id", user="partner_id.care_user_id"
+        ),
+    )
+    value = board.pivot(
+        "KPI - lifetime value",
+        "customer.care.report.value",
+        [("avg_lifetime_value", "Average lifetime value")],
+        match=matching(group="care_group_id", user="care_user_id"),
+    )
+    board.scorecards(
+        [
+            ("Repeat buyers", _no_data(*_percent(repeat, "repeat_rate")), "#EFF6FF"),
+            (
+                "Bought again next month",
+                _no_data(*_percent(repeat, "retention_rate")),
+                "#F0FDF4",
+            ),
+            ("Customers lost", f'=PIVOT.VALUE({lost},"__count")', "#FEF2F2"),
+            ("Referred customers", f'=PIVOT.VALUE({referrals},"referral_count")', "#EFF6FF"),
+            (
+                "Average lifetime value",
+                f'=ROUND(PIVOT.VALUE({value},"avg_lifetime_value"),0)',
+                "#FFF7ED",
+            ),
+        ]
+    )
+    board.charts(
+        [
+            {
+                "title": "Repeat-purchase share per month (%)",
+                "type": "odoo_line",
+                "model": PURCHASE,
+                "measure": "repeat_rate",
+                "groupby": ["period:month"],
+                "match": PURCHASE_MATCH,
+                "menu": "customer_care.menu_customer_care_report_repeat",
+            },
+            {
+                "title": "Customers lost per month, by reason",
+                "type": "odoo_bar",
+                "model": "res.partner",
+                "measure": "__count",
+                "groupby": ["care_lost_date:month", "care_lost_reason_id"],
+                "domain": [["care_lost_date", "!=", False], ["parent_id", "=", False]],
+                "stacked": True,
+                "match": matching(date="care_lost_date", group="care_group_id", user="care_user_id"),
+                "menu": "customer_care.menu_customer_care_lost",
+            },
+        ]
+    )
+    board.charts(
+        [
+            {
+                "title": "Top 20% customers: growing, flat, declining",
+                "type": "odoo_bar",
+                "model": "customer.care.top.snapshot",
+                "measure": "__count",
+                "groupby": ["period:month", "trend"],
+                "stacked": True,
+                "match": matching(date="period", group="care_group_id", user="user_id"),
+                "menu": "customer_care.menu_customer_care_top_snapshot",
+            },
+            {
+                "title": "Referred customers per month",
+                "type": "odoo_bar",
+                "model": "customer.care.report.referral",
+                "measure": "referral_count",
+                "groupby": ["date_referred:month"],
+                "match": matching(
+                    date="date_referred", group="care_group_id", user="partner_id.care_user_id"
+                ),
+                "menu": "customer_care.menu_customer_care_report_referral",
+            },
+        ]
+    )
+    board.charts(
+        [
+            {
+                "title": "Average lifetime value by care group",
+                "type": "odoo_bar",
+                "model": "customer.care.report.value",
+                "measure": "avg_lifetime_value",
+                "groupby": ["care_group_id"],
+                "match": matching(group="care_group_id", user="care_user_id"),
+                "menu": "customer_care.menu_customer_care_report_value",
+            },
+        ]
+    )
+    board.start_tables()
+    board.heading("Retention by cohort: share of each month's new customers buying, month by month")
+    cohorts = board.pivot(
+        "Retention by cohort",
+        PURCHASE,
+        [("cohort_share", "Cohort buying (%)")],
+        rows=["cohort:month"],
+        columns=["cohort_age"],
+        domain=[["cohort_age", "<=", 12]],
+        match=matching(date="cohort", group="care_group_id", user="partner_id.care_user_id"),
+    )
+    board.pivot_table(cohorts, 16, columns=14, heat=True)
+    return board
+
+
+DASHBOARDS = {
+    "care_service_dashboard.json": care_service,
+    "keeping_customers_dashboard.json": keeping_customers,
+}
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    for filename, build in DASHBOARDS.items():
+        path = os.path.join(OUT, filename)
+        with open(path, "w", encoding="utf-8") as handle:
+            json.dump(build().json(), handle, indent=1, ensure_ascii=False)
+            handle.write("\n")
+        print(path)
+
+
+if __name__ == "__main__":
+    main()
