@@ -1,6 +1,8 @@
-"""Installs the addons as ``odoo.addons.customer_care`` and
+"""Installs the addons as ``odoo.addons.customer_care``,
 ``odoo.addons.customer_care_stock`` (the Inventory bridge, which Odoo installs
-by itself only where Inventory is installed).
+by itself only where Inventory is installed) and
+``odoo.addons.customer_care_dashboard`` (the spreadsheet dashboards, installed
+by itself with Odoo's spreadsheet dashboards).
 
 Odoo finds addons installed this way without any ``addons_path`` entry:
 ``odoo.addons`` is a namespace package, so the installed folder joins it.
@@ -19,7 +21,7 @@ except ImportError:  # pragma: no cover - older setuptools
 
 HERE = pathlib.Path(__file__).resolve().parent
 ADDON = "customer_care"
-ADDONS = (ADDON, "customer_care_stock")
+ADDONS = (ADDON, "customer_care_stock", "customer_care_dashboard")
 MANIFEST = ast.literal_eval((HERE / ADDON / "__manifest__.py").read_text())
 
 

@@ -342,9 +342,7 @@ def _slug(text):
 
 # -- the dashboards -------------------------------------------------------------
 SERVICE = "customer.care.report.service"
-INCIDENT_MATCH = matching(
-    date="date", date_type="datetime", group="care_group_id", user="user_id"
-)
+INCIDENT_MATCH = matching(date="date", date_type="datetime", group="care_group_id", user="user_id")
 
 
 def care_service():
@@ -530,9 +528,7 @@ def keeping_customers():
         "KPI - referrals",
         "customer.care.report.referral",
         [("referral_count", "Referred customers")],
-        match=matching(
-            date="date_referred", group="care_group_id", user="partner_id.care_user_id"
-        ),
+        match=matching(date="date_referred", group="care_group_id", user="partner_id.care_user_id"),
     )
     value = board.pivot(
         "KPI - lifetime value",
@@ -576,7 +572,9 @@ def keeping_customers():
                 "groupby": ["care_lost_date:month", "care_lost_reason_id"],
                 "domain": [["care_lost_date", "!=", False], ["parent_id", "=", False]],
                 "stacked": True,
-                "match": matching(date="care_lost_date", group="care_group_id", user="care_user_id"),
+                "match": matching(
+                    date="care_lost_date", group="care_group_id", user="care_user_id"
+                ),
                 "menu": "customer_care.menu_customer_care_lost",
             },
         ]

@@ -11,11 +11,13 @@ CARE_USER = "customer_care.group_care_user"
 CHART_MONTHS = 12
 
 
-class ResPartner(models.Model):
+class CustomerCarePartnerRevenue(models.AbstractModel):
     """The Care tab's revenue chart and top-20 % status (brief §6): a care
-    user sees the decline the top-customer alert talks about."""
+    user sees the decline the top-customer alert talks about.  Mixed into
+    ``res.partner`` below."""
 
-    _inherit = "res.partner"
+    _name = "customer.care.partner.revenue"
+    _description = "Care Tab Revenue Chart"
 
     care_revenue_chart = fields.Text(
         string="Monthly Revenue",
@@ -118,3 +120,8 @@ class ResPartner(models.Model):
             trend = rows.get(partner.commercial_partner_id.id)
             partner.care_top_trend = trend
             partner.care_top_trend_period = last.period if trend else False
+
+
+class ResPartner(models.Model):
+    _name = "res.partner"
+    _inherit = ["res.partner", "customer.care.partner.revenue"]

@@ -53,9 +53,7 @@ class CustomerCareReportPurchase(models.Model):
         aggregator="avg",
         help="Share of the month's customers who bought again the month after.",
     )
-    cohort_age = fields.Integer(
-        string="Months Since First Order", readonly=True, aggregator="max"
-    )
+    cohort_age = fields.Integer(string="Months Since First Order", readonly=True, aggregator="max")
     cohort_share = fields.Float(
         string="Cohort Buying (%)",
         readonly=True,

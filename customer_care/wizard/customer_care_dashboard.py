@@ -72,9 +72,7 @@ class CustomerCareDashboard(models.TransientModel):
         string="Incidents Received per Week", compute="_compute_charts"
     )
     has_incidents_week = fields.Boolean(compute="_compute_charts")
-    satisfaction_week_chart = fields.Text(
-        string="Satisfaction per Week", compute="_compute_charts"
-    )
+    satisfaction_week_chart = fields.Text(string="Satisfaction per Week", compute="_compute_charts")
     has_satisfaction_week = fields.Boolean(compute="_compute_charts")
     top_decliner_chart = fields.Text(
         string="Declining Top Customers per Month", compute="_compute_charts"
