@@ -73,6 +73,7 @@
         "data/demo/customer_care_plan_demo.xml",
         "data/demo/customer_care_incident_demo.xml",
         "data/demo/customer_care_demo_story.xml",
+        "data/demo/customer_care_history_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

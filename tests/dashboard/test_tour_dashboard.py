@@ -19,3 +19,16 @@ class TestDashboardTour(HttpCase):
             login="care_tour_dashboards",
             timeout=180,
         )
+
+    def test_care_user_is_not_offered_the_dashboards(self):
+        new_test_user(
+            self.env,
+            login="care_tour_no_dashboards",
+            password="care_tour_no_dashboards",
+            groups="base.group_user,customer_care.group_care_user",
+        )
+        self.start_tour(
+            "/odoo/action-spreadsheet_dashboard.ir_actions_dashboard_action",
+            "customer_care_dashboard_hidden_tour",
+            login="care_tour_no_dashboards",
+        )

@@ -69,3 +69,26 @@ registry.category("web_tour.tours").add("customer_care_dashboard_tour", {
         ...openDashboard("Keeping Customers", 5),
     ],
 });
+
+registry.category("web_tour.tours").add("customer_care_dashboard_hidden_tour", {
+    url: "/odoo/action-spreadsheet_dashboard.ir_actions_dashboard_action",
+    steps: () => [
+        {
+            content: "The Dashboards app has loaded its list",
+            trigger:
+                ".o_spreadsheet_dashboard_action .o_content:not(:has(.dashboard-loading-status:contains('Loading')))",
+        },
+        {
+            content: "A care user is not offered the care managers' dashboards",
+            trigger: ".o_spreadsheet_dashboard_action",
+            run() {
+                const names = [...document.querySelectorAll(".o_search_panel_category_value")].map(
+                    (li) => li.dataset.name
+                );
+                if (names.includes("Care Service") || names.includes("Keeping Customers")) {
+                    throw new Error(`a care user sees ${names.join(", ")}`);
+                }
+            },
+        },
+    ],
+});
