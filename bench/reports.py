@@ -1,7 +1,7 @@
 """Benchmark the Measuring-care reports and the monthly top customers watch.
 
     python3 bench/reports.py DB [--load PARTNERS ORDERS] [--plans N] [--incidents N]
-                                [--user LOGIN]
+                                [--facts] [--user LOGIN]
 
 Runs, on a database where customer_care is installed, each report's main
 query the way the web client's pivot asks for it
@@ -21,6 +21,8 @@ On a database with Inventory (``sale_stock``, which brings
 ``customer_care_stock``), the on-time delivery and order error reports are
 measured too, and ``--load`` stores delivery outcomes on the orders.
 
+``--facts`` stores every customer's purchase facts from all confirmed orders
+in one UPDATE (for a database from bench/generate.py, which has none).
 ``--incidents`` loads that many incidents over the last two years (answered,
 resolved, rated, some breached) and open questions past their promise, for
 the Care Service dashboard.  With ``customer_care_dashboard`` installed, each
@@ -131,6 +133,12 @@ def parse_args():
     parser.add_argument("--load", nargs=2, type=int, metavar=("PARTNERS", "ORDERS"))
     parser.add_argument("--plans", type=int, default=100_000)
     parser.add_argument("--incidents", type=int, default=0, help="incidents to load")
+    parser.add_argument(
+        "--facts",
+        action="store_true",
+        help="store the purchase facts of every customer from all confirmed orders "
+        "(a database from bench/generate.py has none)",
+    )
     parser.add_argument("--user", default="admin", help="a care manager's login")
     parser.add_argument("--explain", action="store_true", help="print the query plans")
     parser.add_argument("--batch-size", type=int, default=500)
@@ -300,8 +308,11 @@ def load_incidents(env, cr, n_incidents):
         causes.append(env["customer.care.root.cause"].create({"name": name}).id)
     policy = env["customer.care.sla.policy"].search([], limit=1)
     users = env["res.users"].search([("share", "=", False)], limit=5).ids
-    cr.execute("SELECT MAX(id) - MIN(id) FROM res_partner")
-    span = cr.fetchone()[0]
+    cr.execute("SELECT MIN(id), MAX(id) - MIN(id) FROM res_partner")
+    first, span = cr.fetchone()
+    # the questions hang on care plans' steps: load plans when there are none
+    cr.execute("SELECT EXISTS (SELECT 1 FROM customer_care_plan WHERE name LIKE 'Bench plan %%')")
+    has_plans = cr.fetchone()[0]
     steps, timings = [], []
     for label, query, params in (
         (
@@ -315,6 +326,25 @@ def load_incidents(env, cr, n_incidents):
                 "policy": policy.id,
                 "span": span,
             },
+        ),
+        *(
+            []
+            if has_plans
+            else [
+                (
+                    "care plans",
+                    LOAD_PLANS,
+                    {
+                        # on the last 100,000 partners: the bulk-loaded ones, ids without gaps
+                        "n": n_incidents,
+                        "first": first + span - 100_000,
+                        "n_partners": 100_000,
+                        "company": env.company.id,
+                        "users": users,
+                    },
+                ),
+                ("plan steps", LOAD_STEPS, {}),
+            ]
         ),
         ("open questions", LOAD_QUESTIONS, {}),
     ):
@@ -570,6 +600,12 @@ def main():
         if args.load:
             for label, count, ms in load(env, cr, *args.load, args.plans):
                 rows.append((label, count, ms, ""))
+        if args.facts:
+            timings = []
+            with timer(timings):
+                cr.execute(LOAD_FACTS.replace("name LIKE 'BENCH/%%'", "state = 'sale'"), {})
+            rows.append(("load purchase facts (all orders)", cr.rowcount, timings[0], ""))
+            cr.commit()
         if args.incidents:
             for label, count, ms in load_incidents(env, cr, args.incidents):
                 rows.append((label, count, ms, ""))

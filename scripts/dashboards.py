@@ -228,18 +228,22 @@ class Dashboard:
         """``=PIVOT(id)`` spilling over ``rows`` rows (headers and total
         included); ``heat`` colours the values from red to green."""
         top = self.row
-        self.cells[f"A{top}"] = f"=PIVOT({pivot_id})"
+        if heat:
+            # no totals (a sum of shares means nothing), no measure title row
+            self.cells[f"A{top}"] = f"=PIVOT({pivot_id}, {rows}, FALSE, TRUE, {columns}, FALSE)"
+        else:
+            self.cells[f"A{top}"] = f"=PIVOT({pivot_id})"
         if heat:
             last_col = chr(ord("A") + columns)
             self.conditional_formats.append(
                 {
                     "id": f"{_slug(self.name)}-heat-{pivot_id}",
-                    "ranges": [f"B{top + 2}:{last_col}{top + rows}"],
+                    "ranges": [f"B{top + 1}:{last_col}{top + rows}"],
                     "rule": {
                         "type": "ColorScaleRule",
-                        "minimum": {"type": "value", "color": 0xF8D7DA},
+                        "minimum": {"type": "number", "value": "0", "color": 0xF8D7DA},
                         "midpoint": {"type": "number", "value": "50", "color": 0xFFF3CD},
-                        "maximum": {"type": "value", "color": 0x7BC67E},
+                        "maximum": {"type": "number", "value": "100", "color": 0x7BC67E},
                     },
                 }
             )
@@ -628,7 +632,7 @@ def keeping_customers():
         domain=[["cohort_age", "<=", 12]],
         match=matching(date="cohort", group="care_group_id", user="partner_id.care_user_id"),
     )
-    board.pivot_table(cohorts, 16, columns=14, heat=True)
+    board.pivot_table(cohorts, 13, columns=13, heat=True)
     return board
 
 

@@ -58,7 +58,7 @@ class CustomerCarePartnerRevenue(models.AbstractModel):
                             {
                                 "label": format_date(self.env, month, date_format="MMM yy"),
                                 "value": round(amount, 2),
-                                "type": "past",
+                                "type": "future",  # drawn in the Odoo palette's teal
                             }
                             for month, amount in series
                         ],
