@@ -97,6 +97,8 @@ class Dashboard:
         self.menus = {}
         self.row = 0  # next free row of the dashboard sheet
         self.y = 10  # next free pixel of the figure area
+        self.data_row = 1  # next free row of the Data sheet's pivot blocks (column D on)
+        self.kpi_row = 1  # next free row of the Data sheet's scorecard values (A, B)
 
     # -- data sources ---------------------------------------------------------
     def pivot(self, name, model, measures, rows=(), columns=(), domain=(), match=None):
@@ -138,7 +140,8 @@ class Dashboard:
         """A row of scorecards: ``(title, formula, colour)`` each."""
         width = (WIDTH - 10 * (len(cards) - 1)) // len(cards)
         for index, (title, formula, background) in enumerate(cards):
-            row = len(self.data_cells) // 2 + 1
+            row = self.kpi_row
+            self.kpi_row += 1
             self.data_cells[f"A{row}"] = title
             self.data_cells[f"B{row}"] = formula
             figure_id = f"{_slug(self.name)}-kpi-{index}"
@@ -166,12 +169,17 @@ class Dashboard:
         self.y += 120
 
     def charts(self, charts):
-        """A row of one or two Odoo charts: dicts with title, type, model,
-        measure, groupby, domain, match, stacked."""
+        """A row of one or two charts: Odoo charts (``odoo_bar``/``odoo_line``:
+        model, measure, groupby, domain, match — one server call each) or
+        charts drawn from Data sheet ranges (``bar``/``line``: labels,
+        datasets — see data_block); title, stacked and menu for both."""
         width = (WIDTH - 20) // len(charts)
         for index, chart in enumerate(charts):
             figure_id = f"{_slug(self.name)}-{_slug(chart['title'])}"
-            mode = chart["type"].removeprefix("odoo_")
+            if chart["type"].startswith("odoo_"):
+                data = self._odoo_chart(chart)
+            else:
+                data = self._range_chart(chart)
             self.figures.append(
                 {
                     "id": figure_id,
@@ -181,37 +189,75 @@ class Dashboard:
                     "height": 320,
                     "tag": "chart",
                     "data": {
-                        "type": chart["type"],
                         "title": {"text": chart["title"], "bold": True, "color": "#434343"},
                         "background": "#FFFFFF",
-                        "legendPosition": "top" if len(chart["groupby"]) > 1 else "none",
-                        "metaData": {
-                            "groupBy": chart["groupby"],
-                            "measure": chart["measure"],
-                            "order": None,
-                            "resModel": chart["model"],
-                            "mode": mode,
-                        },
-                        "searchParams": {
-                            "comparison": None,
-                            "context": {},
-                            "domain": chart.get("domain", []),
-                            "groupBy": chart["groupby"],
-                            "orderBy": [],
-                        },
-                        "dataSets": [],
-                        "verticalAxisPosition": "left",
                         "stacked": chart.get("stacked", False),
                         "cumulative": False,
-                        "fillArea": mode == "line",
                         "chartId": figure_id,
-                        "fieldMatching": chart.get("match", {}),
+                        **data,
                     },
                 }
             )
             if chart.get("menu"):
                 self.menus[figure_id] = chart["menu"]
         self.y += 340
+
+    @staticmethod
+    def _odoo_chart(chart):
+        mode = chart["type"].removeprefix("odoo_")
+        return {
+            "type": chart["type"],
+            "legendPosition": "top" if len(chart["groupby"]) > 1 else "none",
+            "metaData": {
+                "groupBy": chart["groupby"],
+                "measure": chart["measure"],
+                "order": None,
+                "resModel": chart["model"],
+                "mode": mode,
+            },
+            "searchParams": {
+                "comparison": None,
+                "context": {},
+                "domain": chart.get("domain", []),
+                "groupBy": chart["groupby"],
+                "orderBy": [],
+            },
+            "dataSets": [],
+            "verticalAxisPosition": "left",
+            "fillArea": mode == "line",
+            "fieldMatching": chart.get("match", {}),
+        }
+
+    @staticmethod
+    def _range_chart(chart):
+        return {
+            "type": chart["type"],
+            "dataSets": [{"dataRange": r, "yAxisId": "y"} for r in chart["datasets"]],
+            "dataSetsHaveTitle": True,
+            "labelRange": chart["labels"],
+            "labelsAsText": True,
+            "legendPosition": "top" if len(chart["datasets"]) > 1 else "none",
+            "aggregated": False,
+            "fillArea": chart["type"] == "line" and len(chart["datasets"]) == 1,
+        }
+
+    def data_block(self, pivot_id, titles, rows):
+        """Spill a pivot on the hidden Data sheet (column D on) under a row of
+        ``titles`` (one per measure) so that charts can draw its columns:
+        one server call feeds the table, the charts and the scorecards.
+        Returns ``(label range, [measure ranges with their title])``.
+        """
+        top = self.data_row
+        for index, title in enumerate(titles):
+            self.data_cells[f"{chr(ord('E') + index)}{top}"] = f'=_t("{title}")'
+        self.data_cells[f"D{top + 1}"] = f"=PIVOT({pivot_id}, {rows}, FALSE, FALSE)"
+        self.data_row += rows + 3
+        labels = f"Data!D{top + 1}:D{top + rows}"
+        measures = [
+            f"Data!{chr(ord('E') + index)}{top}:{chr(ord('E') + index)}{top + rows}"
+            for index in range(len(titles))
+        ]
+        return labels, measures
 
     # -- cells ------------------------------------------------------------------
     def start_tables(self):
@@ -286,10 +332,10 @@ class Dashboard:
         data_sheet = {
             "id": "data",
             "name": "Data",
-            "colNumber": 4,
-            "rowNumber": max(len(self.data_cells), 10),
+            "colNumber": 14,
+            "rowNumber": max(self.data_row + 5, 40),
             "rows": {},
-            "cols": {"0": {"size": 260}, "1": {"size": 120}},
+            "cols": {"0": {"size": 260}, "1": {"size": 120}, "3": {"size": 160}},
             "merges": [],
             "cells": self.data_cells,
             "styles": {},
@@ -347,53 +393,67 @@ def _slug(text):
 # -- the dashboards -------------------------------------------------------------
 SERVICE = "customer.care.report.service"
 INCIDENT_MATCH = matching(date="date", date_type="datetime", group="care_group_id", user="user_id")
+WEEKS = 14  # weeks of the default period (90 days) and the week it started in
 
 
 def care_service():
-    """Incidents, SLA clocks, satisfaction, complaints and open questions."""
+    """Incidents, SLA clocks, satisfaction, complaints and open questions.
+
+    One pivot by week feeds the scorecards, three charts and the weekly
+    table: the dashboard opens with five server calls.
+    """
     board = Dashboard("Care service", "last_90_days")
-    kpi = board.pivot(
-        "KPI - service",
+    weekly = board.pivot(
+        "Service level by week",
         SERVICE,
         [
             ("received_count", "Received"),
             ("resolved_count", "Resolved"),
             ("response_in_time_rate", "Answered in time (%)"),
             ("resolution_in_time_rate", "Resolved in time (%)"),
-            ("target_rate", "Within 12-hour target (%)"),
+            ("target_rate", "Within 12 hours (%)"),
             ("satisfaction", "Satisfaction"),
             ("rated_count", "Survey answers"),
-            ("breached_count", "Breached"),
         ],
+        rows=["date:week"],
         match=INCIDENT_MATCH,
     )
     overdue = board.pivot(
-        "KPI - questions past their promise",
+        "Questions past their promise",
         "customer.care.plan.question",
         [("__count", "Questions")],
         domain=[["is_overdue", "=", True]],
         match=matching(group="partner_id.care_group_id", user="user_id"),
     )
-
+    weeks, columns = board.data_block(
+        weekly,
+        [
+            "Received",
+            "Resolved",
+            "Answered in time (%)",
+            "Resolved in time (%)",
+            "Within 12 hours (%)",
+            "Satisfaction",
+            "Survey answers",
+        ],
+        WEEKS,
+    )
+    received, resolved, answered, in_time, target, satisfaction, _answers = columns
     board.scorecards(
         [
-            ("Received", f'=PIVOT.VALUE({kpi},"received_count")', "#EFF6FF"),
-            ("Resolved", f'=PIVOT.VALUE({kpi},"resolved_count")', "#EFF6FF"),
+            ("Received", f'=PIVOT.VALUE({weekly},"received_count")', "#EFF6FF"),
+            ("Resolved", f'=PIVOT.VALUE({weekly},"resolved_count")', "#EFF6FF"),
             (
                 "Answered in time",
-                _no_data(*_percent(kpi, "response_in_time_rate")),
+                _no_data(*_percent(weekly, "response_in_time_rate")),
                 "#F0FDF4",
             ),
             (
                 "Resolved in time",
-                _no_data(*_percent(kpi, "resolution_in_time_rate")),
+                _no_data(*_percent(weekly, "resolution_in_time_rate")),
                 "#F0FDF4",
             ),
-            (
-                "Within 12 hours",
-                _no_data(*_percent(kpi, "target_rate")),
-                "#F0FDF4",
-            ),
+            ("Within 12 hours", _no_data(*_percent(weekly, "target_rate")), "#F0FDF4"),
             ("Questions past promise", f'=PIVOT.VALUE({overdue},"__count")', "#FFF7ED"),
         ]
     )
@@ -401,21 +461,16 @@ def care_service():
         [
             {
                 "title": "Incidents received and resolved per week",
-                "type": "odoo_bar",
-                "model": SERVICE,
-                "measure": "__count",
-                "groupby": ["date:week", "event"],
-                "match": INCIDENT_MATCH,
+                "type": "bar",
+                "labels": weeks,
+                "datasets": [received, resolved],
                 "menu": "customer_care.menu_customer_care_report_service",
             },
             {
                 "title": "Satisfaction per week (1 to 5)",
-                "type": "odoo_line",
-                "model": SERVICE,
-                "measure": "satisfaction",
-                "groupby": ["date:week"],
-                "domain": [["event", "=", "resolved"], ["rated_count", ">", 0]],
-                "match": INCIDENT_MATCH,
+                "type": "line",
+                "labels": weeks,
+                "datasets": [satisfaction],
                 "menu": "customer_care.menu_customer_care_incident_satisfaction",
             },
         ]
@@ -423,13 +478,10 @@ def care_service():
     board.charts(
         [
             {
-                "title": "Resolved within the resolution clock per week (%)",
-                "type": "odoo_line",
-                "model": SERVICE,
-                "measure": "resolution_in_time_rate",
-                "groupby": ["date:week"],
-                "domain": [["event", "=", "resolved"]],
-                "match": INCIDENT_MATCH,
+                "title": "Answered and resolved within the clocks per week (%)",
+                "type": "line",
+                "labels": weeks,
+                "datasets": [answered, in_time, target],
                 "menu": "customer_care.menu_customer_care_report_service",
             },
             {
@@ -445,21 +497,6 @@ def care_service():
     )
     board.start_tables()
     board.heading("Service level by week")
-    weekly = board.pivot(
-        "Service level by week",
-        SERVICE,
-        [
-            ("received_count", "Received"),
-            ("resolved_count", "Resolved"),
-            ("response_in_time_rate", "Answered in time (%)"),
-            ("resolution_in_time_rate", "Resolved in time (%)"),
-            ("target_rate", "Within 12 hours (%)"),
-            ("satisfaction", "Satisfaction"),
-            ("rated_count", "Answers"),
-        ],
-        rows=["date:week"],
-        match=INCIDENT_MATCH,
-    )
     board.pivot_table(weekly, 16)
     board.heading("Breaches by care group and root cause")
     breaches = board.pivot(
@@ -510,35 +547,49 @@ def _percent(pivot_id, measure):
 
 PURCHASE = "customer.care.report.purchase"
 PURCHASE_MATCH = matching(date="period", group="care_group_id", user="partner_id.care_user_id")
+MONTHS = 13  # months of the default period (12 months) and the month it started in
 
 
 def keeping_customers():
-    """Repeat purchases, retention, lost customers, top customers, value, referrals."""
+    """Repeat purchases, retention, lost customers, top customers, value, referrals.
+
+    Each report is asked once: its pivot feeds its chart and scorecard.
+    """
     board = Dashboard("Keeping customers", "last_12_months")
     repeat = board.pivot(
-        "KPI - repeat purchases",
+        "Repeat purchases by month",
         PURCHASE,
-        [("repeat_rate", "Repeat buyers (%)"), ("retention_rate", "Retention (%)")],
+        [("repeat_rate", "Repeat buyers (%)"), ("retention_rate", "Bought again next month (%)")],
+        rows=["period:month"],
         match=PURCHASE_MATCH,
     )
     lost = board.pivot(
-        "KPI - lost customers",
+        "Lost customers",
         "res.partner",
         [("__count", "Lost customers")],
         domain=[["care_lost_date", "!=", False], ["parent_id", "=", False]],
         match=matching(date="care_lost_date", group="care_group_id", user="care_user_id"),
     )
     referrals = board.pivot(
-        "KPI - referrals",
+        "Referred customers by month",
         "customer.care.report.referral",
         [("referral_count", "Referred customers")],
+        rows=["date_referred:month"],
         match=matching(date="date_referred", group="care_group_id", user="partner_id.care_user_id"),
     )
     value = board.pivot(
-        "KPI - lifetime value",
+        "Lifetime value by care group",
         "customer.care.report.value",
-        [("avg_lifetime_value", "Average lifetime value")],
+        [("avg_lifetime_value", "Average lifetime value"), ("customer_count", "Customers")],
+        rows=["care_group_id"],
         match=matching(group="care_group_id", user="care_user_id"),
+    )
+    months, (repeat_share, retained) = board.data_block(
+        repeat, ["Repeat buyers (%)", "Bought again next month (%)"], MONTHS
+    )
+    referral_months, (referred,) = board.data_block(referrals, ["Referred customers"], MONTHS)
+    groups, (lifetime_value, _customers) = board.data_block(
+        value, ["Average lifetime value", "Customers"], 8
     )
     board.scorecards(
         [
@@ -552,7 +603,10 @@ def keeping_customers():
             ("Referred customers", f'=PIVOT.VALUE({referrals},"referral_count")', "#EFF6FF"),
             (
                 "Average lifetime value",
-                f'=ROUND(PIVOT.VALUE({value},"avg_lifetime_value"),0)',
+                _no_data(
+                    f'PIVOT.VALUE({value},"avg_lifetime_value")',
+                    f'ROUND(PIVOT.VALUE({value},"avg_lifetime_value"),0)',
+                ),
                 "#FFF7ED",
             ),
         ]
@@ -560,12 +614,10 @@ def keeping_customers():
     board.charts(
         [
             {
-                "title": "Repeat-purchase share per month (%)",
-                "type": "odoo_line",
-                "model": PURCHASE,
-                "measure": "repeat_rate",
-                "groupby": ["period:month"],
-                "match": PURCHASE_MATCH,
+                "title": "Repeat purchases per month (%)",
+                "type": "line",
+                "labels": months,
+                "datasets": [repeat_share, retained],
                 "menu": "customer_care.menu_customer_care_report_repeat",
             },
             {
@@ -597,13 +649,9 @@ def keeping_customers():
             },
             {
                 "title": "Referred customers per month",
-                "type": "odoo_bar",
-                "model": "customer.care.report.referral",
-                "measure": "referral_count",
-                "groupby": ["date_referred:month"],
-                "match": matching(
-                    date="date_referred", group="care_group_id", user="partner_id.care_user_id"
-                ),
+                "type": "bar",
+                "labels": referral_months,
+                "datasets": [referred],
                 "menu": "customer_care.menu_customer_care_report_referral",
             },
         ]
@@ -612,11 +660,9 @@ def keeping_customers():
         [
             {
                 "title": "Average lifetime value by care group",
-                "type": "odoo_bar",
-                "model": "customer.care.report.value",
-                "measure": "avg_lifetime_value",
-                "groupby": ["care_group_id"],
-                "match": matching(group="care_group_id", user="care_user_id"),
+                "type": "bar",
+                "labels": groups,
+                "datasets": [lifetime_value],
                 "menu": "customer_care.menu_customer_care_report_value",
             },
         ]

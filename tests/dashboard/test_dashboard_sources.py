@@ -67,7 +67,12 @@ class TestDashboardSources(TransactionCase):
         today = fields.Date.today()
         for xmlid, snapshot in self.snapshots.items():
             sources = data_sources(snapshot)
-            self.assertGreaterEqual(len([s for s in sources if s.kind == "chart"]), 4, xmlid)
+            charts = [
+                f["data"]
+                for f in snapshot["sheets"][0]["figures"]
+                if f["data"]["type"] != "scorecard"
+            ]
+            self.assertGreaterEqual(len(charts), 4, xmlid)
             filters = {f["id"]: f for f in snapshot["globalFilters"]}
             self.assertEqual(
                 sorted(f["label"] for f in filters.values()),
@@ -132,6 +137,26 @@ class TestDashboardSources(TransactionCase):
                     sheet, ref = figure["data"]["keyValue"].split("!")
                     self.assertEqual(sheet, "Data")
                     self.assertIn(ref, data["cells"])
+            # charts drawn from the Data sheet: their labels start where a
+            # pivot of the dashboard spills, their series sit beside it
+            for figure in dashboard["figures"]:
+                chart = figure["data"]
+                if chart["type"] not in ("bar", "line"):
+                    continue
+                sheet, labels = chart["labelRange"].split("!")
+                self.assertEqual(sheet, "Data")
+                first = labels.split(":")[0]
+                self.assertEqual(first[0], "D", chart["title"])
+                spill = data["cells"].get(first, "")
+                self.assertTrue(spill.startswith("=PIVOT("), (xmlid, chart["title"], spill))
+                pivot_id = spill[len("=PIVOT(") :].split(",")[0]
+                self.assertIn(pivot_id, pivots)
+                measures = len(snapshot["pivots"][pivot_id]["measures"])
+                for dataset in chart["dataSets"]:
+                    title_cell = dataset["dataRange"].split("!")[1].split(":")[0]
+                    self.assertIn(title_cell, data["cells"])  # the series' title
+                    column = ord(title_cell[0]) - ord("E")
+                    self.assertTrue(0 <= column < measures, (chart["title"], title_cell))
             for menu in snapshot["chartOdooMenusReferences"].values():
                 self.assertTrue(self.env.ref(menu, raise_if_not_found=False), menu)
 
