@@ -295,7 +295,7 @@ SELECT st.id, pl.id, pl.partner_id, pl.user_id, pl.company_id, 'Bench question '
        'open', current_date - (st.id %% 30)
   FROM customer_care_plan_step st
   JOIN customer_care_plan pl ON pl.id = st.plan_id
- WHERE st.step = 'answer' AND st.id %% 10 = 0
+ WHERE st.step = 'answer' AND st.plan_id %% 10 = 0
 """
 
 
@@ -336,7 +336,7 @@ def load_incidents(env, cr, n_incidents):
                     LOAD_PLANS,
                     {
                         # on the last 100,000 partners: the bulk-loaded ones, ids without gaps
-                        "n": n_incidents,
+                        "n": 100_000,
                         "first": first + span - 100_000,
                         "n_partners": 100_000,
                         "company": env.company.id,

@@ -232,8 +232,11 @@ class Dashboard:
     def _range_chart(chart):
         return {
             "type": chart["type"],
-            "dataSets": [{"dataRange": r, "yAxisId": "y"} for r in chart["datasets"]],
-            "dataSetsHaveTitle": True,
+            "dataSets": [
+                {"dataRange": data_range, "yAxisId": "y", "label": label}
+                for data_range, label in chart["datasets"]
+            ],
+            "dataSetsHaveTitle": False,
             "labelRange": chart["labels"],
             "labelsAsText": True,
             "legendPosition": "top" if len(chart["datasets"]) > 1 else "none",
@@ -242,20 +245,18 @@ class Dashboard:
         }
 
     def data_block(self, pivot_id, titles, rows):
-        """Spill a pivot on the hidden Data sheet (column D on) under a row of
-        ``titles`` (one per measure) so that charts can draw its columns:
-        one server call feeds the table, the charts and the scorecards.
-        Returns ``(label range, [measure ranges with their title])``.
+        """Spill a pivot on the hidden Data sheet (column D on) so that charts
+        can draw its columns: one server call feeds the table, the charts and
+        the scorecards.  The spill's first row holds the pivot's name, its
+        values follow.  Returns ``(label range, [(measure range, title)])``.
         """
         top = self.data_row
-        for index, title in enumerate(titles):
-            self.data_cells[f"{chr(ord('E') + index)}{top}"] = f'=_t("{title}")'
-        self.data_cells[f"D{top + 1}"] = f"=PIVOT({pivot_id}, {rows}, FALSE, FALSE)"
+        self.data_cells[f"D{top}"] = f"=PIVOT({pivot_id}, {rows}, FALSE, FALSE)"
         self.data_row += rows + 3
         labels = f"Data!D{top + 1}:D{top + rows}"
         measures = [
-            f"Data!{chr(ord('E') + index)}{top}:{chr(ord('E') + index)}{top + rows}"
-            for index in range(len(titles))
+            (f"Data!{chr(ord('E') + index)}{top + 1}:{chr(ord('E') + index)}{top + rows}", title)
+            for index, title in enumerate(titles)
         ]
         return labels, measures
 

@@ -137,8 +137,9 @@ class TestDashboardSources(TransactionCase):
                     sheet, ref = figure["data"]["keyValue"].split("!")
                     self.assertEqual(sheet, "Data")
                     self.assertIn(ref, data["cells"])
-            # charts drawn from the Data sheet: their labels start where a
-            # pivot of the dashboard spills, their series sit beside it
+            # charts drawn from the Data sheet: their labels start just under
+            # the cell a pivot of the dashboard spills from, their series sit
+            # in the pivot's measure columns
             for figure in dashboard["figures"]:
                 chart = figure["data"]
                 if chart["type"] not in ("bar", "line"):
@@ -147,16 +148,16 @@ class TestDashboardSources(TransactionCase):
                 self.assertEqual(sheet, "Data")
                 first = labels.split(":")[0]
                 self.assertEqual(first[0], "D", chart["title"])
-                spill = data["cells"].get(first, "")
+                spill = data["cells"].get(f"D{int(first[1:]) - 1}", "")
                 self.assertTrue(spill.startswith("=PIVOT("), (xmlid, chart["title"], spill))
                 pivot_id = spill[len("=PIVOT(") :].split(",")[0]
                 self.assertIn(pivot_id, pivots)
                 measures = len(snapshot["pivots"][pivot_id]["measures"])
                 for dataset in chart["dataSets"]:
-                    title_cell = dataset["dataRange"].split("!")[1].split(":")[0]
-                    self.assertIn(title_cell, data["cells"])  # the series' title
-                    column = ord(title_cell[0]) - ord("E")
-                    self.assertTrue(0 <= column < measures, (chart["title"], title_cell))
+                    self.assertTrue(dataset["label"])
+                    start = dataset["dataRange"].split("!")[1].split(":")[0]
+                    self.assertEqual(start[1:], first[1:], chart["title"])
+                    self.assertTrue(0 <= ord(start[0]) - ord("E") < measures, chart["title"])
             for menu in snapshot["chartOdooMenusReferences"].values():
                 self.assertTrue(self.env.ref(menu, raise_if_not_found=False), menu)
 

@@ -14,7 +14,7 @@ class TestDashboardTour(HttpCase):
         )
         self.env["customer.care.report.purchase"]._refresh()
         self.start_tour(
-            "/odoo/action-spreadsheet_dashboard.ir_actions_dashboard_action",
+            "/odoo",
             "customer_care_dashboard_tour",
             login="care_tour_dashboards",
             timeout=180,
@@ -28,7 +28,7 @@ class TestDashboardTour(HttpCase):
             groups="base.group_user,customer_care.group_care_user",
         )
         self.start_tour(
-            "/odoo/action-spreadsheet_dashboard.ir_actions_dashboard_action",
+            "/odoo",
             "customer_care_dashboard_hidden_tour",
             login="care_tour_no_dashboards",
         )

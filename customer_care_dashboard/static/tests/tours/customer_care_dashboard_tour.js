@@ -1,4 +1,5 @@
 import { registry } from "@web/core/registry";
+import { stepUtils } from "@web_tour/tour_utils";
 
 /**
  * The Chart.js charts of the open dashboard that have at least one point
@@ -58,9 +59,15 @@ function openDashboard(name, expectedCharts) {
     ];
 }
 
+/** Open the Dashboards app from the apps menu. */
+function openDashboardsApp() {
+    return stepUtils.goToAppSteps("spreadsheet_dashboard.spreadsheet_dashboard_menu_root", "Open Dashboards");
+}
+
 registry.category("web_tour.tours").add("customer_care_dashboard_tour", {
-    url: "/odoo/action-spreadsheet_dashboard.ir_actions_dashboard_action",
+    url: "/odoo",
     steps: () => [
+        ...openDashboardsApp(),
         {
             content: "The Customer Care group is listed in the Dashboards app",
             trigger: ".o_spreadsheet_dashboard_search_panel header:contains('Customer Care')",
@@ -71,8 +78,9 @@ registry.category("web_tour.tours").add("customer_care_dashboard_tour", {
 });
 
 registry.category("web_tour.tours").add("customer_care_dashboard_hidden_tour", {
-    url: "/odoo/action-spreadsheet_dashboard.ir_actions_dashboard_action",
+    url: "/odoo",
     steps: () => [
+        ...openDashboardsApp(),
         {
             content: "The Dashboards app has loaded its list",
             trigger:
