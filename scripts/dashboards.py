@@ -111,10 +111,8 @@ class Dashboard:
             "model": model,
             "domain": list(domain),
             "context": {},
-            "measures": [
-                {"id": fname, "fieldName": fname, "userDefinedName": label}
-                for fname, label in measures
-            ],
+            # the field's label (translated with the addon) heads each measure
+            "measures": [{"id": fname, "fieldName": fname} for fname, _label in measures],
             "rows": [_dimension(r) for r in rows],
             "columns": [_dimension(c) for c in columns],
             "fieldMatching": match or {},
@@ -142,7 +140,7 @@ class Dashboard:
         for index, (title, formula, background) in enumerate(cards):
             row = self.kpi_row
             self.kpi_row += 1
-            self.data_cells[f"A{row}"] = title
+            self.data_cells[f"A{row}"] = f'=_t("{title}")'
             self.data_cells[f"B{row}"] = formula
             figure_id = f"{_slug(self.name)}-kpi-{index}"
             self.figures.append(
@@ -232,11 +230,8 @@ class Dashboard:
     def _range_chart(chart):
         return {
             "type": chart["type"],
-            "dataSets": [
-                {"dataRange": data_range, "yAxisId": "y", "label": label}
-                for data_range, label in chart["datasets"]
-            ],
-            "dataSetsHaveTitle": False,
+            "dataSets": [{"dataRange": r, "yAxisId": "y"} for r in chart["datasets"]],
+            "dataSetsHaveTitle": True,
             "labelRange": chart["labels"],
             "labelsAsText": True,
             "legendPosition": "top" if len(chart["datasets"]) > 1 else "none",
@@ -245,20 +240,36 @@ class Dashboard:
         }
 
     def data_block(self, pivot_id, titles, rows):
-        """Spill a pivot on the hidden Data sheet (column D on) so that charts
-        can draw its columns: one server call feeds the table, the charts and
-        the scorecards.  The spill's first row holds the pivot's name, its
-        values follow.  Returns ``(label range, [(measure range, title)])``.
+        """Lay a pivot out on the hidden Data sheet (column D on), one row per
+        group of its row groupby, so that charts can draw its columns: one
+        server call feeds the table, the charts and the scorecards.  Returns
+        ``(label range, [measure range with its title cell])``.
         """
+        pivot = self.pivots[pivot_id]
+        dimension = pivot["rows"][0]
+        groupby = "#" + ":".join(
+            filter(None, (dimension["fieldName"], dimension.get("granularity")))
+        )
+        measures = [m["fieldName"] for m in pivot["measures"]]
         top = self.data_row
-        self.data_cells[f"D{top}"] = f"=PIVOT({pivot_id}, {rows}, FALSE, FALSE)"
-        self.data_row += rows + 3
+        for index, title in enumerate(titles):
+            self.data_cells[f"{chr(ord('E') + index)}{top}"] = f'=_t("{title}")'
+        for position in range(1, rows + 1):
+            row = top + position
+            self.data_cells[f"D{row}"] = (
+                f'=IFERROR(PIVOT.HEADER({pivot_id},"{groupby}",{position}),"")'
+            )
+            for index, measure in enumerate(measures[: len(titles)]):
+                self.data_cells[f"{chr(ord('E') + index)}{row}"] = (
+                    f'=IFERROR(PIVOT.VALUE({pivot_id},"{measure}","{groupby}",{position}),"")'
+                )
+        self.data_row += rows + 2
         labels = f"Data!D{top + 1}:D{top + rows}"
-        measures = [
-            (f"Data!{chr(ord('E') + index)}{top + 1}:{chr(ord('E') + index)}{top + rows}", title)
-            for index, title in enumerate(titles)
+        ranges = [
+            f"Data!{chr(ord('E') + index)}{top}:{chr(ord('E') + index)}{top + rows}"
+            for index in range(len(titles))
         ]
-        return labels, measures
+        return labels, ranges
 
     # -- cells ------------------------------------------------------------------
     def start_tables(self):
@@ -267,7 +278,7 @@ class Dashboard:
 
     def heading(self, text):
         self.row += 1
-        self.cells[f"A{self.row}"] = text
+        self.cells[f"A{self.row}"] = f'=_t("{text}")'
         self.styles[f"A{self.row}"] = 1
         self.row += 1
 
@@ -300,7 +311,7 @@ class Dashboard:
         top = self.row
         for index, (fname, label) in enumerate(columns):
             col = chr(ord("A") + index)
-            self.cells[f"{col}{top}"] = f'=ODOO.LIST.HEADER({list_id}, "{fname}", "{label}")'
+            self.cells[f"{col}{top}"] = f'=ODOO.LIST.HEADER({list_id}, "{fname}", _t("{label}"))'
             self.styles[f"{col}{top}"] = 2
             for position in range(1, count + 1):
                 self.cells[f"{col}{top + position}"] = f'=ODOO.LIST({list_id},{position},"{fname}")'

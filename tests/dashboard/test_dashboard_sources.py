@@ -137,27 +137,31 @@ class TestDashboardSources(TransactionCase):
                     sheet, ref = figure["data"]["keyValue"].split("!")
                     self.assertEqual(sheet, "Data")
                     self.assertIn(ref, data["cells"])
-            # charts drawn from the Data sheet: their labels start just under
-            # the cell a pivot of the dashboard spills from, their series sit
-            # in the pivot's measure columns
+            # charts drawn from the Data sheet: their labels are the headers of
+            # a pivot of the dashboard, their series its values, each under
+            # a translatable title
             for figure in dashboard["figures"]:
                 chart = figure["data"]
                 if chart["type"] not in ("bar", "line"):
                     continue
                 sheet, labels = chart["labelRange"].split("!")
                 self.assertEqual(sheet, "Data")
-                first = labels.split(":")[0]
+                first, last = labels.split(":")
                 self.assertEqual(first[0], "D", chart["title"])
-                spill = data["cells"].get(f"D{int(first[1:]) - 1}", "")
-                self.assertTrue(spill.startswith("=PIVOT("), (xmlid, chart["title"], spill))
-                pivot_id = spill[len("=PIVOT(") :].split(",")[0]
+                header = data["cells"].get(first, "")
+                self.assertTrue(header.startswith("=IFERROR(PIVOT.HEADER("), header)
+                pivot_id = header.split("PIVOT.HEADER(")[1].split(",")[0]
                 self.assertIn(pivot_id, pivots)
-                measures = len(snapshot["pivots"][pivot_id]["measures"])
+                measures = [m["fieldName"] for m in snapshot["pivots"][pivot_id]["measures"]]
+                self.assertTrue(chart["dataSetsHaveTitle"])
                 for dataset in chart["dataSets"]:
-                    self.assertTrue(dataset["label"])
-                    start = dataset["dataRange"].split("!")[1].split(":")[0]
-                    self.assertEqual(start[1:], first[1:], chart["title"])
-                    self.assertTrue(0 <= ord(start[0]) - ord("E") < measures, chart["title"])
+                    start, end = dataset["dataRange"].split("!")[1].split(":")
+                    self.assertEqual(int(start[1:]), int(first[1:]) - 1, chart["title"])
+                    self.assertEqual(end[1:], last[1:], chart["title"])
+                    self.assertTrue(data["cells"][start].startswith('=_t("'), start)
+                    value = data["cells"][f"{start[0]}{first[1:]}"]
+                    self.assertIn(f"PIVOT.VALUE({pivot_id},", value)
+                    self.assertIn(value.split('"')[1], measures)
             for menu in snapshot["chartOdooMenusReferences"].values():
                 self.assertTrue(self.env.ref(menu, raise_if_not_found=False), menu)
 

@@ -82,9 +82,10 @@ registry.category("web_tour.tours").add("customer_care_dashboard_hidden_tour", {
     steps: () => [
         ...openDashboardsApp(),
         {
-            content: "The Dashboards app has loaded its list",
+            content: "The Dashboards app has loaded: no dashboard, or its list",
             trigger:
-                ".o_spreadsheet_dashboard_action .o_content:not(:has(.dashboard-loading-status:contains('Loading')))",
+                ".o_spreadsheet_dashboard_action h3.dashboard-loading-status:contains('No available dashboard'), " +
+                ".o_spreadsheet_dashboard_action .o_search_panel_category_value",
         },
         {
             content: "A care user is not offered the care managers' dashboards",
