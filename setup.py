@@ -1,7 +1,8 @@
 """Installs the addons as ``odoo.addons.customer_care``,
-``odoo.addons.customer_care_stock`` and ``odoo.addons.customer_care_website``
-(the Inventory and Website bridges, which Odoo installs by itself only where
-Inventory, or Website, is installed).
+``odoo.addons.customer_care_stock``, ``odoo.addons.customer_care_website``
+and ``odoo.addons.customer_care_dashboard`` (the Inventory, Website and
+Dashboards bridges, which Odoo installs by itself only where Inventory,
+Website, or Odoo's spreadsheet dashboards are installed).
 
 Odoo finds addons installed this way without any ``addons_path`` entry:
 ``odoo.addons`` is a namespace package, so the installed folder joins it.
@@ -20,7 +21,7 @@ except ImportError:  # pragma: no cover - older setuptools
 
 HERE = pathlib.Path(__file__).resolve().parent
 ADDON = "customer_care"
-ADDONS = (ADDON, "customer_care_stock", "customer_care_website")
+ADDONS = (ADDON, "customer_care_stock", "customer_care_website", "customer_care_dashboard")
 MANIFEST = ast.literal_eval((HERE / ADDON / "__manifest__.py").read_text())
 
 

@@ -62,6 +62,7 @@
         "report/customer_care_report_activity_views.xml",
         "report/customer_care_report_point_views.xml",
         "report/customer_care_report_value_views.xml",
+        "report/customer_care_report_service_views.xml",
         "wizard/customer_care_dashboard_views.xml",
         "views/menus.xml",
         "views/customer_care_portal_templates.xml",
@@ -72,8 +73,12 @@
         "data/demo/customer_care_plan_demo.xml",
         "data/demo/customer_care_incident_demo.xml",
         "data/demo/customer_care_demo_story.xml",
+        "data/demo/customer_care_history_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "customer_care/static/src/scss/customer_care.scss",
+        ],
         "web.assets_tests": [
             "customer_care/static/tests/tours/*.js",
         ],

@@ -19,7 +19,9 @@ class TestIncidentKpiRules(BaseCase):
         self.assertEqual(kpi.satisfaction_trend(3.5, 4.0), "up")
         self.assertEqual(kpi.satisfaction_trend(4.0, 3.5), "down")
         self.assertEqual(kpi.satisfaction_trend(4.0, 4.1), "flat")
-        self.assertEqual(kpi.satisfaction_trend(0.0, 4.5), "flat")
+        # an empty window says nothing: neither a score of 0 nor a steady trend
+        self.assertEqual(kpi.satisfaction_trend(0.0, 4.5), "none")
+        self.assertEqual(kpi.satisfaction_trend(4.5, None), "none")
 
     def test_rates_and_sentiment(self):
         self.assertEqual(kpi.rate_per_hundred(3, 40), 7.5)

@@ -7,7 +7,7 @@ and period in SQL; these functions decide who is watched and how they move.
 """
 
 from collections import namedtuple
-from datetime import date
+from datetime import date, timedelta
 
 from .classification import top_rank_size
 
@@ -105,10 +105,11 @@ def satisfaction_trend(previous, recent, threshold=0.2):
     """Whether satisfaction improves, holds or worsens between two windows.
 
     Scores are averages from 1 to 5; a move of less than ``threshold``
-    points is steady; with no score in one window nothing can be said.
+    points is steady; with no score in one window nothing can be said
+    (``"none"``: an empty window is not a score of 0 nor a steady trend).
     """
     if not previous or not recent:
-        return "flat"
+        return "none"
     if recent - previous >= threshold:
         return "up"
     if previous - recent >= threshold:
@@ -130,3 +131,46 @@ def satisfaction_sentiment(score):
     if score <= 2:
         return "negative"
     return "neutral"
+
+
+def last_months(today, count):
+    """The first days of the ``count`` months up to the month of ``today``, oldest first."""
+    return [add_months(today, offset) for offset in range(1 - count, 1)]
+
+
+def month_series(months, amounts):
+    """``[(month, amount)]`` over ``months``, 0 for a month absent from ``amounts``.
+
+    ``amounts`` maps the first day of a month to its total; a chart of the
+    series shows the quiet months as gaps in the bars, not as missing ones.
+    """
+    return [(month, float(amounts.get(month, 0.0))) for month in months]
+
+
+def week_start(day):
+    """Monday of the week of ``day``."""
+    return day - timedelta(days=day.weekday())
+
+
+def last_weeks(today, count):
+    """The Mondays of the ``count`` weeks up to the week of ``today``, oldest first."""
+    start = week_start(today)
+    return [start - timedelta(weeks=offset) for offset in range(count - 1, -1, -1)]
+
+
+def weekly_average(weeks, daily):
+    """Average per week of daily ``(total, count)`` pairs, ``None`` for a week
+    without any count (no answer is not a score of 0).
+
+    ``daily`` maps a date to the sum and number of the values of that day.
+    """
+    totals = {week: [0.0, 0] for week in weeks}
+    for day, (total, count) in daily.items():
+        bucket = totals.get(week_start(day))
+        if bucket is not None:
+            bucket[0] += total
+            bucket[1] += count
+    return [
+        (week, round(total / count, 2) if count else None, count)
+        for week, (total, count) in totals.items()
+    ]

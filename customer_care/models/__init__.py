@@ -25,6 +25,8 @@ from . import mail_template
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import res_partner_revenue_chart
+from . import res_users
 from . import sale_order
 from . import sms_template
 from . import survey_user_input

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.fields import Domain
 
 QUESTION_STATES = [("open", "Open"), ("answered", "Answered")]
 
@@ -33,6 +34,12 @@ class CustomerCarePlanQuestion(models.Model):
         help="When the customer was promised an answer to a question that could "
         "not be answered on the spot.",
     )
+    is_overdue = fields.Boolean(
+        string="Past Its Promise",
+        compute="_compute_is_overdue",
+        search="_search_is_overdue",
+        help="Still open after the date the customer was promised an answer.",
+    )
 
     incident_id = fields.Many2one(
         "customer.care.incident",
@@ -46,6 +53,25 @@ class CustomerCarePlanQuestion(models.Model):
     def _compute_state(self):
         for question in self:
             question.state = "answered" if (question.answer or "").strip() else "open"
+
+    @api.depends("state", "date_promised")
+    @api.depends_context("tz")
+    def _compute_is_overdue(self):
+        today = fields.Date.context_today(self)
+        for question in self:
+            question.is_overdue = bool(
+                question.state == "open"
+                and question.date_promised
+                and question.date_promised < today
+            )
+
+    def _search_is_overdue(self, operator, value):
+        if operator != "in":
+            return NotImplemented
+        overdue = Domain("state", "=", "open") & Domain(
+            "date_promised", "<", fields.Date.context_today(self)
+        )
+        return overdue if True in value else ~overdue
 
     def _raise_incidents(self):
         """Questions not answered on the spot become tracked incidents of kind

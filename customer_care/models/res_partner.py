@@ -74,6 +74,7 @@ class ResPartner(models.Model):
     care_lost_date = fields.Date(
         string="Lost Since",
         readonly=True,
+        index="btree_not_null",  # lost customers by month (dashboards)
         groups=CARE_USER,
         help="When the customer became lost or was dropped.",
     )

@@ -2,6 +2,7 @@ from . import customer_care_report_activity
 from . import customer_care_report_point
 from . import customer_care_report_purchase
 from . import customer_care_report_referral
+from . import customer_care_report_service
 from . import customer_care_report_value
 
 # reads customer_care_report_purchase: created after it

@@ -17,7 +17,10 @@ class CustomerCareReportPurchase(models.Model):
     Measures are 0/100 per row so that their average is a share in percent:
     *Repeat Buyers (%)* is the share of customers with 2+ orders in the
     month, *Retention (%)* the share still buying the month after (empty
-    until that month is over).
+    until that month is over).  *Cohort Buying (%)* is 100 divided by the
+    size of the customer's cohort (in its company): summed over a cohort and
+    a number of months since the first order, it is the share of the cohort
+    still buying that month — the cells of the retention heat-map.
     """
 
     _name = "customer.care.report.purchase"
@@ -49,6 +52,13 @@ class CustomerCareReportPurchase(models.Model):
         readonly=True,
         aggregator="avg",
         help="Share of the month's customers who bought again the month after.",
+    )
+    cohort_age = fields.Integer(string="Months Since First Order", readonly=True, aggregator="max")
+    cohort_share = fields.Float(
+        string="Cohort Buying (%)",
+        readonly=True,
+        help="Share of the cohort's customers (first order the same month, same "
+        "company) buying in the month; sum it over a cohort and a month.",
     )
 
     def _query(self):
@@ -93,7 +103,12 @@ class CustomerCareReportPurchase(models.Model):
                    CASE WHEN r.period + interval '1 month' >= date_trunc('month', current_date)
                         THEN NULL
                         WHEN r.next_period = (r.period + interval '1 month')::date THEN 100.0
-                        ELSE 0.0 END AS retention_rate
+                        ELSE 0.0 END AS retention_rate,
+                   ((date_part('year', r.period) - date_part('year', r.cohort)) * 12
+                     + date_part('month', r.period) - date_part('month', r.cohort))::int
+                       AS cohort_age,
+                   100.0 / COUNT(*) FILTER (WHERE r.period = r.cohort)
+                       OVER (PARTITION BY r.company_id, r.cohort) AS cohort_share
               FROM ranked r
               JOIN res_partner p ON p.id = r.partner_id
             """,

@@ -1,17 +1,24 @@
+import json
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.tools.misc import format_date
 
 from ..logic import kpi
 from ..logic.incidents import OPEN_STATES as OPEN_INCIDENT_STATES
 from ..models.customer_care_plan import OPEN_PLAN_STATES
 
+CHART_WEEKS = 12
+CHART_MONTHS = 6
+
 
 class CustomerCareDashboard(models.TransientModel):
     """The Customer Care overview: today's work and this month's alerts.
 
-    A plain form of counters, each opening the records behind it; the
-    figures are computed when the overview opens (brief §6).
+    A plain form of counters, each opening the records behind it, with
+    small weekly and monthly charts where a number alone misleads; the
+    figures are computed when the overview opens (brief §6).  A window
+    without data says so: no score of 0, no steady trend from nothing.
     """
 
     _name = "customer.care.dashboard"
@@ -48,10 +55,29 @@ class CustomerCareDashboard(models.TransientModel):
         compute="_compute_satisfaction",
         digits=(16, 2),
     )
-    satisfaction_trend = fields.Selection(
-        [("up", "Improving"), ("flat", "Steady"), ("down", "Worsening")],
-        compute="_compute_satisfaction",
+    satisfaction_recent_count = fields.Integer(
+        string="Survey Answers, Last 30 Days", compute="_compute_satisfaction"
     )
+    satisfaction_previous_count = fields.Integer(
+        string="Survey Answers, 30 Days Before", compute="_compute_satisfaction"
+    )
+    satisfaction_trend = fields.Selection(
+        [("up", "Improving"), ("flat", "Steady"), ("down", "Worsening"), ("none", "No data")],
+        compute="_compute_satisfaction",
+        help="No data when either window has no survey answer.",
+    )
+
+    # small trend charts (Odoo's dashboard_graph widget): a number alone misleads
+    incidents_week_chart = fields.Text(
+        string="Incidents Received per Week", compute="_compute_charts"
+    )
+    has_incidents_week = fields.Boolean(compute="_compute_charts")
+    satisfaction_week_chart = fields.Text(string="Satisfaction per Week", compute="_compute_charts")
+    has_satisfaction_week = fields.Boolean(compute="_compute_charts")
+    top_decliner_chart = fields.Text(
+        string="Declining Top Customers per Month", compute="_compute_charts"
+    )
+    has_top_decliners = fields.Boolean(compute="_compute_charts")
 
     def _compute_display_name(self):
         for dashboard in self:
@@ -87,21 +113,88 @@ class CustomerCareDashboard(models.TransientModel):
             ("recent", now - timedelta(days=30), now),
             ("previous", now - timedelta(days=60), now - timedelta(days=30)),
         ):
-            rows = self.env["customer.care.incident"]._read_group(
+            [(average, count)] = self.env["customer.care.incident"]._read_group(
                 [
                     ("satisfaction", ">", 0),
                     ("date_resolved", ">=", start),
                     ("date_resolved", "<", end),
                 ],
                 [],
-                ["satisfaction:avg"],
+                ["satisfaction:avg", "__count"],
             )
-            windows[key] = rows[0][0] or 0.0
-        trend = kpi.satisfaction_trend(windows["previous"], windows["recent"])
+            windows[key] = (average or 0.0, count)
+        trend = kpi.satisfaction_trend(windows["previous"][0], windows["recent"][0])
         for dashboard in self:
-            dashboard.satisfaction_recent = windows["recent"]
-            dashboard.satisfaction_previous = windows["previous"]
+            dashboard.satisfaction_recent, dashboard.satisfaction_recent_count = windows["recent"]
+            dashboard.satisfaction_previous, dashboard.satisfaction_previous_count = windows[
+                "previous"
+            ]
             dashboard.satisfaction_trend = trend
+
+    @api.depends_context("uid", "allowed_company_ids", "lang")
+    def _compute_charts(self):
+        today = fields.Date.context_today(self)
+        weeks = kpi.last_weeks(today, CHART_WEEKS)
+        since = fields.Datetime.to_datetime(weeks[0])
+        Incident = self.env["customer.care.incident"]
+        received = {
+            fields.Date.to_date(day): (count, count)
+            for day, count in Incident._read_group(
+                [("date_received", ">=", since)], ["date_received:day"], ["__count"]
+            )
+        }
+        rated = {
+            fields.Date.to_date(day): (total, count)
+            for day, total, count in Incident._read_group(
+                [("satisfaction", ">", 0), ("date_resolved", ">=", since)],
+                ["date_resolved:day"],
+                ["satisfaction:sum", "__count"],
+            )
+        }
+        incidents = [(week, count) for week, _avg, count in kpi.weekly_average(weeks, received)]
+        scores = [(week, average) for week, average, _count in kpi.weekly_average(weeks, rated)]
+        months = kpi.last_months(today, CHART_MONTHS)
+        declines = dict(
+            self.env["customer.care.top.snapshot"]._read_group(
+                [("trend", "=", "declining"), ("period", ">=", months[0])],
+                ["period:month"],
+                ["__count"],
+            )
+        )
+        decliners = [(month, declines.get(month, 0)) for month in months]
+        charts = {
+            "incidents_week_chart": (self.env._("Received"), incidents, "dd MMM"),
+            "satisfaction_week_chart": (self.env._("Satisfaction"), scores, "dd MMM"),
+            "top_decliner_chart": (self.env._("Declining"), decliners, "MMM yy"),
+        }
+        values = {
+            name: self._chart_json(label, points, date_format)
+            for name, (label, points, date_format) in charts.items()
+        }
+        for dashboard in self:
+            dashboard.update(values)
+            dashboard.has_incidents_week = any(count for _week, count in incidents)
+            dashboard.has_satisfaction_week = any(score for _week, score in scores)
+            dashboard.has_top_decliners = any(count for _month, count in decliners)
+
+    def _chart_json(self, label, points, date_format):
+        """The JSON of Odoo's ``dashboard_graph`` bar widget; an empty point
+        (``None``) stays a gap, never a 0."""
+        return json.dumps(
+            [
+                {
+                    "key": label,
+                    "values": [
+                        {
+                            "label": format_date(self.env, day, date_format=date_format),
+                            "value": value,
+                            "type": "future",  # drawn in the Odoo palette's teal
+                        }
+                        for day, value in points
+                    ],
+                }
+            ]
+        )
 
     def _last_top_period(self):
         last = self.env["customer.care.top.snapshot"].search([], limit=1, order="period desc")
