@@ -78,6 +78,17 @@ CORE_FORM_SPEC = {
     "child_ids": {"fields": {"display_name": {}}},
     "user_id": {"fields": {"display_name": {}}},
 }
+SALES_TEAMS_SPEC = {
+    "name": {},
+    "user_id": {"fields": {"display_name": {}}},
+    "is_favorite": {},
+    "dashboard_button_name": {},
+    "lead_unassigned_count": {},
+    "lead_all_assigned_month_count": {},
+    "sale_order_count": {},
+    "invoiced": {},
+    "invoiced_target": {},
+}
 INCIDENT_LIST_SPEC = {
     "name": {},
     "partner_id": {"fields": {"display_name": {}}},
@@ -195,17 +206,30 @@ class OdooPerson(HttpUser):
 
     # -- Odoo's own actions, the yardstick ------------------------------------
     @task(4)
-    def core_contacts_list(self):
+    def core_customer_list(self):
+        # Sales → Orders → Customers: its default filter
         self.kw(
             "res.partner",
             "web_search_read",
             [],
             {
-                "domain": [("parent_id", "=", False)],
+                "domain": [("customer_rank", ">", 0)],
                 "specification": CORE_PARTNER_LIST_SPEC,
                 "limit": 80,
+                "context": {"res_partner_search_mode": "customer"},
             },
-            name="core: contacts list",
+            name="core: customer list",
+        )
+
+    @task(1)
+    def core_sales_teams_overview(self):
+        # CRM → Sales Teams: the sales manager's own overview of counters
+        self.kw(
+            "crm.team",
+            "web_search_read",
+            [],
+            {"domain": [], "specification": SALES_TEAMS_SPEC, "limit": 40},
+            name="core: sales teams overview",
         )
 
     @task(4)

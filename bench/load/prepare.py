@@ -128,6 +128,14 @@ def main(argv=None):
     )
     args = parser.parse_args(argv)
     with odoo_env(args.db, args.addons_path) as env:
+        # as confirming their orders does in Odoo: buyers rank as customers
+        # (Sales → Customers, the core list the care list is compared with)
+        env.cr.execute(
+            """UPDATE res_partner p SET customer_rank = 1
+                WHERE customer_rank = 0 AND EXISTS (
+                      SELECT 1 FROM sale_order so WHERE so.partner_id = p.id
+                         AND so.state = 'sale')"""
+        )
         if args.replace_incidents:
             print(f"[prepare] {delete_incidents(env)} earlier load incidents deleted")
         incidents = insert_incidents(env, args.incidents)

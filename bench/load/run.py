@@ -61,14 +61,14 @@ TARGET_RATIO = 1.5
 
 # each care action beside the core action it is compared with
 COMPARED = {
-    "care: customer list": "core: contacts list",
-    "care: incident list": "core: contacts list",
+    "care: customer list": "core: customer list",
+    "care: incident list": "core: customer list",
     "care: customer care tab": "core: partner form",
     "care: plan steps": "core: partner form",
-    "care: overview read": "core: partner form",
+    "care: overview read": "core: sales teams overview",
     "care: overview": "core: chatter message",
-    "care: complaint report": "core: contacts list",
-    "care: value report": "core: contacts list",
+    "care: complaint report": "core: sales teams overview",
+    "care: value report": "core: sales teams overview",
     "care: plan create": "core: lead create",
     "care: plan start": "core: lead stage",
     "care: step note": "core: lead stage",
@@ -93,7 +93,7 @@ def parse_args(argv=None):
     parser.add_argument("--orders", type=int, default=200_000)
     parser.add_argument("--incidents", type=int, default=10_000)
     parser.add_argument("--users", default="5,10,20,40", help="simulated people per step")
-    parser.add_argument("--duration", type=int, default=60, help="seconds per step")
+    parser.add_argument("--duration", type=int, default=90, help="seconds per step")
     parser.add_argument("--nodes", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2, help="HTTP workers per node")
     parser.add_argument("--replace", action="store_true", help="rebuild the database")
