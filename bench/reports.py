@@ -618,9 +618,9 @@ def main():
                 rows.append((label, count, ms, ""))
         timings = []
         with timer(timings):
-            env["customer.care.report.purchase"]._refresh()
+            env["customer.care.report.purchase"]._refresh_reports()
         cr.commit()
-        rows.append(("refresh purchase report (cron)", 0, timings[0], ""))
+        rows.append(("refresh the materialized reports (cron)", 0, timings[0], ""))
         manager = env["res.users"].search([("login", "=", args.user)])
         if not manager.has_group("customer_care.group_care_manager"):
             sys.exit(f"{args.user} is not a care manager")

@@ -194,8 +194,8 @@ class TestReportsPerCompany(CompanyFactsCommon):
     def test_lifetime_value_report_has_a_row_per_company(self):
         self._company_order(self.shared, self.company_vn, 1_000_000.0)
         self._company_order(self.shared, self.company_th, 3_000.0)
-        self.env.flush_all()
         Report = self.env["customer.care.report.value"]
+        Report._refresh()
         rows = Report.search([("partner_id", "=", self.shared.id)])
         self.assertEqual(
             sorted((row.company_id, row.order_count, row.revenue) for row in rows),
@@ -218,16 +218,15 @@ class TestReportsPerCompany(CompanyFactsCommon):
     def test_referral_report_has_a_row_per_company(self):
         referrer = self._partner("Referrer", company_id=self.company_vn.id)
         self.shared.care_referred_by_id = referrer
-        self.env.flush_all()
         Report = self.env["customer.care.report.referral"]
+        Report._refresh()
         # no purchase yet: one row, in the referrer's company
         rows = Report.search([("partner_id", "=", self.shared.id)])
         self.assertEqual([(r.company_id, r.order_count) for r in rows], [(self.company_vn, 0)])
         self._company_order(self.shared, self.company_vn, 1_000_000.0)
         self._company_order(self.shared, self.company_th, 3_000.0)
         self._company_order(self.shared, self.company_th, 2_000.0)
-        self.env.flush_all()
-        Report.invalidate_model()
+        Report._refresh()
         rows = Report.search([("partner_id", "=", self.shared.id)])
         self.assertEqual(
             sorted((r.company_id.id, r.order_count, r.revenue, r.buyer_count) for r in rows),

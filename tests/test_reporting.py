@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from .common import CareCommon
 
@@ -114,6 +115,8 @@ class TestReferralReport(ReportCase):
             friend = self._partner(name, care_referred_by_id=referrer.id)
             for amount in amounts:
                 self._order(friend, amount=amount)
+        # a materialized view: the day's referrals show once it is refreshed
+        self.env["customer.care.report.referral"]._refresh()
         rows = self._group(
             "customer.care.report.referral",
             [("referrer_id", "in", (rosa | tam).ids)],
@@ -198,6 +201,7 @@ class TestLifetimeValueReport(ReportCase):
         self._order(kept, days_ago=3, amount=1000.0)
         self._order(dropped, days_ago=3, amount=500.0)
         dropped.with_user(self.care_manager).action_care_drop("no_profit", "Never pays")
+        self.env["customer.care.report.value"]._refresh()
         rows = self._group(
             "customer.care.report.value",
             [("partner_id", "in", (kept | dropped).ids)],
@@ -217,6 +221,66 @@ class TestLifetimeValueReport(ReportCase):
         self.assertAlmostEqual(still_buying, 50.0)  # one of two was dropped
         # 1000 x (1 - .5^10) / .5; the dropped customer has no lifetime value
         self.assertAlmostEqual(ltv, 1998.05, places=2)
+
+
+@tagged("post_install", "-at_install")
+class TestMaterializedReports(ReportCase):
+    """The lifetime value and referral reports are materialized views: they
+    show the facts as of their last refresh (the scheduled action, triggered
+    by each facts refresh run)."""
+
+    def _relkind(self, model):
+        self.env.cr.execute(
+            "SELECT relkind FROM pg_class WHERE relname = %s AND relkind IN ('v', 'm')",
+            [self.env[model]._table],
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    def test_facts_show_in_the_reports_after_the_refresh(self):
+        rosa = self._partner("Rosa")
+        friend = self._partner("Friend", care_referred_by_id=rosa.id)
+        self._order(friend, days_ago=3, amount=400.0)
+        self.assertEqual(friend.care_order_count, 1)
+        Value = self.env["customer.care.report.value"]
+        Referral = self.env["customer.care.report.referral"]
+        ours = [("partner_id", "=", friend.id)]
+        self.assertFalse(Value.search(ours), "not before the refresh")
+        self.assertFalse(Referral.search(ours), "not before the refresh")
+        self.env["customer.care.report.purchase"]._refresh_reports()
+        self.assertEqual(Value.search(ours).mapped("revenue"), [400.0])
+        referral = Referral.search(ours)
+        self.assertEqual((referral.referrer_id, referral.order_count), (rosa, 1))
+        # a second order: the stored rows stay as they were until the next refresh
+        self._order(friend, days_ago=1, amount=100.0)
+        self.env.invalidate_all()
+        self.assertEqual(Value.search(ours).order_count, 1)
+        Value._refresh()
+        self.assertEqual(Value.search(ours).order_count, 2)
+        self.assertEqual(Value.search(ours).revenue, 500.0)
+
+    def test_init_replaces_the_plain_view_of_an_upgraded_database(self):
+        kept = self._partner("Kept walk-in")
+        self._order(kept, days_ago=3, amount=1000.0)
+        self.env.flush_all()
+        for model in ("customer.care.report.value", "customer.care.report.referral"):
+            with self.subTest(model=model):
+                report = self.env[model]
+                table = report._table
+                self.assertEqual(self._relkind(model), ["m"])
+                # the previous version's report: a plain view
+                self.env.cr.execute(f'DROP MATERIALIZED VIEW "{table}"')
+                self.env.cr.execute(
+                    SQL("CREATE VIEW %s AS (%s)", SQL.identifier(table), report._query())
+                )
+                self.assertEqual(self._relkind(model), ["v"])
+                report.init()
+                self.assertEqual(self._relkind(model), ["m"])
+                # and again over the materialized view it made
+                report.init()
+                self.assertEqual(self._relkind(model), ["m"])
+                self.assertTrue(report._refresh())
+        rows = self.env["customer.care.report.value"].search([("partner_id", "=", kept.id)])
+        self.assertEqual(rows.mapped("revenue"), [1000.0])
 
 
 @tagged("post_install", "-at_install")

@@ -250,11 +250,16 @@ class TestEveryJobUnderTheScheduler(SchedulerCase):
         self.env.invalidate_all()
         cron = self._cron("ir_cron_care_refresh_facts")
         params = self.env["ir.config_parameter"].sudo()
+        reports = self.env.ref("customer_care.ir_cron_care_refresh_reports")
+        Trigger = self.env["ir.cron.trigger"].sudo()
+        triggers = Trigger.search([("cron_id", "=", reports.id)])
         with patch(f"{MODELS}.customer_care_facts.REFRESH_BATCH", 40):
             statuses = self.run_until_done(cron, slice_seconds=0, min_runs=2)
         self.assertGreater(len(statuses), 1, "the short slice should need several passes")
         self.assertFalse(params.get_param("customer_care.facts_refresh_state"))
         self.assertEqual([b.care_order_count for b in buyers], [1, 1, 1])
+        # the run's end, and only it, asks for the reports to be refreshed
+        self.assertEqual(len(Trigger.search([("cron_id", "=", reports.id)]) - triggers), 1)
         self.assertFalse(self._ready(cron))
         # with the real slice the whole base is one call
         self.make_due(cron)
@@ -327,8 +332,14 @@ class TestEveryJobUnderTheScheduler(SchedulerCase):
         self.assertFalse(self._ready(cron))
 
     def test_purchase_reports_refresh(self):
+        buyer = self._partner("Sched report buyer")
+        self._order(buyer, days_ago=2, amount=300.0)
+        Value = self.env["customer.care.report.value"]
+        self.assertFalse(Value.search([("partner_id", "=", buyer.id)]))
         cron = self._cron("ir_cron_care_refresh_reports")
         self.assertEqual(self.run_until_done(cron), [("fully done", 1)])
+        self.env.invalidate_all()
+        self.assertEqual(Value.search([("partner_id", "=", buyer.id)]).revenue, 300.0)
 
     def test_top_watch_spans_passes_and_finishes(self):
         last_month = fields.Date.today().replace(day=1) - timedelta(days=1)

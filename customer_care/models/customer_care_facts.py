@@ -120,6 +120,9 @@ class CustomerCareFacts(models.AbstractModel):
         company of the shared partners of the run) is saved with each
         batch's writes in one transaction, so a run that dies resumes where
         it stopped and finishes exactly as an uninterrupted run would.
+        The run's last batch triggers the scheduled action "refresh the
+        purchase reports": the reports kept as materialized views (purchases
+        by month, lifetime value, referrals) then show the day's facts.
         """
         batch_size = batch_size or REFRESH_BATCH
         params = self.env["ir.config_parameter"].sudo()
@@ -161,8 +164,11 @@ class CustomerCareFacts(models.AbstractModel):
                     continue
                 retries = 0
             if len(ids) < batch_size:
-                # the last batch: the run ends in the same transaction
+                # the last batch: the run ends in the same transaction, and
+                # the reports kept as materialized views are recomputed
+                # next, from the day's facts
                 params.set_param(RUN_STATE_PARAM, False)
+                self._trigger_reports_refresh()
                 cron._commit_progress(len(ids), remaining=0)
                 return True
             run["cursor"] = ids[-1]
@@ -172,6 +178,11 @@ class CustomerCareFacts(models.AbstractModel):
                 # the scheduler's time slice is used up: it calls again and the
                 # next call goes on after the cursor
                 return False
+
+    def _trigger_reports_refresh(self):
+        cron = self.env.ref("customer_care.ir_cron_care_refresh_reports", raise_if_not_found=False)
+        if cron:
+            cron.sudo()._trigger()
 
     # -- selection ----------------------------------------------------------
     def _count_commercial_partners(self, cursor):

@@ -1,7 +1,15 @@
 from odoo import api, fields, models
-from odoo.tools import SQL, sql
+from odoo.tools import SQL
 
 from ..models.customer_care_facts import AMOUNT
+from .materialized import create_materialized_view, refresh_materialized_view
+
+# refreshed together by the scheduled action "refresh the purchase reports"
+MATERIALIZED_REPORTS = (
+    "customer.care.report.purchase",
+    "customer.care.report.value",
+    "customer.care.report.referral",
+)
 
 
 class CustomerCareReportPurchase(models.Model):
@@ -116,40 +124,33 @@ class CustomerCareReportPurchase(models.Model):
         )
 
     def init(self):
-        sql.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                "CREATE MATERIALIZED VIEW %s AS (%s)",
-                SQL.identifier(self._table),
-                self._query(),
-            )
+        create_materialized_view(
+            self.env.cr,
+            self._table,
+            self._query(),
+            unique=("company_id", "partner_id", "period"),
+            indexes=[("period", "company_id")],
         )
-        for name, columns in (
-            ("uniq", "(company_id, partner_id, period)"),
-            ("period", "(period, company_id)"),
-        ):
-            self.env.cr.execute(
-                SQL(
-                    "CREATE %s INDEX %s ON %s %s",
-                    SQL("UNIQUE") if name == "uniq" else SQL(""),
-                    SQL.identifier(f"{self._table}_{name}_idx"),
-                    SQL.identifier(self._table),
-                    SQL(columns),
-                )
-            )
 
     @api.model
     def _refresh(self):
         """Recompute the rows from the confirmed orders; readers are not blocked."""
-        self.env.flush_all()
-        self.env.cr.execute(
-            SQL("REFRESH MATERIALIZED VIEW CONCURRENTLY %s", SQL.identifier(self._table))
-        )
-        self.env.invalidate_all()
+        refresh_materialized_view(self)
+        return True
+
+    @api.model
+    def _refresh_reports(self):
+        """Recompute every report kept as a materialized view: the purchases
+        by month, the lifetime value and the referrals."""
+        for model in MATERIALIZED_REPORTS:
+            self.env[model]._refresh()
         return True
 
     @api.model
     def _cron_refresh_reports(self):
-        self._refresh()
-        self.env["ir.cron"]._commit_progress(1, remaining=0)
+        """The scheduled action "refresh the purchase reports": daily, and
+        triggered at the end of each run of the purchase facts refresh so the
+        reports and dashboards show the day's facts."""
+        self._refresh_reports()
+        self.env["ir.cron"]._commit_progress(len(MATERIALIZED_REPORTS), remaining=0)
         return True

@@ -1,7 +1,8 @@
-from odoo import fields, models
-from odoo.tools import SQL, sql
+from odoo import api, fields, models
+from odoo.tools import SQL
 
 from ..models.customer_care_facts import COMPANY_ID_SPAN, company_value
+from .materialized import create_materialized_view, refresh_materialized_view
 
 
 class CustomerCareReportReferral(models.Model):
@@ -12,6 +13,12 @@ class CustomerCareReportReferral(models.Model):
     for a customer shared between companies each company it bought from
     (the referrer's company while it bought nothing), with that company's
     own orders and revenue (company-dependent facts, its currency).
+
+    The rows live in a materialized view (reading every customer's facts at
+    each query is too slow on a large database), refreshed by the scheduled
+    action "refresh the purchase reports", which the facts refresh triggers
+    at the end of each run; a referral or an order made in between shows
+    after the next refresh.
     """
 
     _name = "customer.care.report.referral"
@@ -47,16 +54,14 @@ class CustomerCareReportReferral(models.Model):
     revenue = fields.Float(readonly=True, help="Untaxed, in the company's currency.")
     buyer_count = fields.Integer(string="Referred Buyers", readonly=True)
 
-    def init(self):
-        sql.drop_view_if_exists(self.env.cr, self._table)
+    def _query(self):
         company = SQL("c.company_id")
 
         def fact(name, sql_type):
             return company_value(SQL.identifier("p", name), company, sql_type)
 
-        self.env.cr.execute(
-            SQL(
-                """CREATE VIEW %(table)s AS (
+        return SQL(
+            """
                     SELECT p.id::bigint * %(span)s + COALESCE(c.company_id, 0) AS id,
                            p.id AS partner_id,
                            p.care_referred_by_id AS referrer_id,
@@ -82,11 +87,25 @@ class CustomerCareReportReferral(models.Model):
                               AND COALESCE(p.care_order_count, '{}'::jsonb) = '{}'::jsonb
                            ) AS c
                      WHERE p.care_referred_by_id IS NOT NULL AND p.active
-                )""",
-                table=SQL.identifier(self._table),
-                span=COMPANY_ID_SPAN,
-                first_order=fact("care_first_order_date", "date"),
-                orders=fact("care_order_count", "int"),
-                revenue=fact("care_revenue", "numeric"),
-            )
+            """,
+            span=COMPANY_ID_SPAN,
+            first_order=fact("care_first_order_date", "date"),
+            orders=fact("care_order_count", "int"),
+            revenue=fact("care_revenue", "numeric"),
         )
+
+    def init(self):
+        create_materialized_view(
+            self.env.cr,
+            self._table,
+            self._query(),
+            unique=("id",),
+            indexes=[("company_id", "care_group_id"), ("referrer_id",)],
+        )
+
+    @api.model
+    def _refresh(self):
+        """Recompute the rows from the facts as they are now; readers are
+        not blocked."""
+        refresh_materialized_view(self)
+        return True

@@ -12,7 +12,7 @@ class TestDashboardTour(HttpCase):
             password="care_tour_dashboards",
             groups="base.group_user,customer_care.group_care_manager",
         )
-        self.env["customer.care.report.purchase"]._refresh()
+        self.env["customer.care.report.purchase"]._refresh_reports()
         self.start_tour(
             "/odoo",
             "customer_care_dashboard_tour",

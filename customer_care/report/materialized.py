@@ -1,0 +1,50 @@
+"""Reports kept as PostgreSQL materialized views.
+
+Their rows are computed when the view is created (module install or
+update) and again on each refresh, not at every read: the reports that
+aggregate a million customers' facts read stored rows instead.
+"""
+
+from odoo.tools import SQL, sql
+
+
+def create_materialized_view(cr, table, query, unique, indexes=()):
+    """Create ``table`` as a materialized view of ``query``, with its rows.
+
+    Whatever relation of that name exists goes first: a plain view (a
+    database upgraded from a version where the report was computed at every
+    read) or a previous materialized view (``drop_view_if_exists`` reads its
+    kind in ``pg_class.relkind``).  ``unique`` are the columns of the unique
+    index a concurrent refresh needs; ``indexes`` are further column lists
+    for the usual filters and groupings.
+    """
+    sql.drop_view_if_exists(cr, table)
+    cr.execute(
+        SQL(
+            "CREATE MATERIALIZED VIEW %s AS (%s) WITH DATA",
+            SQL.identifier(table),
+            query,
+        )
+    )
+    for position, columns in enumerate((unique, *indexes)):
+        name = "uniq" if not position else "_".join(columns)
+        cr.execute(
+            SQL(
+                "CREATE %s INDEX %s ON %s (%s)",
+                SQL("UNIQUE") if not position else SQL(),
+                SQL.identifier(f"{table}_{name}_idx"),
+                SQL.identifier(table),
+                SQL(", ").join(SQL.identifier(column) for column in columns),
+            )
+        )
+
+
+def refresh_materialized_view(model):
+    """Recompute the rows of ``model``'s materialized view from the data
+    as it is now; readers are not blocked and keep the previous rows until
+    the refresh commits."""
+    model.env.flush_all()
+    model.env.cr.execute(
+        SQL("REFRESH MATERIALIZED VIEW CONCURRENTLY %s", SQL.identifier(model._table))
+    )
+    model.env.invalidate_all()
