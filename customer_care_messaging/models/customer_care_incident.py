@@ -7,7 +7,7 @@ class CustomerCareIncident(models.Model):
     """An incident opened by, or threaded with, a chat app conversation."""
 
     _name = "customer.care.incident"
-    _inherit = ["customer.care.incident", "customer.care.messaging.thread"]
+    _inherit = ["customer.care.messaging.thread", "customer.care.incident"]
 
     messaging_identity_ids, messaging_unknown_partner = thread_fields()
 

@@ -8,6 +8,6 @@ class CustomerCarePlan(models.Model):
     thread into it and the care user answers from it."""
 
     _name = "customer.care.plan"
-    _inherit = ["customer.care.plan", "customer.care.messaging.thread"]
+    _inherit = ["customer.care.messaging.thread", "customer.care.plan"]
 
     messaging_identity_ids, messaging_unknown_partner = thread_fields()
