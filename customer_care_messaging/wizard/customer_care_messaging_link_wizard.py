@@ -37,6 +37,8 @@ class CustomerCareMessagingLinkWizard(models.TransientModel):
         source, target = self.source_partner_id, self.partner_id
         if not self.env.user.has_group("customer_care.group_care_user"):
             raise UserError(self.env._("Only care users link chat senders to customers."))
+        # both contacts must be the user's to change (another company's are not)
+        (source | target).check_access("write")
         incidents = self.env["customer.care.incident"].search([("partner_id", "=", source.id)])
         plans = self.env["customer.care.plan"].search([("partner_id", "=", source.id)])
         # the care user may see and edit what they move; the rest is moved

@@ -246,3 +246,24 @@ class TestOutbound(MessagingCommon):
         self.assertEqual(sent["headers"]["secret_key"], "zalo-app-secret")
         self.assertEqual(sent["body"]["refresh_token"], ["zalo-refresh-1"])
         self.assertEqual(line.access_token, "line-token", "not expiring: left alone")
+
+    def test_unknown_sender_is_linked_to_the_known_customer(self):
+        unknown = self._partner(
+            "Zalo user 4567", care_messaging_unknown=True, company_id=self.company.id
+        )
+        identity = self._identity("zalo", "zalo-4567", partner=unknown)
+        incident = self._incident("zalo", partner_id=unknown.id)
+        incident.message_post(body="Hi", author_id=unknown.id, message_type="care_chat")
+        action = incident.with_user(self.care_user).action_open_messaging_link()
+        wizard = Form(
+            self.env["customer.care.messaging.link.wizard"]
+            .with_user(self.care_user)
+            .with_context(action["context"])
+        )
+        wizard.partner_id = self.customer
+        wizard.save().action_link()
+        self.assertEqual(identity.partner_id, self.customer)
+        self.assertEqual(incident.partner_id, self.customer)
+        self.assertFalse(unknown.active)
+        self.assertIn(self.customer, incident.message_ids.author_id)
+        self.assertIn("Lan Nguyen", incident.message_ids[0].body)
