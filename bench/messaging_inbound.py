@@ -50,7 +50,7 @@ def free_port():
 
 
 def odoo_bin():
-    import odoo  # noqa: PLC0415 - only to find the Odoo tree
+    import odoo  # only to find the Odoo tree
 
     return Path(next(iter(odoo.__path__))).parent / "odoo-bin"
 
@@ -227,8 +227,9 @@ def main():
         processing = time.perf_counter() - started
         ((done, failed, incidents, first, last),) = sql(
             bench_db,
-            """SELECT count(*) FILTER (WHERE state = 'done'), count(*) FILTER (WHERE state = 'failed'),
-                      count(DISTINCT incident_id), min(create_date), max(date_processed)
+            """SELECT count(*) FILTER (WHERE state = 'done'),
+                      count(*) FILTER (WHERE state = 'failed'), count(DISTINCT incident_id),
+                      min(create_date), max(date_processed)
                  FROM customer_care_messaging_event""",
         )
         rss_after = rss_kb(server.pid)
@@ -239,8 +240,8 @@ def main():
             f"{args.threads} posting threads"
         )
         print(
-            f"posted {args.events} signed Zalo events from {args.senders} users in {posting:.1f} s: "
-            f"{accepted} accepted ({accepted / posting:.0f}/s)"
+            f"posted {args.events} signed Zalo events from {args.senders} users "
+            f"in {posting:.1f} s: {accepted} accepted ({accepted / posting:.0f}/s)"
         )
         print(
             f"answer time: p50 {statistics.median(times) * 1000:.0f} ms, "

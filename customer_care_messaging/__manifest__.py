@@ -37,6 +37,5 @@
             "customer_care_messaging/static/tests/tours/*.js",
         ],
     },
-    "installable": True,
-    "auto_install": False,
+    # not auto-installed: an administrator installs it with a chat app account
 }

@@ -52,7 +52,6 @@ class CustomerCareMessagingAccount(models.Model):
         help="Zalo: OA secret key. LINE: channel secret. Messenger: app secret. WeChat: AppSecret.",
     )
     verify_token = fields.Char(
-        string="Verify Token",
         groups="base.group_system",
         copy=False,
         help="Messenger: the verify token typed in the webhook settings. WeChat: the Token "
