@@ -13,7 +13,7 @@ from ..providers.base import KIND_FOLLOW, KIND_MESSAGE, KIND_OTHER, KIND_UNFOLLO
 
 _logger = logging.getLogger(__name__)
 
-EVENT_BATCH = 100
+EVENT_BATCH = 25  # the scheduler runs a job at least 10 times in a row: keep batches short
 # an incident still open to the customer's messages (a resolved one reopens)
 THREAD_STATES = ("new", "acknowledged", "in_progress", "pending_decline", *REOPENED_BY_REPLY)
 PLAN_THREAD_STATES = ("planned", "in_progress")
