@@ -160,7 +160,7 @@ def main():
     args = parser.parse_args()
 
     bench_db = f"{args.db}_bench"
-    subprocess.run(["dropdb", "--if-exists", bench_db], check=True)
+    subprocess.run(["dropdb", "--if-exists", "--force", bench_db], check=True)
     subprocess.run(["createdb", "-T", args.db, bench_db], check=True)
     key = secrets.token_urlsafe(24)
     setup_account(bench_db, key)
@@ -268,7 +268,7 @@ def main():
         except subprocess.TimeoutExpired:
             server.kill()
         if not args.keep:
-            subprocess.run(["dropdb", "--if-exists", bench_db], check=False)
+            subprocess.run(["dropdb", "--if-exists", "--force", bench_db], check=False)
 
 
 if __name__ == "__main__":
