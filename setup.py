@@ -21,7 +21,13 @@ except ImportError:  # pragma: no cover - older setuptools
 
 HERE = pathlib.Path(__file__).resolve().parent
 ADDON = "customer_care"
-ADDONS = (ADDON, "customer_care_stock", "customer_care_website", "customer_care_dashboard")
+ADDONS = (
+    ADDON,
+    "customer_care_stock",
+    "customer_care_website",
+    "customer_care_dashboard",
+    "customer_care_messaging",
+)
 MANIFEST = ast.literal_eval((HERE / ADDON / "__manifest__.py").read_text())
 
 

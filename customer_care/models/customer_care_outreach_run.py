@@ -431,6 +431,7 @@ class CustomerCareOutreachRun(models.Model):
             "skipped_cap": 0,
         }
         recent = self._recent_contacts([row["id"] for row in rows], rule.company_id)
+        channel_reasons = self._channel_skip_reasons(rule, rows)
         claims = []  # (partner_id, period_key, state, skip_reason, row)
         seen = set()
         for row in rows:
@@ -445,7 +446,7 @@ class CustomerCareOutreachRun(models.Model):
             if outreach.over_cap(recent.get(row["id"], 0), rule.company_id.care_contact_cap):
                 counters["skipped_cap"] += 1
                 continue
-            reason = outreach.contact_skip_reason(
+            reason = channel_reasons.get(row["id"]) or outreach.contact_skip_reason(
                 rule.channel,
                 row["email"],
                 row["email_blacklisted"],
@@ -490,6 +491,13 @@ class CustomerCareOutreachRun(models.Model):
                 "failed": run.failed + len(failures),
             }
         )
+
+    def _channel_skip_reasons(self, rule, rows):
+        """``{partner_id: skip reason}`` of the batch's customers the rule's
+        channel cannot reach for reasons the rows do not show (a bridge
+        addon's channel, e.g. a chat app the customer does not follow); the
+        email and SMS reasons come from the rows themselves."""
+        return {}
 
     def _already_logged(self, rule, claims):
         """The (partner, period) pairs of this batch the rule already handled."""

@@ -1,0 +1,276 @@
+import logging
+import secrets
+from datetime import timedelta
+
+import requests
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from .. import providers
+
+_logger = logging.getLogger(__name__)
+
+API_TIMEOUT = 10  # seconds an API call may take
+REFRESH_AHEAD = timedelta(hours=1)  # refresh tokens expiring sooner than this
+SECRET_FIELDS = ("secret", "verify_token", "app_secret", "access_token", "refresh_token")
+
+
+class CustomerCareMessagingAccount(models.Model):
+    """An official account of the company in a chat app (a Zalo OA, a LINE
+    channel, a Facebook page, a WeChat official account).
+
+    Only Settings administrators connect accounts and read their keys; care
+    users see which accounts exist.  The provider module (``providers/``)
+    knows the chat app; the account holds the keys and performs the calls.
+    """
+
+    _name = "customer.care.messaging.account"
+    _description = "Chat App Account"
+    _order = "company_id, provider, name"
+
+    name = fields.Char(required=True)
+    active = fields.Boolean(default=True)
+    provider = fields.Selection(selection=lambda self: providers.selection(), required=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    external_id = fields.Char(
+        string="Account ID",
+        help="The account's own id at the provider: Zalo OA id, LINE bot user id, Facebook "
+        "page id or WeChat original id (gh_...).",
+    )
+    app_id = fields.Char(
+        string="App ID",
+        help="Zalo app id, LINE channel id, Meta app id or WeChat AppID.",
+    )
+    # -- keys: Settings administrators only ------------------------------------
+    secret = fields.Char(
+        string="Signing Secret",
+        groups="base.group_system",
+        copy=False,
+        help="Zalo: OA secret key. LINE: channel secret. Messenger: app secret. WeChat: AppSecret.",
+    )
+    verify_token = fields.Char(
+        groups="base.group_system",
+        copy=False,
+        help="Messenger: the verify token typed in the webhook settings. WeChat: the Token "
+        "of the server configuration.",
+    )
+    app_secret = fields.Char(
+        string="App Secret Key",
+        groups="base.group_system",
+        copy=False,
+        help="Zalo: the app's secret key, used to refresh the access token.",
+    )
+    access_token = fields.Char(groups="base.group_system", copy=False)
+    refresh_token = fields.Char(groups="base.group_system", copy=False)
+    token_expiry = fields.Datetime(string="Token Expires", groups="base.group_system", copy=False)
+    webhook_key = fields.Char(
+        groups="base.group_system",
+        copy=False,
+        readonly=True,
+        default=lambda self: secrets.token_urlsafe(24),
+        help="The unguessable part of the webhook address.",
+    )
+    webhook_url = fields.Char(
+        string="Webhook URL", compute="_compute_webhook_url", groups="base.group_system"
+    )
+    api_base_url = fields.Char(
+        string="API Base URL",
+        groups="base.group_system",
+        help="Leave empty to call the provider's servers; a test server's address "
+        "replaces all of them.",
+    )
+    last_error = fields.Text(readonly=True, groups="base.group_system", copy=False)
+    # -- rules -----------------------------------------------------------------
+    window_hours = fields.Integer(
+        string="Reply Window (hours)",
+        help="Free replies are allowed this many hours after the customer's last message; "
+        "0: always. Messenger 24, WeChat 48, Zalo consultation messages 168 (7 days).",
+    )
+    replay_minutes = fields.Integer(
+        string="Replay Window (minutes)",
+        default=60,
+        help="Signed requests older than this are refused as replays.",
+    )
+    greeting = fields.Text(
+        translate=True,
+        help="Sent to a customer who starts following the account (empty: no greeting).",
+    )
+    identity_count = fields.Integer(compute="_compute_identity_count", string="Customers")
+
+    _webhook_key_uniq = models.Constraint("UNIQUE(webhook_key)", "The webhook key must be unique.")
+
+    @api.depends("webhook_key", "provider")
+    def _compute_webhook_url(self):
+        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
+        for account in self:
+            account.webhook_url = (
+                f"{base}/customer_care/messaging/{account.provider}/{account.webhook_key}"
+                if account.provider and account.webhook_key
+                else False
+            )
+
+    def _compute_identity_count(self):
+        counts = dict(
+            self.env["customer.care.messaging.identity"]._read_group(
+                [("account_id", "in", self.ids)], ["account_id"], ["__count"]
+            )
+        )
+        for account in self:
+            account.identity_count = counts.get(account, 0)
+
+    @api.onchange("provider")
+    def _onchange_provider(self):
+        provider = providers.get(self.provider)
+        if provider:
+            self.window_hours = provider.window_hours
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            provider = providers.get(vals.get("provider"))
+            if provider and "window_hours" not in vals:
+                vals["window_hours"] = provider.window_hours
+        return super().create(vals_list)
+
+    # -- the provider and its calls ----------------------------------------------
+    def _provider(self):
+        self.ensure_one()
+        provider = providers.get(self.provider)
+        if not provider:
+            raise UserError(self.env._("The chat app %s is not available.", self.provider))
+        return provider
+
+    def _keys(self):
+        self.ensure_one()
+        account = self.sudo()
+        return {
+            "external_id": account.external_id,
+            "app_id": account.app_id,
+            **{name: account[name] for name in SECRET_FIELDS},
+        }
+
+    def _call(self, api_request):
+        """Perform an API call; ``(status, json or None)``, status 0 when the
+        provider could not be reached."""
+        try:
+            response = requests.request(
+                api_request.method,
+                api_request.url,
+                headers=api_request.headers,
+                params=api_request.params,
+                json=api_request.json,
+                data=api_request.data,
+                timeout=API_TIMEOUT,
+            )
+        except requests.RequestException as error:
+            _logger.warning("%s account %s: %s", self.provider, self.id, error)
+            return 0, {"message": str(error)}
+        try:
+            return response.status_code, response.json()
+        except ValueError:
+            return response.status_code, {"message": response.text[:200]}
+
+    def _send(self, recipient, text, template=None, phone=None, params=None):
+        """Send ``text`` (or the approved ``template``) to the provider's user
+        ``recipient``; a :class:`providers.SendResult`."""
+        self.ensure_one()
+        provider, base, keys = self._provider(), self.sudo().api_base_url, self._keys()
+        if template:
+            api_request = provider.template_request(
+                base, keys, recipient, phone, template.code, text, params or {}
+            )
+        else:
+            api_request = provider.text_request(base, keys, recipient, text)
+        status, payload = self._call(api_request)
+        if not status:
+            return providers.SendResult(providers.base.FAILED, error=payload["message"])
+        return provider.read_send_response(status, payload)
+
+    def _fetch(self, reference):
+        """The content of an attachment the customer sent, or ``None``."""
+        api_request = self._provider().attachment_request(
+            self.sudo().api_base_url, self._keys(), reference
+        )
+        if not api_request:
+            return None
+        try:
+            response = requests.request(
+                api_request.method,
+                api_request.url,
+                headers=api_request.headers,
+                timeout=API_TIMEOUT,
+            )
+        except requests.RequestException:
+            return None
+        return response.content if response.status_code == 200 else None
+
+    # -- buttons ---------------------------------------------------------------------
+    def action_refresh_token(self):
+        self._refresh_tokens()
+        return True
+
+    def action_new_webhook_key(self):
+        """A new webhook address: the old one stops working at once."""
+        for account in self.sudo():
+            account.webhook_key = secrets.token_urlsafe(24)
+        return True
+
+    def action_open_identities(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Chat Customers"),
+            "res_model": "customer.care.messaging.identity",
+            "view_mode": "list,form",
+            "domain": [("account_id", "=", self.id)],
+            "context": {"default_account_id": self.id},
+        }
+
+    # -- scheduled action ----------------------------------------------------------
+    def _refresh_tokens(self):
+        """Fetch a new access token from the provider; a refusal is kept in
+        *Last Error* and logged, and the old token stays."""
+        for account in self.sudo():
+            provider = account._provider()
+            api_request = provider.refresh_request(account.api_base_url, account._keys())
+            if not api_request:
+                continue
+            status, payload = account._call(api_request)
+            try:
+                tokens = provider.read_refresh_response(status, payload)
+            except ValueError as error:
+                _logger.warning(
+                    "%s account %s: token refresh refused: %s", account.provider, account.id, error
+                )
+                account.last_error = self.env._("Token refresh refused: %s", error)
+                continue
+            vals = {"access_token": tokens["access_token"], "last_error": False}
+            if tokens.get("refresh_token"):
+                vals["refresh_token"] = tokens["refresh_token"]
+            if tokens.get("expires_in"):
+                vals["token_expiry"] = fields.Datetime.now() + timedelta(
+                    seconds=int(tokens["expires_in"])
+                )
+            account.write(vals)
+
+    @api.model
+    def _cron_refresh_tokens(self):
+        """Refresh the access tokens that expire within the hour (or are
+        missing; a token pasted without expiry is kept), account by account
+        (each committed, so one refusal does not undo the others)."""
+        refreshing = [p.code for p in providers.REGISTRY.values() if p.refreshes_token]
+        accounts = self.sudo().search(
+            [
+                ("provider", "in", refreshing),
+                "|",
+                ("access_token", "=", False),
+                ("token_expiry", "<", fields.Datetime.now() + REFRESH_AHEAD),
+            ]
+        )
+        cron = self.env["ir.cron"]
+        for done, account in enumerate(accounts, 1):
+            account._refresh_tokens()
+            cron._commit_progress(1, remaining=len(accounts) - done)

@@ -1,0 +1,384 @@
+import json
+import logging
+
+from odoo import api, fields, models
+from odoo.tools import SQL, plaintext2html
+
+from odoo.addons.customer_care.logic import inbound
+from odoo.addons.customer_care.models.customer_care_incident_customer import REOPENED_BY_REPLY
+
+from .. import providers
+from ..logic import conversation
+from ..providers.base import KIND_FOLLOW, KIND_MESSAGE, KIND_OTHER, KIND_UNFOLLOW
+
+_logger = logging.getLogger(__name__)
+
+EVENT_BATCH = 25  # the scheduler runs a job at least 10 times in a row: keep batches short
+# an incident still open to the customer's messages (a resolved one reopens)
+THREAD_STATES = ("new", "acknowledged", "in_progress", "pending_decline", *REOPENED_BY_REPLY)
+PLAN_THREAD_STATES = ("planned", "in_progress")
+
+
+class CustomerCareMessagingEvent(models.Model):
+    """A webhook event as the provider sent it, stored by the webhook route
+    before anything else happens to it and processed by a scheduled action.
+
+    The route only checks the signature, stores the events (the unique
+    provider id makes a retry or a replay a no-op) and wakes the job up, so
+    it answers within the provider's limit (Zalo: 2 seconds) whatever the
+    load; the job finds or creates the customer and threads the message
+    into their open incident or care plan, or opens an incident."""
+
+    _name = "customer.care.messaging.event"
+    _description = "Chat App Event"
+    _order = "id desc"
+    _rec_name = "uid"
+
+    account_id = fields.Many2one(
+        "customer.care.messaging.account", required=True, ondelete="cascade", readonly=True
+    )
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    provider = fields.Selection(selection=lambda self: providers.selection(), readonly=True)
+    uid = fields.Char(string="Provider Event ID", required=True, readonly=True)
+    kind = fields.Selection(
+        [
+            (KIND_MESSAGE, "Message"),
+            (KIND_FOLLOW, "Follow"),
+            (KIND_UNFOLLOW, "Unfollow / block"),
+            (KIND_OTHER, "Other"),
+        ],
+        required=True,
+        readonly=True,
+    )
+    sender_ref = fields.Char(string="Chat App User ID", readonly=True)
+    sender_name = fields.Char(readonly=True)
+    text = fields.Text(readonly=True)
+    attachments = fields.Text(readonly=True, help="The attachments announced, as JSON.")
+    date_event = fields.Datetime(readonly=True)
+    raw = fields.Text(string="Raw Event", readonly=True)
+    state = fields.Selection(
+        [
+            ("pending", "Pending"),
+            ("done", "Processed"),
+            ("ignored", "Ignored"),
+            ("failed", "Failed"),
+        ],
+        default="pending",
+        required=True,
+        readonly=True,
+    )
+    error = fields.Text(readonly=True)
+    date_processed = fields.Datetime(readonly=True)
+    identity_id = fields.Many2one("customer.care.messaging.identity", readonly=True)
+    partner_id = fields.Many2one(related="identity_id.partner_id")
+    incident_id = fields.Many2one("customer.care.incident", readonly=True, index="btree_not_null")
+    plan_id = fields.Many2one("customer.care.plan", readonly=True, index="btree_not_null")
+
+    _account_uid_uniq = models.Constraint(
+        "UNIQUE(account_id, uid)", "An event is stored once per account."
+    )
+    _pending_idx = models.Index("(id) WHERE state = 'pending'")
+
+    # -- the webhook's part ---------------------------------------------------------
+    @api.model
+    def _store(self, account, events):
+        """Store the events of a verified request in one statement; an event
+        already stored (a retry, a replay) is left alone.  Returns how many
+        are new; the job is woken up when there are any."""
+        if not events:
+            return 0
+        now = fields.Datetime.now()
+        columns = [
+            [event.uid for event in events],
+            [event.kind for event in events],
+            [event.sender for event in events],
+            [event.sender_name or None for event in events],
+            [event.text or None for event in events],
+            [json.dumps(event.attachments) if event.attachments else None for event in events],
+            [conversation.event_time(event.timestamp, now) for event in events],
+            [event.raw for event in events],
+        ]
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO customer_care_messaging_event
+                          (account_id, company_id, provider, uid, kind, sender_ref, sender_name,
+                           text, attachments, date_event, raw, state, create_uid, write_uid,
+                           create_date, write_date)
+                   SELECT %s, %s, %s, v.uid, v.kind, v.sender, v.name, v.text, v.attachments,
+                          v.date_event, v.raw, 'pending', %s, %s, %s, %s
+                     FROM unnest(%s::varchar[], %s::varchar[], %s::varchar[], %s::varchar[],
+                                 %s::text[], %s::text[], %s::timestamp[], %s::text[])
+                          AS v(uid, kind, sender, name, text, attachments, date_event, raw)
+              ON CONFLICT (account_id, uid) DO NOTHING""",
+                account.id,
+                account.company_id.id,
+                account.provider,
+                self.env.uid,
+                self.env.uid,
+                now,
+                now,
+                *columns,
+            )
+        )
+        stored = self.env.cr.rowcount
+        if stored:
+            self._wake_up()
+        return stored
+
+    @api.model
+    def _wake_up(self):
+        """Ask the scheduler for a run now, unless a run is already asked for
+        (10,000 events must not mean 10,000 triggers)."""
+        cron = self.env.ref("customer_care_messaging.ir_cron_messaging_process", False)
+        if not cron:
+            return
+        pending = (
+            self.env["ir.cron.trigger"]
+            .sudo()
+            .search_count(
+                [("cron_id", "=", cron.id), ("call_at", "<=", fields.Datetime.now())], limit=1
+            )
+        )
+        if not pending:
+            cron.sudo()._trigger()
+
+    # -- the job ------------------------------------------------------------------------
+    @api.model
+    def _cron_process(self, batch_size=EVENT_BATCH):
+        """Process the pending events in batches within the scheduler's
+        time slice (claimed with ``SKIP LOCKED``: two workers never take
+        the same event), committing each batch."""
+        cron = self.env["ir.cron"]
+        while True:
+            ids = self._claim(batch_size)
+            if not ids:
+                cron._commit_progress(0, remaining=0)
+                return
+            self.browse(ids)._process()
+            self.env.flush_all()
+            remaining = self.search_count([("state", "=", "pending")])
+            time_left = cron._commit_progress(len(ids), remaining=remaining)
+            self.env.invalidate_all()
+            if not time_left or not remaining:
+                return
+
+    def _claim(self, limit):
+        self.flush_model(["state"])
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT id FROM customer_care_messaging_event
+                    WHERE state = 'pending'
+                 ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED""",
+                limit,
+            )
+        )
+        return [row[0] for row in rows]
+
+    def _process(self):
+        """Each event in order: the customer (found or created), their
+        consent, and where the message lands.  One event failing is
+        recorded on it and does not stop the others."""
+        events = self.filtered(lambda e: e.state == "pending").sorted("id")
+        identities = self._identities(events)
+        targets = self._targets(events, identities)
+        greeted = self.env["customer.care.messaging.outbound"]
+        now = fields.Datetime.now()
+        for event in events:
+            identity = identities[(event.account_id, event.sender_ref)]
+            vals = {"identity_id": identity.id, "date_processed": now, "state": "done"}
+            try:
+                with self.env.cr.savepoint():
+                    if event.kind == KIND_MESSAGE:
+                        vals.update(event._land(identity, targets))
+                    elif event.kind == KIND_FOLLOW:
+                        identity.write({"opted_out": False, "date_opt_change": event.date_event})
+                        greeted |= event._greet(identity)
+                    elif event.kind == KIND_UNFOLLOW:
+                        identity.write({"opted_out": True, "date_opt_change": event.date_event})
+                    else:
+                        vals["state"] = "ignored"
+            except Exception as error:
+                _logger.exception("chat event %s could not be processed", event.id)
+                vals.update({"state": "failed", "error": str(error)})
+            event.write(vals)
+        if greeted:
+            greeted._wake_up()
+
+    def _identities(self, events):
+        """``{(account, user id): identity}`` for the senders of ``events``,
+        creating the unknown ones with a new contact marked as unknown."""
+        Identity = self.env["customer.care.messaging.identity"].sudo()
+        found = Identity.search(
+            [
+                ("account_id", "in", events.account_id.ids),
+                ("user_ref", "in", list(set(events.mapped("sender_ref")))),
+            ]
+        )
+        identities = {(identity.account_id, identity.user_ref): identity for identity in found}
+        missing = {}
+        for event in events:
+            key = (event.account_id, event.sender_ref)
+            if key not in identities and key not in missing:
+                missing[key] = event
+        if missing:
+            partners = (
+                self.env["res.partner"]
+                .sudo()
+                .create(
+                    [
+                        {
+                            "name": event.sender_name
+                            or self.env._(
+                                "%(provider)s user %(id)s",
+                                provider=event.account_id._provider().label,
+                                id=event.sender_ref[-6:],
+                            ),
+                            "company_id": event.company_id.id,
+                            "care_messaging_unknown": True,
+                        }
+                        for event in missing.values()
+                    ]
+                )
+            )
+            created = Identity.create(
+                [
+                    {"account_id": account.id, "user_ref": user_ref, "partner_id": partner.id}
+                    for (account, user_ref), partner in zip(missing, partners, strict=True)
+                ]
+            )
+            identities.update(zip(missing, created, strict=True))
+        return identities
+
+    def _targets(self, events, identities):
+        """``{(account, partner): record}``: the open incident of the
+        customer on the account's channel (the latest), else their open care
+        plan on the social channel, for the customers writing in ``events``."""
+        messages = events.filtered(lambda e: e.kind == KIND_MESSAGE)
+        partners = self.env["res.partner"].union(
+            *(identities[(e.account_id, e.sender_ref)].partner_id for e in messages)
+        )
+        if not partners:
+            return {}
+        incidents = (
+            self.env["customer.care.incident"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", partners.ids),
+                    ("channel", "=", "social"),
+                    ("messaging_account_id", "in", [*messages.account_id.ids, False]),
+                    ("state", "in", THREAD_STATES),
+                ],
+                order="date_received desc, id desc",
+            )
+        )
+        plans = (
+            self.env["customer.care.plan"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", partners.ids),
+                    ("channel", "=", "social"),
+                    ("state", "in", PLAN_THREAD_STATES),
+                ],
+                order="date_deadline, id",
+            )
+        )
+        targets = {}
+        for account in messages.account_id:
+            # an incident wins over a plan, the latest incident first
+            for incident in incidents:
+                mine = incident.messaging_account_id
+                if incident.company_id == account.company_id and (not mine or mine == account):
+                    targets.setdefault((account, incident.partner_id), incident)
+            for plan in plans:
+                if plan.company_id == account.company_id:
+                    targets.setdefault((account, plan.partner_id), plan)
+        return targets
+
+    def _land(self, identity, targets):
+        """Thread the message into the customer's open incident or plan, or
+        open an incident; returns the event's values."""
+        self.ensure_one()
+        partner, account = identity.partner_id, self.account_id
+        if not identity.date_last_inbound or identity.date_last_inbound < self.date_event:
+            identity.date_last_inbound = self.date_event
+        record = targets.get((account, partner))
+        if not record:
+            record = self._open_incident(identity)
+            targets[(account, partner)] = record
+        elif record._name == "customer.care.incident" and record.state in REOPENED_BY_REPLY:
+            record._reopen_on_reply()
+        record.with_context(mail_create_nosubscribe=True).message_post(
+            body=plaintext2html(self.text) if self.text else "",
+            author_id=partner.id,
+            message_type="care_chat",
+            subtype_xmlid="mail.mt_comment",
+            attachments=self._fetch_attachments(),
+        )
+        if record._name == "customer.care.incident":
+            return {"incident_id": record.id}
+        return {"plan_id": record.id}
+
+    def _open_incident(self, identity):
+        account, partner = self.account_id, identity.partner_id
+        provider = account._provider().label
+        fallback = self.env._(
+            "%(provider)s message from %(name)s", provider=provider, name=partner.display_name
+        )
+        incident = (
+            self.env["customer.care.incident"]
+            .sudo()
+            .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
+            .create(
+                [
+                    {
+                        "name": conversation.subject(self.text, fallback),
+                        "description": plaintext2html(self.text) if self.text else False,
+                        "partner_id": partner.id,
+                        "company_id": account.company_id.id,
+                        "channel": "social",
+                        "messaging_account_id": account.id,
+                        "kind": inbound.guess_kind("", self.text),
+                        "date_received": self.date_event,
+                        "user_id": False,
+                    }
+                ]
+            )
+        )
+        incident._log_inbound_warnings(False, False, account.company_id)
+        return incident
+
+    def _fetch_attachments(self):
+        """``[(name, content)]`` of the files the customer sent; one that
+        cannot be fetched is named in a line of text instead."""
+        self.ensure_one()
+        result = []
+        for kind, reference, name in json.loads(self.attachments or "[]"):
+            content = self.account_id._fetch(reference) if reference else None
+            if content is None:
+                _logger.info("chat event %s: %s %s could not be fetched", self.id, kind, reference)
+                continue
+            result.append((name or f"{kind}-{self.uid}", content))
+        return result
+
+    def _greet(self, identity):
+        """The account's greeting to a new follower, queued."""
+        greeting = self.account_id.with_context(lang=identity.partner_id.lang).greeting
+        if not greeting:
+            return self.env["customer.care.messaging.outbound"]
+        return (
+            self.env["customer.care.messaging.outbound"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "identity_id": identity.id,
+                        "origin": "greeting",
+                        "body": conversation.render(
+                            greeting, identity.partner_id.name, self.company_id.name
+                        ),
+                    }
+                ]
+            )
+        )

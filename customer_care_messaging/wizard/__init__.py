@@ -1,0 +1,2 @@
+from . import customer_care_messaging_composer
+from . import customer_care_messaging_link_wizard

@@ -1,0 +1,196 @@
+"""Signed webhook fixtures for the four chat apps, and the shared world of
+the messaging tests: one account per provider (company 1) pointing at the
+local stub API server, a care user, a known customer."""
+
+import base64
+import hashlib
+import hmac
+import json
+import time
+
+from odoo.addons.customer_care_messaging.providers.wechat import signature as wechat_signature
+
+from ..common import CareCommon
+from .stub import StubApi
+
+KEYS = {
+    "zalo": {"app_id": "zalo-app", "secret": "zalo-oa-secret", "external_id": "oa-1"},
+    "line": {"app_id": "1657000000", "secret": "line-channel-secret", "external_id": "Ubot"},
+    "messenger": {
+        "app_id": "meta-app",
+        "secret": "meta-app-secret",
+        "verify_token": "meta-verify",
+        "external_id": "page-1",
+    },
+    "wechat": {
+        "app_id": "wx-app",
+        "secret": "wechat-app-secret",
+        "verify_token": "wechat-token",
+        "external_id": "gh_1",
+    },
+}
+
+
+def now_ms():
+    return int(time.time() * 1000)
+
+
+def zalo_event(sender, text="", msg_id="zm1", event="user_send_text", ts=None, attachments=None):
+    message = {"msg_id": msg_id, "text": text}
+    if attachments:
+        message["attachments"] = attachments
+    payload = {
+        "app_id": KEYS["zalo"]["app_id"],
+        "sender": {"id": sender},
+        "recipient": {"id": KEYS["zalo"]["external_id"]},
+        "event_name": event,
+        "message": message,
+        "timestamp": str(ts or now_ms()),
+    }
+    if event in ("follow", "unfollow"):
+        payload.pop("message")
+        payload["follower"] = {"id": sender}
+    return payload
+
+
+def sign_zalo(body, secret=None):
+    payload = json.loads(body)
+    data = KEYS["zalo"]["app_id"].encode() + body + str(payload["timestamp"]).encode()
+    mac = hashlib.sha256(data + (secret or KEYS["zalo"]["secret"]).encode()).hexdigest()
+    return {"X-ZEvent-Signature": f"mac={mac}", "Content-Type": "application/json"}
+
+
+def line_event(sender, text="", msg_id="lm1", kind="message", ts=None):
+    event = {
+        "type": kind,
+        "timestamp": ts or now_ms(),
+        "source": {"type": "user", "userId": sender},
+        "webhookEventId": f"we-{msg_id}",
+        "deliveryContext": {"isRedelivery": False},
+        "mode": "active",
+    }
+    if kind == "message":
+        event["message"] = {"type": "text", "id": msg_id, "text": text}
+        event["replyToken"] = "rt"
+    return {"destination": KEYS["line"]["external_id"], "events": [event]}
+
+
+def sign_line(body, secret=None):
+    digest = hmac.new((secret or KEYS["line"]["secret"]).encode(), body, hashlib.sha256)
+    return {
+        "x-line-signature": base64.b64encode(digest.digest()).decode(),
+        "Content-Type": "application/json",
+    }
+
+
+def messenger_event(sender, text="", msg_id="m_1", ts=None):
+    return {
+        "object": "page",
+        "entry": [
+            {
+                "id": KEYS["messenger"]["external_id"],
+                "time": ts or now_ms(),
+                "messaging": [
+                    {
+                        "sender": {"id": sender},
+                        "recipient": {"id": KEYS["messenger"]["external_id"]},
+                        "timestamp": ts or now_ms(),
+                        "message": {"mid": msg_id, "text": text},
+                    }
+                ],
+            }
+        ],
+    }
+
+
+def sign_messenger(body, secret=None):
+    digest = hmac.new((secret or KEYS["messenger"]["secret"]).encode(), body, hashlib.sha256)
+    return {
+        "X-Hub-Signature-256": f"sha256={digest.hexdigest()}",
+        "Content-Type": "application/json",
+    }
+
+
+def wechat_xml(sender, text="", msg_id="1234567890123456", ts=None, event=None):
+    created = ts or int(time.time())
+    if event:
+        inner = f"<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[{event}]]></Event>"
+    else:
+        inner = (
+            f"<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[{text}]]></Content>"
+            f"<MsgId>{msg_id}</MsgId>"
+        )
+    return (
+        f"<xml><ToUserName><![CDATA[{KEYS['wechat']['external_id']}]]></ToUserName>"
+        f"<FromUserName><![CDATA[{sender}]]></FromUserName><CreateTime>{created}</CreateTime>"
+        f"{inner}</xml>"
+    ).encode()
+
+
+def sign_wechat(timestamp=None, token=None, nonce="n0nce"):
+    timestamp = str(timestamp or int(time.time()))
+    return {
+        "signature": wechat_signature(token or KEYS["wechat"]["verify_token"], timestamp, nonce),
+        "timestamp": timestamp,
+        "nonce": nonce,
+    }
+
+
+class MessagingCommon(CareCommon):
+    """Accounts of the four providers on the stub API, a care user and a
+    known customer of the first company."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.stub = StubApi().start()
+        cls.addClassCleanup(cls.stub.stop)
+        cls.company = cls.env.company
+        Account = cls.env["customer.care.messaging.account"]
+        cls.accounts = {
+            provider: Account.create(
+                {
+                    "name": f"{provider} test account",
+                    "provider": provider,
+                    "company_id": cls.company.id,
+                    "api_base_url": cls.stub.url,
+                    "access_token": f"{provider}-token",
+                    **keys,
+                }
+            )
+            for provider, keys in KEYS.items()
+        }
+        cls.customer = cls._partner("Lan Nguyen", email="lan@example.com", phone="+84 912 345 678")
+
+    def setUp(self):
+        super().setUp()
+        self.stub.requests.clear()
+        self.stub.mode = "ok"
+
+    def _identity(self, provider, user_ref, partner=None, **vals):
+        return (
+            self.env["customer.care.messaging.identity"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "account_id": self.accounts[provider].id,
+                        "user_ref": user_ref,
+                        "partner_id": (partner or self.customer).id,
+                        **vals,
+                    }
+                ]
+            )
+        )
+
+    def _events(self, provider):
+        return self.env["customer.care.messaging.event"].search(
+            [("account_id", "=", self.accounts[provider].id)]
+        )
+
+    def _process(self):
+        """What the processing job does to the pending events (one batch,
+        without its commit)."""
+        Event = self.env["customer.care.messaging.event"]
+        Event.browse(Event._claim(1000))._process()
+        self.env.flush_all()
