@@ -2,7 +2,9 @@
 ``odoo.addons.customer_care_stock``, ``odoo.addons.customer_care_website``
 and ``odoo.addons.customer_care_dashboard`` (the Inventory, Website and
 Dashboards bridges, which Odoo installs by itself only where Inventory,
-Website, or Odoo's spreadsheet dashboards are installed).
+Website, or Odoo's spreadsheet dashboards are installed), and
+``odoo.addons.customer_care_messaging`` (the chat apps, which an
+administrator installs).
 
 Odoo finds addons installed this way without any ``addons_path`` entry:
 ``odoo.addons`` is a namespace package, so the installed folder joins it.
