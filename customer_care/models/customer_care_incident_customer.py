@@ -6,13 +6,14 @@ from odoo.tools.mail import parse_contact_from_email
 from ..logic import followup, inbound
 from ..logic.care_state import STATE_DROPPED
 from ..logic.incidents import OPEN_STATES
-from .care_refs import GENERIC_ACTIVITY, activity_type_ref, optional_ref
+from .care_refs import GENERIC_ACTIVITY, activity_type_ref
 
 # the states a customer's reply (or "still not solved") sends back to work
 REOPENED_BY_REPLY = ("resolved", "followed_up")
 # the states an unhappy rating sends back to work: the incident was thought
 # solved (closed too: the customer may change the rating from the same link)
 REOPENED_BY_RATING = ("resolved", "followed_up", "closed")
+# set while the acknowledgements are posted: they are no care user's answer
 ACKNOWLEDGEMENT = "customer_care_acknowledgement"
 
 
@@ -81,6 +82,7 @@ class CustomerCareIncident(models.Model):
                 "channel": "email",
                 "date_received": inbound.received_at(email_date, fields.Datetime.now()),
                 "user_id": values.get("user_id") or False,
+                "is_acknowledgement_pending": bool(team.acknowledge),
             }
         )
         values.setdefault("kind", inbound.guess_kind(subject, html2plaintext(body)))
@@ -98,7 +100,9 @@ class CustomerCareIncident(models.Model):
             )
         incident._log_inbound_warnings(msg_dict.get("email_from"), team, company)
         if team.acknowledge:
-            incident._send_acknowledgement(team.acknowledge_template_id)
+            # sent by the scheduled action, in batches (see
+            # customer_care_incident_acknowledgement.py)
+            self._queue_acknowledgement_run()
         return incident
 
     def _log_inbound_warnings(self, email_from, team, company):
@@ -172,27 +176,6 @@ class CustomerCareIncident(models.Model):
             filter_found=lambda p: not p.company_id or p.company_id == company,
             additional_values={normalized or email_from: {"company_id": company.id}},
         )[:1]
-
-    def _send_acknowledgement(self, template=None):
-        """Tell the customer the email arrived, in the customer's language;
-        never to a blacklisted address.  Sent as an automated message: it
-        does not stop the response clock, a care user's answer does."""
-        template = template or optional_ref(
-            self.env,
-            "customer_care.mail_template_care_incident_acknowledgement",
-            "the acknowledgement of incoming emails",
-        )
-        if not template:
-            return
-        for incident in self:
-            partner = incident.partner_id.sudo()
-            if not partner.email_normalized or partner.is_blacklisted:
-                continue
-            incident.with_context(**{ACKNOWLEDGEMENT: True}).message_post_with_source(
-                template,
-                message_type="auto_comment",
-                subtype_xmlid="mail.mt_comment",
-            )
 
     def message_update(self, msg_dict, update_vals=None):
         """The customer's reply threads into the incident; after a resolution
