@@ -242,7 +242,12 @@ def main():
             queries[side] += asked
         done += size
         rss.append(process_rss.memory_info().rss / MB)
-        print(f"  {done}/{count} emails per side, RSS {rss[-1]:.0f} MB", flush=True)
+        print(
+            f"  {done}/{count} emails per side: leads {done / seconds['leads']:.1f}/s, "
+            f"incidents {done / seconds['care']:.1f}/s, ratio so far "
+            f"{seconds['leads'] / seconds['care']:.2f}, RSS {rss[-1]:.0f} MB",
+            flush=True,
+        )
     if profiler:
         profiler.dump_stats(args.profile)
 

@@ -7,6 +7,7 @@ from ..logic import followup, inbound
 from ..logic.care_state import STATE_DROPPED
 from ..logic.incidents import OPEN_STATES
 from .care_refs import GENERIC_ACTIVITY, activity_type_ref
+from .mail_thread import AUTO_REPLY
 
 # the states a customer's reply (or "still not solved") sends back to work
 REOPENED_BY_REPLY = ("resolved", "followed_up")
@@ -26,7 +27,10 @@ class CustomerCareIncident(models.Model):
     first answer a care user sends the customer stops the response clock.
 
     Built on Odoo's mail gateway, which already sanitizes the body, keeps
-    the attachments and drops bounces and auto-reply loops.
+    the attachments and drops bounces and auto-reply loops; automatic
+    replies (out of office…) open, reopen and acknowledge nothing.  The
+    acknowledgement is queued and sent by a scheduled action
+    (``customer_care_incident_acknowledgement.py``).
 
     In the portal ("My requests", ``portal.mixin``): the link to the request,
     and the few things a customer may do on it (confirm the replacement or
@@ -180,7 +184,16 @@ class CustomerCareIncident(models.Model):
     def message_update(self, msg_dict, update_vals=None):
         """The customer's reply threads into the incident; after a resolution
         it sends the incident back to work (the follow-up plan stays) and
-        gives the responsible care user an activity."""
+        gives the responsible care user an activity.
+
+        An automatic reply (out of office…, see ``mail_thread.py``) is no
+        customer's reply: it is kept as an internal note, reopens nothing,
+        notifies nobody and is not shown in the portal."""
+        if self.env.context.get(AUTO_REPLY):
+            msg_dict["is_internal"] = True
+            # no parent: the gateway would notify its author of the "answer"
+            msg_dict.pop("parent_id", None)
+            return super().message_update(msg_dict, update_vals=update_vals)
         reopened = self.filtered(lambda i: i.state in REOPENED_BY_REPLY)
         res = super().message_update(msg_dict, update_vals=update_vals)
         if reopened:
