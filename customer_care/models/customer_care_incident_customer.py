@@ -65,12 +65,16 @@ class CustomerCareIncident(models.Model):
         """A new email to a care team's address opens an incident for the
         sender, matched to a customer of the team's company (or created)."""
         values = dict(custom_values or {})
-        team = self.env["customer.care.team"].browse(values.get("team_id")).exists()
-        company = (
-            self.env["res.company"].browse(values.get("company_id")).exists()
-            or team.company_id
-            or self.env.company
-        )
+        team = self._inbound_team(values.get("team_id"))
+        company_id = values.get("company_id")
+        if team and team.company_id.id == company_id:
+            company = team.company_id
+        else:
+            company = (
+                self.env["res.company"].browse(company_id).exists()
+                or team.company_id
+                or self.env.company
+            )
         partner = self._inbound_partner(msg_dict.get("email_from"), company)
         subject = (msg_dict.get("subject") or "").strip()
         body = msg_dict.get("body") or ""
@@ -94,7 +98,9 @@ class CustomerCareIncident(models.Model):
         msg_dict["author_id"] = partner.id
         gateway = super(CustomerCareIncident, self.with_context(default_user_id=False))
         incident = gateway.message_new(msg_dict, custom_values=values)
-        incident.message_subscribe(partner_ids=partner.ids)
+        # the gateway runs as superuser and the partner was just found or
+        # created active: the private API spares the checks' queries
+        incident._message_subscribe(partner_ids=partner.ids)
         if partner.sudo().care_state == STATE_DROPPED:
             incident._message_log(
                 body=self.env._(
@@ -108,6 +114,17 @@ class CustomerCareIncident(models.Model):
             # customer_care_incident_acknowledgement.py)
             self._queue_acknowledgement_run()
         return incident
+
+    @api.model
+    def _inbound_team(self, team_id):
+        """The team of the alias, archived or not, read with the fields the
+        gateway needs in one query (empty when it no longer exists)."""
+        Team = self.env["customer.care.team"].with_context(active_test=False)
+        if not team_id:
+            return Team
+        return Team.search_fetch(
+            [("id", "=", team_id)], ["company_id", "acknowledge", "active", "name"], limit=1
+        )
 
     def _log_inbound_warnings(self, email_from, team, company):
         """Nothing is refused, nothing is lost, but the care user is warned:
@@ -161,8 +178,9 @@ class CustomerCareIncident(models.Model):
     @api.model
     def _inbound_partner(self, email_from, company):
         """The sender as a customer of ``company``: the partner with exactly
-        this (normalized) address first, then Odoo's partner finder limited
-        to the company, else a new partner of the company."""
+        this (normalized) address, else a new partner of the company; an
+        address that does not normalize goes through Odoo's partner finder
+        limited to the company."""
         Partner = self.env["res.partner"]
         normalized = email_normalize(email_from or "")
         if normalized:
@@ -173,6 +191,12 @@ class CustomerCareIncident(models.Model):
             partner = found.filtered(lambda p: p.company_id == company)[:1] or found[:1]
             if partner:
                 return partner
+            # nobody of the company has this address: created as Odoo's
+            # finder would, without searching a second time
+            name, _address = parse_contact_from_email(email_from)
+            return Partner.with_context(mail_create_nosubscribe=True).create(
+                [{"name": name or normalized, "email": normalized, "company_id": company.id}]
+            )
         if not email_from:
             return Partner
         return self.env["mail.thread"]._partner_find_from_emails_single(
