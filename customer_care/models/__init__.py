@@ -6,9 +6,9 @@ from . import customer_care_group
 from . import customer_care_hobby
 from . import customer_care_incident_sla
 from . import customer_care_incident_followup
+from . import customer_care_incident_acknowledgement
 from . import customer_care_incident
 from . import customer_care_incident_customer
-from . import customer_care_incident_acknowledgement
 from . import customer_care_team
 from . import customer_care_lost_reason
 from . import customer_care_outreach_log

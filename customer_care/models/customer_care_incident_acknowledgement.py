@@ -5,15 +5,16 @@ from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from .care_refs import optional_ref
-from .customer_care_incident_customer import ACKNOWLEDGEMENT
 
+# set while the acknowledgements are posted: they are no care user's answer
+ACKNOWLEDGEMENT = "customer_care_acknowledgement"
 # incidents acknowledged per batch (one commit each)
 ACK_BATCH = 200
 ACK_CRON = "customer_care.ir_cron_care_send_acknowledgements"
 ACK_TEMPLATE = "customer_care.mail_template_care_incident_acknowledgement"
 
 
-class CustomerCareIncident(models.Model):
+class CustomerCareIncidentAcknowledgement(models.AbstractModel):
     """The acknowledgement of an email that opened an incident, queued.
 
     The gateway only marks the new incident as awaiting its acknowledgement
@@ -25,7 +26,8 @@ class CustomerCareIncident(models.Model):
     never sends one twice.
     """
 
-    _inherit = "customer.care.incident"
+    _name = "customer.care.incident.acknowledgement"
+    _description = "Incident Acknowledgement Queue"
 
     is_acknowledgement_pending = fields.Boolean(
         string="Acknowledgement Pending",

@@ -7,6 +7,7 @@ from ..logic import followup, inbound
 from ..logic.care_state import STATE_DROPPED
 from ..logic.incidents import OPEN_STATES
 from .care_refs import GENERIC_ACTIVITY, activity_type_ref
+from .customer_care_incident_acknowledgement import ACKNOWLEDGEMENT
 from .mail_thread import AUTO_REPLY
 
 # the states a customer's reply (or "still not solved") sends back to work
@@ -14,8 +15,6 @@ REOPENED_BY_REPLY = ("resolved", "followed_up")
 # the states an unhappy rating sends back to work: the incident was thought
 # solved (closed too: the customer may change the rating from the same link)
 REOPENED_BY_RATING = ("resolved", "followed_up", "closed")
-# set while the acknowledgements are posted: they are no care user's answer
-ACKNOWLEDGEMENT = "customer_care_acknowledgement"
 
 
 class CustomerCareIncident(models.Model):
@@ -30,7 +29,7 @@ class CustomerCareIncident(models.Model):
     the attachments and drops bounces and auto-reply loops; automatic
     replies (out of office…) open, reopen and acknowledge nothing.  The
     acknowledgement is queued and sent by a scheduled action
-    (``customer_care_incident_acknowledgement.py``).
+    (``customer.care.incident.acknowledgement``).
 
     In the portal ("My requests", ``portal.mixin``): the link to the request,
     and the few things a customer may do on it (confirm the replacement or
@@ -111,7 +110,7 @@ class CustomerCareIncident(models.Model):
         incident._log_inbound_warnings(msg_dict.get("email_from"), team, company)
         if team.acknowledge:
             # sent by the scheduled action, in batches (see
-            # customer_care_incident_acknowledgement.py)
+            # customer.care.incident.acknowledgement)
             self._queue_acknowledgement_run()
         return incident
 
