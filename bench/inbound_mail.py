@@ -1,6 +1,7 @@
 """Benchmark: inbound emails opening incidents beside Odoo's own leads.
 
-    python3 bench/inbound_mail.py --db NAME [-n 10000] [--chunk 250] [--no-ack] [--keep]
+    python3 bench/inbound_mail.py --db NAME [-n 10000] [--chunk 250] [--no-ack]
+                                  [--ack-batch 200] [--profile FILE] [--keep]
 
 Run it on a scratch copy of a database where customer_care is installed
 (``createdb -T my_care_db care_bench``): the emails are committed one by
@@ -12,13 +13,16 @@ the machine's load:
 
 * the care side: each email opens a ``customer.care.incident`` (sender
   matched or created, kind guessed, SLA clocks computed, acknowledgement
-  queued in the outbox);
+  queued for the scheduled action);
 * the reference: each email opens a ``crm.lead`` through the sales team's
   alias, Odoo's own routing.
 
+Then it runs the acknowledgement job over the queued incidents, as a cron
+worker would (batches committed one by one), and times it apart.
+
 It prints both throughputs, their ratio (target >= 0.8, printed, not
-asserted), the peak memory and the machine, then removes what it created
-(``--keep`` leaves it).
+asserted), the acknowledgement job's throughput, the peak memory and the
+machine, then removes what it created (``--keep`` leaves it).
 """
 
 import argparse
@@ -129,15 +133,46 @@ def emails(count, to, seed=1):
         ).encode("utf-8")
 
 
-def process(env, cr, messages):
-    """Feed the emails one by one, committing each, as fetchmail does."""
+def process(env, cr, messages, profiler=None):
+    """Feed the emails one by one, committing each, as fetchmail does.
+    Returns the seconds and the queries spent."""
     Thread = env["mail.thread"]
+    queries = cr.sql_log_count
     start = time.monotonic()
+    if profiler:
+        profiler.enable()
     for message in messages:
         Thread.message_process(None, message)
         cr.commit()
         env.invalidate_all()
-    return time.monotonic() - start
+    if profiler:
+        profiler.disable()
+    return time.monotonic() - start, cr.sql_log_count - queries
+
+
+def acknowledge(env, cr, batch_size):
+    """The acknowledgement job as a cron worker runs it: batch after batch,
+    each committed.  Returns seconds, batches and the queries of each."""
+    IrCron = type(env["ir.cron"])
+    original = IrCron._commit_progress
+    batches = []
+    last = [cr.sql_log_count]
+
+    def commit_progress(self, processed=0, **kw):
+        if processed:
+            batches.append((processed, cr.sql_log_count - last[0]))
+        result = original(self, processed, **kw)
+        last[0] = cr.sql_log_count
+        return result
+
+    IrCron._commit_progress = commit_progress
+    try:
+        start = time.monotonic()
+        env["customer.care.incident"]._cron_send_acknowledgements(batch_size=batch_size)
+        seconds = time.monotonic() - start
+    finally:
+        IrCron._commit_progress = original
+    return seconds, batches
 
 
 def machine(cr):
@@ -149,6 +184,9 @@ def machine(cr):
 
 
 def cleanup(env, cr, care_team, sales_team):
+    cron = env.ref("customer_care.ir_cron_care_send_acknowledgements", raise_if_not_found=False)
+    if cron:
+        env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]).unlink()
     Incident = env["customer.care.incident"].with_context(active_test=False)
     Incident.search([("team_id", "=", care_team.id)]).unlink()
     env["crm.lead"].with_context(active_test=False).search(
@@ -172,6 +210,10 @@ def main():
     parser.add_argument(
         "--no-ack", action="store_true", help="the care team sends no acknowledgement"
     )
+    parser.add_argument(
+        "--ack-batch", type=int, default=None, help="batch size of the acknowledgement job"
+    )
+    parser.add_argument("--profile", help="write a cProfile of the care side to this file")
     args = parser.parse_args()
     env, cr = odoo_env(args.db)
     care_team, sales_team, domain = setup(env, cr, acknowledge=not args.no_ack)
@@ -183,16 +225,37 @@ def main():
     care_mails = emails(count, f"{CARE_ALIAS}@{domain}")
     lead_mails = emails(count, f"{LEADS_ALIAS}@{domain}")
     process_rss = psutil.Process()
+    profiler = None
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
     seconds = {"care": 0.0, "leads": 0.0}
-    rss_max = 0.0
+    queries = {"care": 0, "leads": 0}
+    rss = []
     done = 0
     while done < count:
         size = min(args.chunk, count - done)
-        seconds["leads"] += process(env, cr, (next(lead_mails) for _ in range(size)))
-        seconds["care"] += process(env, cr, (next(care_mails) for _ in range(size)))
+        for side, mails, prof in (("leads", lead_mails, None), ("care", care_mails, profiler)):
+            spent, asked = process(env, cr, (next(mails) for _ in range(size)), prof)
+            seconds[side] += spent
+            queries[side] += asked
         done += size
-        rss_max = max(rss_max, process_rss.memory_info().rss / MB)
-        print(f"  {done}/{count} emails per side", flush=True)
+        rss.append(process_rss.memory_info().rss / MB)
+        print(
+            f"  {done}/{count} emails per side: leads {done / seconds['leads']:.1f}/s, "
+            f"incidents {done / seconds['care']:.1f}/s, ratio so far "
+            f"{seconds['leads'] / seconds['care']:.2f}, RSS {rss[-1]:.0f} MB",
+            flush=True,
+        )
+    if profiler:
+        profiler.dump_stats(args.profile)
+
+    pending = env["customer.care.incident"].search_count(
+        [("team_id", "=", care_team.id), ("is_acknowledgement_pending", "=", True)]
+    )
+    ack_seconds, ack_batches = acknowledge(env, cr, args.ack_batch)
+    rss.append(process_rss.memory_info().rss / MB)
 
     incidents = env["customer.care.incident"].search([("team_id", "=", care_team.id)])
     leads = env["crm.lead"].search([("team_id", "=", sales_team.id)])
@@ -221,11 +284,25 @@ def main():
     print()
     print(f"ratio incidents / leads: {care_rate / leads_rate:.2f} (target >= 0.8)")
     print(
-        f"incidents with SLA clocks: {len(clocked)}; acknowledged: {acknowledged}, "
-        f"acknowledgement emails queued: {queued}"
+        f"queries per email: leads {queries['leads'] / count:.1f}, "
+        f"incidents {queries['care'] / count:.1f}"
+    )
+    print(
+        f"incidents with SLA clocks: {len(clocked)}; queued for acknowledgement: {pending}; "
+        f"acknowledged: {acknowledged}, acknowledgement emails queued: {queued}"
+    )
+    acked = sum(rows for rows, _q in ack_batches)
+    per_batch = sorted(q for _rows, q in ack_batches)
+    print(
+        f"acknowledgement job: {acked} incidents in {len(ack_batches)} batches, "
+        f"{ack_seconds:.1f} s, {acked / ack_seconds if ack_seconds else 0:.1f} per s; "
+        f"queries per batch {per_batch[0] if per_batch else 0}-{per_batch[-1] if per_batch else 0}"
     )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"memory: max resident {rss_max:.0f} MB between chunks, peak RSS {peak:.0f} MB")
+    print(
+        f"memory: RSS after the first chunk {rss[0]:.0f} MB, after the last "
+        f"{rss[-2]:.0f} MB, after the job {rss[-1]:.0f} MB; peak RSS {peak:.0f} MB"
+    )
     print(f"machine: {machine(cr)}")
     if not args.keep:
         cleanup(env, cr, care_team, sales_team)

@@ -7,16 +7,19 @@ own mail gateway (``message_process``), as the fetchmail server sends them.
 from datetime import datetime, timedelta
 from email.header import Header
 from email.utils import format_datetime
+from unittest.mock import patch
 
 from odoo import fields
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import BaseCase, tagged
 from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.customer_care.logic import inbound
 from odoo.addons.mail.tests.common import MailCase
 
-from .common import CareCommon
+from .test_scheduler import SchedulerCase
+
+ACK_MODULE = "odoo.addons.customer_care.models.customer_care_incident_acknowledgement"
 
 PLAIN = """Return-Path: {return_path}
 To: {to}
@@ -131,9 +134,10 @@ class TestInboundKind(BaseCase):
         self.assertEqual(inbound.received_at(None, now), now)
 
 
-class InboundMailCase(CareCommon, MailCase):
-    """A care team with its address, a known customer, and ``_receive``:
-    one email through Odoo's gateway to the team."""
+class InboundMailCase(SchedulerCase, MailCase):
+    """A care team with its address, a known customer, ``_receive``: one
+    email through Odoo's gateway to the team, and ``_send_acknowledgements``:
+    the scheduled action a worker runs after the emails arrived."""
 
     @classmethod
     def setUpClass(cls):
@@ -179,6 +183,13 @@ class InboundMailCase(CareCommon, MailCase):
         with self.mock_mail_gateway():
             self.env["mail.thread"].sudo().message_process(None, mail.encode("utf-8"))
         return self.env["customer.care.incident"].search([("id", "not in", before)])
+
+    def _send_acknowledgements(self, **slice_options):
+        """The acknowledgement job, run by the scheduler as a worker does
+        once an email triggered it; the statuses of its passes."""
+        cron = self.env.ref("customer_care.ir_cron_care_send_acknowledgements").sudo()
+        with self.mock_mail_gateway():
+            return self.run_until_done(cron, **slice_options)
 
 
 @tagged("post_install", "-at_install")
@@ -315,13 +326,38 @@ class TestInboundMail(InboundMailCase):
         self.assertTrue(team.acknowledge and team.acknowledge_template_id)
 
     # -- acknowledgement -----------------------------------------------------
+    def test_gateway_queues_the_acknowledgement_and_triggers_the_job(self):
+        cron = self.env.ref("customer_care.ir_cron_care_send_acknowledgements")
+        Trigger = self.env["ir.cron.trigger"].sudo()
+        triggers = Trigger.search_count([("cron_id", "=", cron.id)])
+        incident = self._receive("Saddle", "Hi", email_from="kim.known@example.com")
+        self.assertTrue(incident.is_acknowledgement_pending)
+        self.assertFalse(self._acknowledgements(incident), "nothing is sent by the gateway")
+        self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]), triggers + 1)
+        self.assertTrue(self._ready(cron))
+
     def test_acknowledgement_sent_to_the_customer_without_stopping_the_clock(self):
         incident = self._receive("Saddle", "Hi", email_from="kim.known@example.com")
+        self.assertEqual(self._send_acknowledgements(), [("fully done", 1)])
         acknowledgement = self._acknowledgements(incident)
         self.assertEqual(len(acknowledgement), 1)
         self.assertIn("we received your message", acknowledgement.subject)
         self.assertEqual(acknowledgement.notification_ids.res_partner_id, self.known)
+        self.assertFalse(incident.is_acknowledgement_pending)
         self.assertFalse(incident.date_first_response)
+        # queued in the outbox, with the link to the request in the portal
+        mail = self.env["mail.mail"].sudo().search([("mail_message_id", "=", acknowledgement.id)])
+        self.assertEqual(mail.state, "outgoing")
+        self.assertIn(f"res_id={incident.id}", mail.body_html)
+        self.assertIn(f"access_token={incident.access_token}", mail.body_html)
+        self.assertTrue(incident.access_token)
+
+    def test_acknowledgement_job_sends_once(self):
+        incident = self._receive("Saddle", "Hi", email_from="kim.known@example.com")
+        self._send_acknowledgements()
+        self.make_due(self.env.ref("customer_care.ir_cron_care_send_acknowledgements"))
+        self._send_acknowledgements()
+        self.assertEqual(len(self._acknowledgements(incident)), 1)
 
     def test_acknowledgement_in_the_customer_language(self):
         self.env["res.lang"]._activate_lang("vi_VN")
@@ -331,20 +367,89 @@ class TestInboundMail(InboundMailCase):
         )
         self.known.lang = "vi_VN"
         incident = self._receive("Yên xe", "Xin chào", email_from="kim.known@example.com")
+        english = self._receive("Bell", "Hello", email_from="nina.new@example.com")
+        self._send_acknowledgements()
         self.assertEqual(
             self._acknowledgements(incident).subject, "Chúng tôi đã nhận được tin nhắn Yên xe"
         )
+        self.assertIn("we received your message", self._acknowledgements(english).subject)
 
     def test_blacklisted_sender_is_not_acknowledged(self):
         self.env["mail.blacklist"].sudo()._add("kim.known@example.com")
         incident = self._receive("Saddle", "Hi", email_from="kim.known@example.com")
         self.assertEqual(len(incident), 1)
+        self._send_acknowledgements()
         self.assertFalse(self._acknowledgements(incident))
+        self.assertFalse(incident.is_acknowledgement_pending)
 
     def test_team_without_acknowledgement_sends_none(self):
         self.team.acknowledge = False
         incident = self._receive("Saddle", "Hi", email_from="kim.known@example.com")
+        self.assertFalse(incident.is_acknowledgement_pending)
         self.assertFalse(self._acknowledgements(incident))
+
+    def test_acknowledgement_turned_off_before_the_job_runs_sends_none(self):
+        incident = self._receive("Saddle", "Hi", email_from="kim.known@example.com")
+        self.team.acknowledge = False
+        self._send_acknowledgements()
+        self.assertFalse(self._acknowledgements(incident))
+        self.assertFalse(incident.is_acknowledgement_pending)
+
+    def test_acknowledgement_mark_is_not_set_by_hand(self):
+        incident = self._receive("Saddle", "Hi", email_from="kim.known@example.com")
+        with self.assertRaisesRegex(AccessError, "cannot be set by hand"):
+            incident.with_user(self.care_manager).write({"is_acknowledgement_pending": False})
+        with self.assertRaisesRegex(AccessError, "cannot be set by hand"):
+            self.env["customer.care.incident"].with_user(self.care_manager).create(
+                [{"name": "Typed in", "is_acknowledgement_pending": True}]
+            )
+        self.assertTrue(incident.is_acknowledgement_pending)
+
+    def test_acknowledgements_in_batches_across_passes(self):
+        senders = [f"batch{index}@example.com" for index in range(5)]
+        incidents = self.env["customer.care.incident"]
+        for sender in senders:
+            incidents |= self._receive("Saddle", "Hi", email_from=sender)
+        with patch(f"{ACK_MODULE}.ACK_BATCH", 2):
+            statuses = self._send_acknowledgements(slice_seconds=0, min_runs=1)
+        # batches of 2, 2 and 1: one per call, a pass per call
+        self.assertEqual(len(statuses), 3, statuses)
+        self.assertEqual([len(self._acknowledgements(i)) for i in incidents], [1] * 5)
+        self.assertFalse(any(incidents.mapped("is_acknowledgement_pending")))
+
+    def test_job_dying_half_way_resumes_without_sending_twice(self):
+        incidents = self.env["customer.care.incident"]
+        for index in range(5):
+            incidents |= self._receive("Saddle", "Hi", email_from=f"crash{index}@example.com")
+        Incident = type(self.env["customer.care.incident"])
+        original = Incident._send_acknowledgements
+        calls = []
+
+        def dies_on_the_second_batch(records):
+            calls.append(records.ids)
+            if len(calls) == 2:
+                raise OSError("worker killed")
+            return original(records)
+
+        with (
+            patch(f"{ACK_MODULE}.ACK_BATCH", 2),
+            patch.object(Incident, "_send_acknowledgements", dies_on_the_second_batch),
+        ):
+            # not assertRaises: its savepoint would undo the committed batch too
+            try:
+                with self.committing_batches():
+                    self.env["customer.care.incident"]._cron_send_acknowledgements()
+            except OSError:
+                pass
+            else:
+                self.fail("the job should have died")
+        sent = [len(self._acknowledgements(i)) for i in incidents]
+        self.assertEqual(sent, [1, 1, 0, 0, 0], "the first batch is committed, not the second")
+        self.assertEqual(incidents.mapped("is_acknowledgement_pending"), [False] * 2 + [True] * 3)
+        # the next run sends the rest, and only the rest
+        with patch(f"{ACK_MODULE}.ACK_BATCH", 2), self.committing_batches():
+            self.env["customer.care.incident"]._cron_send_acknowledgements()
+        self.assertEqual([len(self._acknowledgements(i)) for i in incidents], [1] * 5)
 
     # -- the first human reply stops the response clock ----------------------
     def test_first_reply_of_a_care_user_stops_the_response_clock(self):

@@ -1,6 +1,8 @@
 """My requests: a portal customer sees, follows and acts on their own
 incidents, never another customer's, never the care team's notes."""
 
+import contextlib
+
 from odoo import http
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
@@ -281,3 +283,63 @@ class TestPortal(CareCommon, HttpCase):
         response = self._post("/my/requests/new", subject="  ", description="Nothing")
         self.assertIn("Give your request a subject.", response.text)
         self.assertEqual(self.env["customer.care.incident"].search_count([]), before)
+
+    # -- refused: another customer, a visitor, another request's token -------
+    def _chatter_fetch(self, incident, token=None):
+        """The conversation as the portal chatter loads it; the bodies it
+        returned, or None when the server refused."""
+        params = {"thread_model": "customer.care.incident", "thread_id": incident.id}
+        if token:
+            params["token"] = token
+        try:
+            result = self.make_jsonrpc_request("/mail/chatter_fetch", params)
+        except Exception:  # the server refuses (404 / access error)
+            return None
+        return " ".join(str(m["body"]) for m in result.get("data", {}).get("mail.message", []))
+
+    def _chatter_post(self, incident, body, token=None):
+        params = {
+            "thread_model": "customer.care.incident",
+            "thread_id": incident.id,
+            "post_data": {"body": body, "message_type": "comment"},
+        }
+        if token:
+            params["token"] = token
+        # the server refuses (404 / access error), or posts nothing
+        with contextlib.suppress(Exception):
+            self.make_jsonrpc_request("/mail/message/post", params)
+        return incident.message_ids.filtered(lambda m: body in (m.body or ""))
+
+    def test_another_customer_cannot_read_or_write_the_conversation(self):
+        self.authenticate(self.bob.login, self.bob.login)
+        bodies = self._chatter_fetch(self.mine)
+        self.assertNotIn("We are sending a new desk.", bodies or "")
+        self.assertFalse(self._chatter_post(self.mine, "Bob was here"))
+        response = self._post(f"/my/requests/{self.mine.id}/reopen")
+        self.assertEqual(response.status_code, 404)
+
+    def test_public_visitor_cannot_read_write_or_ask(self):
+        self.authenticate(None, None)
+        bodies = self._chatter_fetch(self.mine)
+        self.assertNotIn("We are sending a new desk.", bodies or "")
+        self.assertFalse(self._chatter_post(self.mine, "Anonymous was here"))
+        response, _page = self._page("/my/requests/new")
+        self.assertIn("/web/login", response.url)
+        before = self.env["customer.care.incident"].search_count([])
+        self._post("/my/requests/new", subject="Anonymous request", description="Hi")
+        self.assertEqual(self.env["customer.care.incident"].search_count([]), before)
+
+    def test_token_of_another_request_opens_nothing_else(self):
+        token = self.mine._portal_ensure_token()
+        self.theirs.message_post(
+            body="Beta's delivery note", message_type="comment", subtype_xmlid="mail.mt_comment"
+        )
+        self.authenticate(None, None)
+        self.assertIn("We are sending a new desk.", self._chatter_fetch(self.mine, token))
+        bodies = self._chatter_fetch(self.theirs, token)
+        self.assertNotIn("Beta's delivery note", bodies or "")
+        self.assertFalse(self._chatter_post(self.theirs, "Sneaking with a token", token))
+        # as a signed-in customer of another company too
+        self.authenticate(self.anna.login, self.anna.login)
+        bodies = self._chatter_fetch(self.theirs, token)
+        self.assertNotIn("Beta's delivery note", bodies or "")

@@ -6,6 +6,7 @@ from . import customer_care_group
 from . import customer_care_hobby
 from . import customer_care_incident_sla
 from . import customer_care_incident_followup
+from . import customer_care_incident_acknowledgement
 from . import customer_care_incident
 from . import customer_care_incident_customer
 from . import customer_care_team
@@ -22,6 +23,7 @@ from . import customer_care_root_cause
 from . import customer_care_sla_policy
 from . import customer_care_top_snapshot
 from . import mail_template
+from . import mail_thread
 from . import res_company
 from . import res_config_settings
 from . import res_partner

@@ -56,6 +56,8 @@ class CustomerCareIncident(models.Model):
         "portal.mixin",
         "customer.care.incident.sla",
         "customer.care.incident.followup",
+        # the acknowledgement of incoming emails, queued for a scheduled action
+        "customer.care.incident.acknowledgement",
     ]
     _order = "priority desc, date_received desc, id desc"
     _check_company_auto = True

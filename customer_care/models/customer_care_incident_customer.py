@@ -6,14 +6,15 @@ from odoo.tools.mail import parse_contact_from_email
 from ..logic import followup, inbound
 from ..logic.care_state import STATE_DROPPED
 from ..logic.incidents import OPEN_STATES
-from .care_refs import GENERIC_ACTIVITY, activity_type_ref, optional_ref
+from .care_refs import GENERIC_ACTIVITY, activity_type_ref
+from .customer_care_incident_acknowledgement import ACKNOWLEDGEMENT
+from .mail_thread import AUTO_REPLY
 
 # the states a customer's reply (or "still not solved") sends back to work
 REOPENED_BY_REPLY = ("resolved", "followed_up")
 # the states an unhappy rating sends back to work: the incident was thought
 # solved (closed too: the customer may change the rating from the same link)
 REOPENED_BY_RATING = ("resolved", "followed_up", "closed")
-ACKNOWLEDGEMENT = "customer_care_acknowledgement"
 
 
 class CustomerCareIncident(models.Model):
@@ -25,7 +26,10 @@ class CustomerCareIncident(models.Model):
     first answer a care user sends the customer stops the response clock.
 
     Built on Odoo's mail gateway, which already sanitizes the body, keeps
-    the attachments and drops bounces and auto-reply loops.
+    the attachments and drops bounces and auto-reply loops; automatic
+    replies (out of office…) open, reopen and acknowledge nothing.  The
+    acknowledgement is queued and sent by a scheduled action
+    (``customer.care.incident.acknowledgement``).
 
     In the portal ("My requests", ``portal.mixin``): the link to the request,
     and the few things a customer may do on it (confirm the replacement or
@@ -64,12 +68,16 @@ class CustomerCareIncident(models.Model):
         """A new email to a care team's address opens an incident for the
         sender, matched to a customer of the team's company (or created)."""
         values = dict(custom_values or {})
-        team = self.env["customer.care.team"].browse(values.get("team_id")).exists()
-        company = (
-            self.env["res.company"].browse(values.get("company_id")).exists()
-            or team.company_id
-            or self.env.company
-        )
+        team = self._inbound_team(values.get("team_id"))
+        company_id = values.get("company_id")
+        if team and team.company_id.id == company_id:
+            company = team.company_id
+        else:
+            company = (
+                self.env["res.company"].browse(company_id).exists()
+                or team.company_id
+                or self.env.company
+            )
         partner = self._inbound_partner(msg_dict.get("email_from"), company)
         subject = (msg_dict.get("subject") or "").strip()
         body = msg_dict.get("body") or ""
@@ -85,6 +93,7 @@ class CustomerCareIncident(models.Model):
                 "channel": "email",
                 "date_received": inbound.received_at(email_date, fields.Datetime.now()),
                 "user_id": values.get("user_id") or False,
+                "is_acknowledgement_pending": bool(team.acknowledge),
             }
         )
         values.setdefault("kind", inbound.guess_kind(subject, html2plaintext(body)))
@@ -92,11 +101,26 @@ class CustomerCareIncident(models.Model):
         msg_dict["author_id"] = partner.id
         gateway = super(CustomerCareIncident, self.with_context(default_user_id=False))
         incident = gateway.message_new(msg_dict, custom_values=values)
-        incident.message_subscribe(partner_ids=partner.ids)
+        # the gateway runs as superuser and the partner was just found or
+        # created active: the private API spares the checks' queries
+        incident._message_subscribe(partner_ids=partner.ids)
         incident._log_inbound_warnings(msg_dict.get("email_from"), team, company)
         if team.acknowledge:
-            incident._send_acknowledgement(team.acknowledge_template_id)
+            # sent by the scheduled action, in batches (see
+            # customer.care.incident.acknowledgement)
+            self._queue_acknowledgement_run()
         return incident
+
+    @api.model
+    def _inbound_team(self, team_id):
+        """The team of the alias, archived or not, read with the fields the
+        gateway needs in one query (empty when it no longer exists)."""
+        Team = self.env["customer.care.team"].with_context(active_test=False)
+        if not team_id:
+            return Team
+        return Team.search_fetch(
+            [("id", "=", team_id)], ["company_id", "acknowledge", "active", "name"], limit=1
+        )
 
     def _log_inbound_warnings(self, email_from, team, company):
         """Nothing is refused, nothing is lost, but the care user is warned:
@@ -158,9 +182,10 @@ class CustomerCareIncident(models.Model):
     @api.model
     def _inbound_partner(self, email_from, company, new_partner_values=None):
         """The sender as a customer of ``company``: the partner with exactly
-        this (normalized) address first, then Odoo's partner finder limited
-        to the company, else a new partner of the company (with
-        ``new_partner_values`` too, e.g. the phone a web form gave)."""
+        this (normalized) address, else a new partner of the company (with
+        ``new_partner_values`` too, e.g. the phone a web form gave); an
+        address that does not normalize goes through Odoo's partner finder
+        limited to the company."""
         Partner = self.env["res.partner"]
         normalized = email_normalize(email_from or "")
         if normalized:
@@ -171,6 +196,19 @@ class CustomerCareIncident(models.Model):
             partner = found.filtered(lambda p: p.company_id == company)[:1] or found[:1]
             if partner:
                 return partner
+            # nobody of the company has this address: created as Odoo's
+            # finder would, without searching a second time
+            name, _address = parse_contact_from_email(email_from)
+            return Partner.with_context(mail_create_nosubscribe=True).create(
+                [
+                    {
+                        "name": name or normalized,
+                        "email": normalized,
+                        **(new_partner_values or {}),
+                        "company_id": company.id,
+                    }
+                ]
+            )
         if not email_from:
             return Partner
         return self.env["mail.thread"]._partner_find_from_emails_single(
@@ -181,31 +219,19 @@ class CustomerCareIncident(models.Model):
             },
         )[:1]
 
-    def _send_acknowledgement(self, template=None):
-        """Tell the customer the email arrived, in the customer's language;
-        never to a blacklisted address.  Sent as an automated message: it
-        does not stop the response clock, a care user's answer does."""
-        template = template or optional_ref(
-            self.env,
-            "customer_care.mail_template_care_incident_acknowledgement",
-            "the acknowledgement of incoming emails",
-        )
-        if not template:
-            return
-        for incident in self:
-            partner = incident.partner_id.sudo()
-            if not partner.email_normalized or partner.is_blacklisted:
-                continue
-            incident.with_context(**{ACKNOWLEDGEMENT: True}).message_post_with_source(
-                template,
-                message_type="auto_comment",
-                subtype_xmlid="mail.mt_comment",
-            )
-
     def message_update(self, msg_dict, update_vals=None):
         """The customer's reply threads into the incident; after a resolution
         it sends the incident back to work (the follow-up plan stays) and
-        gives the responsible care user an activity."""
+        gives the responsible care user an activity.
+
+        An automatic reply (out of office…, see ``mail_thread.py``) is no
+        customer's reply: it is kept as an internal note, reopens nothing,
+        notifies nobody and is not shown in the portal."""
+        if self.env.context.get(AUTO_REPLY):
+            msg_dict["is_internal"] = True
+            # no parent: the gateway would notify its author of the "answer"
+            msg_dict.pop("parent_id", None)
+            return super().message_update(msg_dict, update_vals=update_vals)
         reopened = self.filtered(lambda i: i.state in REOPENED_BY_REPLY)
         res = super().message_update(msg_dict, update_vals=update_vals)
         if reopened:
