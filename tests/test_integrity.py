@@ -38,10 +38,8 @@ class TestChecksFindDamage(IncidentCommon):
         results = integrity.run_checks(self.env.cr, since)
         return {name for name, (count, _sample) in results.items() if count}
 
-    def test_clean_database_is_clean(self):
-        self.assertEqual(self._failed(), set())
-
-    def test_clock_backwards(self):
+    def _answered_before_received(self):
+        """An incident damaged in SQL: answered a day before it arrived."""
         incident = self._incident()
         self.env.flush_all()
         self.env.cr.execute(
@@ -49,6 +47,13 @@ class TestChecksFindDamage(IncidentCommon):
             "interval '1 day', state = 'acknowledged' WHERE id = %s",
             [incident.id],
         )
+        return incident
+
+    def test_clean_database_is_clean(self):
+        self.assertEqual(self._failed(), set())
+
+    def test_clock_backwards(self):
+        self._answered_before_received()
         self.assertIn("incident_clock_backwards", self._failed())
 
     def test_resolved_without_resolution_time(self):
@@ -111,13 +116,7 @@ class TestChecksFindDamage(IncidentCommon):
         self.assertIn("orphan_chatter", self._failed())
 
     def test_since_limits_activity_checks(self):
-        incident = self._incident()
-        self.env.flush_all()
-        self.env.cr.execute(
-            "UPDATE customer_care_incident SET date_first_response = date_received - "
-            "interval '1 day', state = 'acknowledged' WHERE id = %s",
-            [incident.id],
-        )
+        self._answered_before_received()
         later = fields.Datetime.now() + timedelta(days=1)
         self.assertNotIn("incident_clock_backwards", self._failed(since=later))
 

@@ -13,16 +13,32 @@ so that a run is judged on what it did.
 import argparse
 import sys
 
-# the addon's models whose records carry chatter, activities and followers
-CARE_MODELS = (
-    "customer.care.incident",
-    "customer.care.plan",
-    "customer.care.outreach.rule",
-    "customer.care.team",
-    "res.partner",
-)
+# the models whose records carry the care chatter, activities, followers
+# and attachments, with their tables
+CARE_MODELS = {
+    "customer.care.incident": "customer_care_incident",
+    "customer.care.plan": "customer_care_plan",
+    "customer.care.outreach.rule": "customer_care_outreach_rule",
+    "customer.care.team": "customer_care_team",
+    "res.partner": "res_partner",
+}
 
 SAMPLE = 5
+
+
+def orphans(table, model_column, id_column):
+    """The rows of ``table`` attached (``model_column``, ``id_column``) to a
+    record of ``CARE_MODELS`` that no longer exists."""
+    exists = " UNION ALL ".join(
+        f"SELECT 1 FROM {care_table} r WHERE o.{model_column} = '{model}' AND r.id = o.{id_column}"
+        for model, care_table in CARE_MODELS.items()
+    )
+    return (
+        f"SELECT '{table}', o.{model_column}, o.{id_column} FROM {table} o "
+        f"WHERE o.{model_column} = ANY(%(models)s) AND o.{id_column} IS NOT NULL "
+        f"AND NOT EXISTS ({exists})"
+    )
+
 
 # name -> (what it means, SQL returning one row per offence; %(since)s bound)
 CHECKS = {
@@ -113,44 +129,15 @@ CHECKS = {
     ),
     "orphan_chatter": (
         "messages, activities, followers or attachments of a care record that no longer exists",
-        """SELECT 'mail_message', m.model, m.res_id FROM mail_message m
-            WHERE m.model = ANY(%(models)s) AND m.res_id IS NOT NULL AND NOT EXISTS (
-                  SELECT 1 FROM customer_care_incident i
-                   WHERE m.model = 'customer.care.incident' AND i.id = m.res_id
-                  UNION ALL SELECT 1 FROM customer_care_plan p
-                   WHERE m.model = 'customer.care.plan' AND p.id = m.res_id
-                  UNION ALL SELECT 1 FROM customer_care_outreach_rule r
-                   WHERE m.model = 'customer.care.outreach.rule' AND r.id = m.res_id
-                  UNION ALL SELECT 1 FROM customer_care_team t
-                   WHERE m.model = 'customer.care.team' AND t.id = m.res_id
-                  UNION ALL SELECT 1 FROM res_partner rp
-                   WHERE m.model = 'res.partner' AND rp.id = m.res_id)
-           UNION ALL
-           SELECT 'mail_activity', a.res_model, a.res_id FROM mail_activity a
-            WHERE a.res_model = ANY(%(models)s) AND NOT EXISTS (
-                  SELECT 1 FROM customer_care_incident i
-                   WHERE a.res_model = 'customer.care.incident' AND i.id = a.res_id
-                  UNION ALL SELECT 1 FROM customer_care_plan p
-                   WHERE a.res_model = 'customer.care.plan' AND p.id = a.res_id
-                  UNION ALL SELECT 1 FROM customer_care_outreach_rule r
-                   WHERE a.res_model = 'customer.care.outreach.rule' AND r.id = a.res_id
-                  UNION ALL SELECT 1 FROM customer_care_team t
-                   WHERE a.res_model = 'customer.care.team' AND t.id = a.res_id
-                  UNION ALL SELECT 1 FROM res_partner rp
-                   WHERE a.res_model = 'res.partner' AND rp.id = a.res_id)
-           UNION ALL
-           SELECT 'mail_followers', f.res_model, f.res_id FROM mail_followers f
-            WHERE f.res_model = ANY(%(models)s) AND NOT EXISTS (
-                  SELECT 1 FROM customer_care_incident i
-                   WHERE f.res_model = 'customer.care.incident' AND i.id = f.res_id
-                  UNION ALL SELECT 1 FROM customer_care_plan p
-                   WHERE f.res_model = 'customer.care.plan' AND p.id = f.res_id
-                  UNION ALL SELECT 1 FROM customer_care_outreach_rule r
-                   WHERE f.res_model = 'customer.care.outreach.rule' AND r.id = f.res_id
-                  UNION ALL SELECT 1 FROM customer_care_team t
-                   WHERE f.res_model = 'customer.care.team' AND t.id = f.res_id
-                  UNION ALL SELECT 1 FROM res_partner rp
-                   WHERE f.res_model = 'res.partner' AND rp.id = f.res_id)""",
+        " UNION ALL ".join(
+            orphans(table, model_column, id_column)
+            for table, model_column, id_column in (
+                ("mail_message", "model", "res_id"),
+                ("mail_activity", "res_model", "res_id"),
+                ("mail_followers", "res_model", "res_id"),
+                ("ir_attachment", "res_model", "res_id"),
+            )
+        ),
     ),
     "orphan_care_rows": (
         "care rows whose owner is gone (steps without a plan, plans or incidents "
