@@ -32,6 +32,19 @@ def untranslated(addon):
     return missing, expected
 
 
+def assert_catalogues_complete(case, addon, sample=None):
+    """Every entry of ``addon``'s template is translated in each catalogue
+    (a subtest per language); ``sample``, a msgid, must be in the template.
+    Returns the template's entries."""
+    missing, expected = untranslated(addon)
+    if sample:
+        case.assertIn((None, sample), expected)
+    for code, msgids in missing.items():
+        with case.subTest(lang=code):
+            case.assertFalse(msgids, f"{code}: {len(msgids)} untranslated, e.g. {msgids[:5]}")
+    return expected
+
+
 class CareCommon(TransactionCase):
     """Users per role, the seeded care groups, products in two categories,
     an online sales team, and a helper that books confirmed orders."""

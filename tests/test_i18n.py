@@ -12,7 +12,7 @@ import polib
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 
-from .common import LANGS, untranslated
+from .common import LANGS, assert_catalogues_complete
 
 I18N = os.path.join(os.path.dirname(__file__), os.pardir, "customer_care", "i18n")
 
@@ -20,11 +20,8 @@ I18N = os.path.join(os.path.dirname(__file__), os.pardir, "customer_care", "i18n
 @tagged("post_install", "-at_install")
 class TestCatalogues(TransactionCase):
     def test_every_string_of_the_addon_is_translated_in_each_language(self):
-        missing, expected = untranslated("customer_care")
+        expected = assert_catalogues_complete(self, "customer_care")
         self.assertGreater(len(expected), 500)
-        for code, msgids in missing.items():
-            with self.subTest(lang=code):
-                self.assertFalse(msgids, f"{code}: {len(msgids)} untranslated, e.g. {msgids[:5]}")
 
     def test_the_template_lists_what_the_addon_declares(self):
         """The .pot is current: a sample of strings from each kind of source."""
