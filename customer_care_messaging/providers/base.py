@@ -130,6 +130,23 @@ class Provider:
         """A :class:`SendResult` from the API's HTTP status and JSON answer."""
         raise NotImplementedError
 
+    # the provider's error codes of a refused send that mean the service
+    # window is closed, the rate limit is reached, the customer opted out
+    window_errors = frozenset()
+    rate_errors = frozenset()
+    opt_out_errors = frozenset()
+
+    def refused(self, status, code, message):
+        """The :class:`SendResult` of a send the API refused, told apart by
+        the provider's error ``code`` (HTTP 429 is always the rate limit)."""
+        if code in self.window_errors:
+            return SendResult(WINDOW_CLOSED, error=message)
+        if status == 429 or code in self.rate_errors:
+            return SendResult(RATE_LIMITED, error=message)
+        if code in self.opt_out_errors:
+            return SendResult(OPTED_OUT, error=message)
+        return SendResult(FAILED, error=message)
+
     def refresh_request(self, base, keys):
         return None
 

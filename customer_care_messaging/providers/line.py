@@ -11,12 +11,10 @@ import base64
 import json
 
 from .base import (
-    FAILED,
     KIND_FOLLOW,
     KIND_MESSAGE,
     KIND_OTHER,
     KIND_UNFOLLOW,
-    RATE_LIMITED,
     SENT,
     ApiRequest,
     Event,
@@ -93,9 +91,7 @@ class LineProvider(Provider):
             sent = (payload or {}).get("sentMessages") or [{}]
             return SendResult(SENT, str(sent[0].get("id") or ""))
         message = (payload or {}).get("message") or f"HTTP {status}"
-        if status == 429:
-            return SendResult(RATE_LIMITED, error=message)
-        return SendResult(FAILED, error=message)
+        return self.refused(status, None, message)
 
     def refresh_request(self, base, keys):
         # a short-lived channel access token from the channel id and secret

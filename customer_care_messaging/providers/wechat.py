@@ -15,15 +15,11 @@ import hashlib
 from lxml import etree
 
 from .base import (
-    FAILED,
     KIND_FOLLOW,
     KIND_MESSAGE,
     KIND_OTHER,
     KIND_UNFOLLOW,
-    OPTED_OUT,
-    RATE_LIMITED,
     SENT,
-    WINDOW_CLOSED,
     ApiRequest,
     Event,
     Provider,
@@ -34,9 +30,6 @@ from .base import (
 
 # no entities, no network: the plaintext body is not covered by the signature
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-WINDOW_ERRORS = {45015, 45047}
-RATE_ERRORS = {45009, 45011, -1}
-OPT_OUT_ERRORS = {43004, 43019}
 
 
 def signature(token, timestamp, nonce):
@@ -49,6 +42,9 @@ class WechatProvider(Provider):
     label = "WeChat"
     window_hours = 48
     template_label = "WeChat template message"
+    opt_out_errors = frozenset({43004, 43019})
+    rate_errors = frozenset({45009, 45011, -1})
+    window_errors = frozenset({45015, 45047})
     refreshes_token = True
     default_urls = {"api": "https://api.weixin.qq.com"}
     ack_body = "success"
@@ -125,13 +121,7 @@ class WechatProvider(Provider):
         if status == 200 and code == 0:
             return SendResult(SENT, str(payload.get("msgid") or ""))
         message = payload.get("errmsg") or f"HTTP {status}"
-        if code in WINDOW_ERRORS:
-            return SendResult(WINDOW_CLOSED, error=message)
-        if status == 429 or code in RATE_ERRORS:
-            return SendResult(RATE_LIMITED, error=message)
-        if code in OPT_OUT_ERRORS:
-            return SendResult(OPTED_OUT, error=message)
-        return SendResult(FAILED, error=message)
+        return self.refused(status, code, message)
 
     def refresh_request(self, base, keys):
         return ApiRequest(

@@ -14,15 +14,11 @@ import hashlib
 import json
 
 from .base import (
-    FAILED,
     KIND_FOLLOW,
     KIND_MESSAGE,
     KIND_OTHER,
     KIND_UNFOLLOW,
-    OPTED_OUT,
-    RATE_LIMITED,
     SENT,
-    WINDOW_CLOSED,
     ApiRequest,
     Event,
     Provider,
@@ -31,11 +27,6 @@ from .base import (
     same,
 )
 
-# error codes of the OA API (developers.zalo.me, "Mã lỗi")
-WINDOW_ERRORS = {-213, -230}  # user has not interacted with the OA recently
-OPT_OUT_ERRORS = {-201, -217}  # user blocked / unfollowed the OA
-RATE_ERRORS = {-32, -1340}
-
 
 @register
 class ZaloProvider(Provider):
@@ -43,6 +34,10 @@ class ZaloProvider(Provider):
     label = "Zalo"
     window_hours = 7 * 24
     template_label = "Zalo ZNS template"
+    # error codes of the OA API (developers.zalo.me, "Mã lỗi")
+    opt_out_errors = frozenset({-201, -217})  # user blocked / unfollowed the OA
+    rate_errors = frozenset({-32, -1340})
+    window_errors = frozenset({-213, -230})  # user has not interacted with the OA recently
     refreshes_token = True
     default_urls = {
         "api": "https://openapi.zalo.me",
@@ -125,13 +120,7 @@ class ZaloProvider(Provider):
         if status == 200 and error == 0:
             return SendResult(SENT, str((payload.get("data") or {}).get("message_id") or ""))
         message = payload.get("message") or f"HTTP {status}"
-        if status == 429 or error in RATE_ERRORS:
-            return SendResult(RATE_LIMITED, error=message)
-        if error in WINDOW_ERRORS:
-            return SendResult(WINDOW_CLOSED, error=message)
-        if error in OPT_OUT_ERRORS:
-            return SendResult(OPTED_OUT, error=message)
-        return SendResult(FAILED, error=message)
+        return self.refused(status, error, message)
 
     def refresh_request(self, base, keys):
         return ApiRequest(
