@@ -1,3 +1,4 @@
+from . import materialized
 from . import customer_care_report_activity
 from . import customer_care_report_point
 from . import customer_care_report_purchase

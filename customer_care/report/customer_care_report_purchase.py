@@ -2,7 +2,6 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..models.customer_care_facts import AMOUNT
-from .materialized import create_materialized_view, refresh_materialized_view
 
 # refreshed together by the scheduled action "refresh the purchase reports"
 MATERIALIZED_REPORTS = (
@@ -32,6 +31,9 @@ class CustomerCareReportPurchase(models.Model):
     """
 
     _name = "customer.care.report.purchase"
+    _inherit = "customer.care.report.materialized"
+    _materialized_unique = ("company_id", "partner_id", "period")
+    _materialized_indexes = [("period", "company_id")]
     _description = "Customer Care Purchases by Month"
     _auto = False
     _order = "period desc, partner_id"
@@ -122,21 +124,6 @@ class CustomerCareReportPurchase(models.Model):
             """,
             amount=AMOUNT,
         )
-
-    def init(self):
-        create_materialized_view(
-            self.env.cr,
-            self._table,
-            self._query(),
-            unique=("company_id", "partner_id", "period"),
-            indexes=[("period", "company_id")],
-        )
-
-    @api.model
-    def _refresh(self):
-        """Recompute the rows from the confirmed orders; readers are not blocked."""
-        refresh_materialized_view(self)
-        return True
 
     @api.model
     def _refresh_reports(self):

@@ -1,8 +1,7 @@
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.tools import SQL
 
 from ..models.customer_care_facts import COMPANY_ID_SPAN, company_value
-from .materialized import create_materialized_view, refresh_materialized_view
 
 
 class CustomerCareReportReferral(models.Model):
@@ -22,6 +21,8 @@ class CustomerCareReportReferral(models.Model):
     """
 
     _name = "customer.care.report.referral"
+    _inherit = "customer.care.report.materialized"
+    _materialized_indexes = [("company_id", "care_group_id"), ("referrer_id",)]
     _description = "Customer Care Referrals"
     _auto = False
     _order = "date_referred desc, id desc"
@@ -93,19 +94,3 @@ class CustomerCareReportReferral(models.Model):
             orders=fact("care_order_count", "int"),
             revenue=fact("care_revenue", "numeric"),
         )
-
-    def init(self):
-        create_materialized_view(
-            self.env.cr,
-            self._table,
-            self._query(),
-            unique=("id",),
-            indexes=[("company_id", "care_group_id"), ("referrer_id",)],
-        )
-
-    @api.model
-    def _refresh(self):
-        """Recompute the rows from the facts as they are now; readers are
-        not blocked."""
-        refresh_materialized_view(self)
-        return True

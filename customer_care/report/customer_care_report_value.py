@@ -1,9 +1,8 @@
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.tools import SQL
 
 from ..logic.care_state import STATES
 from ..models.customer_care_facts import COMPANY_ID_SPAN, company_value
-from .materialized import create_materialized_view, refresh_materialized_view
 
 
 class CustomerCareReportValue(models.Model):
@@ -27,6 +26,8 @@ class CustomerCareReportValue(models.Model):
     """
 
     _name = "customer.care.report.value"
+    _inherit = "customer.care.report.materialized"
+    _materialized_indexes = [("company_id", "care_group_id"), ("partner_id",)]
     _description = "Customer Care Lifetime Value"
     _auto = False
     _order = "lifetime_value desc, id"
@@ -109,19 +110,3 @@ class CustomerCareReportValue(models.Model):
             annual=fact("care_annual_value", "numeric"),
             lifetime=fact("care_lifetime_value", "numeric"),
         )
-
-    def init(self):
-        create_materialized_view(
-            self.env.cr,
-            self._table,
-            self._query(),
-            unique=("id",),
-            indexes=[("company_id", "care_group_id"), ("partner_id",)],
-        )
-
-    @api.model
-    def _refresh(self):
-        """Recompute the rows from the facts as they are now; readers are
-        not blocked."""
-        refresh_materialized_view(self)
-        return True

@@ -5,6 +5,7 @@ update) and again on each refresh, not at every read: the reports that
 aggregate a million customers' facts read stored rows instead.
 """
 
+from odoo import api, models
 from odoo.tools import SQL, sql
 
 
@@ -48,3 +49,37 @@ def refresh_materialized_view(model):
         SQL("REFRESH MATERIALIZED VIEW CONCURRENTLY %s", SQL.identifier(model._table))
     )
     model.env.invalidate_all()
+
+
+class CustomerCareReportMaterialized(models.AbstractModel):
+    """What the reports kept as materialized views share: created with their
+    rows (``_query()``), a unique index on ``_materialized_unique`` (what a
+    concurrent refresh needs) and indexes on ``_materialized_indexes``;
+    ``_refresh`` recomputes them."""
+
+    _name = "customer.care.report.materialized"
+    _description = "Customer Care Report Kept as a Materialized View"
+    _materialized_unique = ("id",)
+    _materialized_indexes = ()
+
+    def _query(self):
+        """The report's rows, as an :class:`~odoo.tools.SQL` query."""
+        raise NotImplementedError
+
+    def init(self):
+        if self._abstract:
+            return
+        create_materialized_view(
+            self.env.cr,
+            self._table,
+            self._query(),
+            unique=self._materialized_unique,
+            indexes=self._materialized_indexes,
+        )
+
+    @api.model
+    def _refresh(self):
+        """Recompute the rows from the data as it is now; readers are not
+        blocked."""
+        refresh_materialized_view(self)
+        return True
