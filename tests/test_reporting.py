@@ -11,6 +11,8 @@ from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools import SQL
 
+from odoo.addons.customer_care.report.customer_care_report_purchase import MATERIALIZED_REPORTS
+
 from .common import CareCommon
 
 REPORTS = [
@@ -257,6 +259,44 @@ class TestMaterializedReports(ReportCase):
         Value._refresh()
         self.assertEqual(Value.search(ours).order_count, 2)
         self.assertEqual(Value.search(ours).revenue, 500.0)
+
+    def _planner_rows(self, table):
+        """The row count the planner believes (set by ANALYZE), and the real one."""
+        self.env.cr.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+        believed = self.env.cr.fetchone()[0]
+        self.env.cr.execute(SQL("SELECT count(*) FROM %s", SQL.identifier(table)))
+        return believed, self.env.cr.fetchone()[0]
+
+    def test_refresh_and_creation_leave_statistics_for_the_planner(self):
+        """New rows are analyzed with the refresh: a planner still counting
+        the rows of before groups a million rows as if they were a dozen."""
+        for index in range(3):
+            customer = self._partner(f"Counted {index}")
+            self._order(customer, days_ago=40, amount=100.0)
+            self._order(customer, days_ago=5, amount=100.0)
+        Purchase = self.env["customer.care.report.purchase"]
+        self.env["customer.care.report.purchase"]._refresh_reports()
+        for model in MATERIALIZED_REPORTS:
+            with self.subTest(model=model):
+                believed, real = self._planner_rows(self.env[model]._table)
+                self.assertGreater(real, 0)
+                self.assertEqual(believed, real)
+        # more rows: the statistics follow the next refresh
+        _believed, before = self._planner_rows(Purchase._table)
+        late = self._partner("Counted late")
+        self._order(late, days_ago=70, amount=100.0)
+        self._order(late, days_ago=2, amount=100.0)
+        Purchase._refresh()
+        believed, real = self._planner_rows(Purchase._table)
+        self.assertEqual(real, before + 2)
+        self.assertEqual(believed, real)
+        # and a view created anew (module update) is analyzed with its rows
+        Value = self.env["customer.care.report.value"]
+        self.env.cr.execute(SQL("DROP MATERIALIZED VIEW %s", SQL.identifier(Value._table)))
+        Value.init()
+        believed, real = self._planner_rows(Value._table)
+        self.assertGreater(real, 0)
+        self.assertEqual(believed, real)
 
     def test_init_replaces_the_plain_view_of_an_upgraded_database(self):
         kept = self._partner("Kept walk-in")
