@@ -7,6 +7,7 @@ variables (``PGHOST``, ``PGPORT``, ``PGUSER``, ``PGPASSWORD``).
 
 import contextlib
 import os
+import platform
 import sys
 from pathlib import Path
 
@@ -21,6 +22,18 @@ def connect(dbname="postgres", autocommit=False):
     conn = psycopg2.connect(dbname=dbname)
     conn.autocommit = autocommit
     return conn
+
+
+def machine(cr):
+    """The machine a benchmark ran on, for its printout: CPUs, Python,
+    PostgreSQL (asked through ``cr``), system and load average."""
+    cr.execute("SHOW server_version")
+    load = " ".join(f"{value:.2f}" for value in os.getloadavg())
+    return (
+        f"{os.cpu_count()} CPUs, {platform.processor() or platform.machine()}, "
+        f"Python {platform.python_version()}, PostgreSQL {cr.fetchone()[0]}, "
+        f"{platform.platform()}, load average {load}"
+    )
 
 
 def db_exists(name):

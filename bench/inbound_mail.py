@@ -27,7 +27,6 @@ machine, then removes what it created (``--keep`` leaves it).
 
 import argparse
 import os
-import platform
 import random
 import resource
 import sys
@@ -36,6 +35,7 @@ from datetime import datetime
 from email.utils import format_datetime
 
 import psutil
+from common import machine
 
 MB = 1024 * 1024
 SENDER_DOMAIN = "bench-inbound.example.com"
@@ -173,14 +173,6 @@ def acknowledge(env, cr, batch_size):
     finally:
         IrCron._commit_progress = original
     return seconds, batches
-
-
-def machine(cr):
-    cr.execute("SHOW server_version")
-    return (
-        f"{os.cpu_count()} CPUs, Python {platform.python_version()}, "
-        f"PostgreSQL {cr.fetchone()[0]}, {platform.platform()}"
-    )
 
 
 def cleanup(env, cr, care_team, sales_team):

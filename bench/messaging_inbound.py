@@ -23,10 +23,9 @@ end unless ``--keep``.
 """
 
 import argparse
+import contextlib
 import hashlib
 import json
-import os
-import platform
 import secrets
 import socket
 import statistics
@@ -38,6 +37,7 @@ from pathlib import Path
 
 import psycopg2
 import requests
+from common import machine
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 APP_ID, OA_SECRET = "bench-app", "bench-oa-secret"
@@ -233,7 +233,6 @@ def main():
                  FROM customer_care_messaging_event""",
         )
         rss_after = rss_kb(server.pid)
-        ((pg_version,),) = sql(bench_db, "SHOW server_version")
         mode = f"prefork, {args.workers} workers" if args.workers else "threaded (workers=0)"
         print(
             f"server: {mode}, default cron threads (other scheduled actions postponed); "
@@ -256,11 +255,8 @@ def main():
             f"server RSS: {rss_before / 1024:.0f} MB before, {rss_posted / 1024:.0f} MB after "
             f"posting, {rss_after / 1024:.0f} MB after processing"
         )
-        print(f"load average: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
-        print(
-            f"machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-            f"PostgreSQL {pg_version}, {platform.platform()}"
-        )
+        with contextlib.closing(psycopg2.connect(dbname=bench_db)) as conn, conn.cursor() as cr:
+            print(f"machine: {machine(cr)}")
     finally:
         server.terminate()
         try:

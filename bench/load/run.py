@@ -32,7 +32,6 @@ import argparse
 import csv
 import json
 import os
-import platform
 import re
 import shutil
 import signal
@@ -48,7 +47,7 @@ BENCH = HERE.parent
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(HERE))
 
-from common import REPO_ROOT, connect, db_exists, odoo_command, odoo_options  # noqa: E402
+from common import REPO_ROOT, connect, db_exists, machine, odoo_command, odoo_options  # noqa: E402
 from integrity import report as integrity_report  # noqa: E402
 from integrity import run_checks  # noqa: E402
 
@@ -442,14 +441,9 @@ def server_errors(nodes):
     return {"retries_absorbed": retries, "errors_logged": errors, "samples": samples}
 
 
-def machine():
+def describe_machine():
     with connect() as conn, conn.cursor() as cr:
-        cr.execute("SHOW server_version")
-        server = cr.fetchone()[0]
-    return (
-        f"{os.cpu_count()} CPUs, {platform.processor() or platform.machine()}, "
-        f"Python {platform.python_version()}, PostgreSQL {server}, {platform.platform()}"
-    )
+        return machine(cr)
 
 
 def print_tables(results):
@@ -532,7 +526,7 @@ def main(argv=None):
     with connect(args.db) as conn, conn.cursor() as cr:
         integrity_rows = run_checks(cr, start)
     results = {
-        "machine": machine(),
+        "machine": describe_machine(),
         "db": args.db,
         "customers": size[0],
         "open_incidents": size[1],
