@@ -239,11 +239,16 @@ class Dashboard:
             "fillArea": chart["type"] == "line" and len(chart["datasets"]) == 1,
         }
 
-    def data_block(self, pivot_id, titles, rows):
+    def data_block(self, pivot_id, titles, rows, counts=()):
         """Lay a pivot out on the hidden Data sheet (column D on), one row per
         group of its row groupby, so that charts can draw its columns: one
         server call feeds the table, the charts and the scorecards.  Returns
         ``(label range, [measure range with its title cell])``.
+
+        ``counts``: the measures that are whole numbers, laid out without
+        the field's number format: a chart takes its axis format from its data,
+        and a whole-number format would round the ticks between small
+        counts (0.2, 0.4…) to "0, 0, 1, 1…".
         """
         pivot = self.pivots[pivot_id]
         dimension = pivot["rows"][0]
@@ -260,9 +265,14 @@ class Dashboard:
                 f'=IFERROR(PIVOT.HEADER({pivot_id},"{groupby}",{position}),"")'
             )
             for index, measure in enumerate(measures[: len(titles)]):
-                self.data_cells[f"{chr(ord('E') + index)}{row}"] = (
-                    f'=IFERROR(PIVOT.VALUE({pivot_id},"{measure}","{groupby}",{position}),"")'
-                )
+                value = f'PIVOT.VALUE({pivot_id},"{measure}","{groupby}",{position})'
+                if measure in counts:
+                    # a plain number, without the field's format; nothing
+                    # where the pivot has no such row (VALUE("") would be 0)
+                    value = f'IF(D{row}="","",VALUE({value}))'
+
+                self.data_cells[f"{chr(ord('E') + index)}{row}"] = f'=IFERROR({value},"")'
+
         self.data_row += rows + 2
         labels = f"Data!D{top + 1}:D{top + rows}"
         ranges = [
@@ -449,6 +459,7 @@ def care_service():
             "Survey answers",
         ],
         WEEKS,
+        counts={"received_count", "resolved_count", "rated_count"},
     )
     received, resolved, answered, in_time, target, satisfaction, _answers = columns
     board.scorecards(
@@ -599,7 +610,9 @@ def keeping_customers():
     months, (repeat_share, retained) = board.data_block(
         repeat, ["Repeat buyers (%)", "Bought again next month (%)"], MONTHS
     )
-    referral_months, (referred,) = board.data_block(referrals, ["Referred customers"], MONTHS)
+    referral_months, (referred,) = board.data_block(
+        referrals, ["Referred customers"], MONTHS, counts={"referral_count"}
+    )
     groups, (lifetime_value, _customers) = board.data_block(
         value, ["Average lifetime value", "Customers"], 8
     )
