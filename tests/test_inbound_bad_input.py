@@ -85,6 +85,29 @@ class TestInboundBadInput(InboundMailCase):
         self.assertEqual(len(warnings), 1)
         self.assertIn("kim.known@evil.example.net", warnings.body)
 
+    def test_known_name_in_another_case_is_noticed_too(self):
+        """The name is compared without case; an archived contact or one of
+        another company is nobody's namesake here."""
+        other_company = self.env["res.company"].create({"name": "Namesake Other Co"})
+        for name, values in (
+            ("Lee Archived", {"active": False}),
+            ("Lee Elsewhere", {"company_id": other_company.id}),
+        ):
+            self.env["res.partner"].create(
+                {"name": name, "email": f"{name.split()[1].lower()}@example.com", **values}
+            )
+        incident = self._receive(
+            "Refund please", "New account", email_from='"KIM known" <kim@evil.example.net>'
+        )
+        self.assertEqual(len(self._notes(incident, "uses the name of the customer Kim Known")), 1)
+        for name in ("Lee Archived", "Lee Elsewhere"):
+            with self.subTest(name=name):
+                address = f"{name.split()[1].lower()}@evil.example.net"
+                incident = self._receive(
+                    "Refund please", "New account", email_from=f'"{name}" <{address}>'
+                )
+                self.assertFalse(self._notes(incident, "uses the name"))
+
     def test_unknown_sender_without_a_name_gets_a_new_customer(self):
         incident = self._receive("Hello", "Hi", email_from="<nobody.known@example.org>")
         self.assertEqual(len(incident), 1)

@@ -11,7 +11,8 @@ from unittest.mock import patch
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import BaseCase, tagged
+from odoo.tests import BaseCase, TransactionCase, tagged
+from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.customer_care.logic import inbound
@@ -534,3 +535,31 @@ class TestInboundMail(InboundMailCase):
         self.assertEqual(len(opened), 2)
         looping = self._receive("Out of office once more", "Away", email_from=robot)
         self.assertFalse(looping)
+
+
+@tagged("post_install", "-at_install")
+class TestSenderLookupIndexes(TransactionCase):
+    """Each incoming email looks its sender up by address and by name: both
+    lookups go through an index (without one, a scan of every contact: 0.2
+    and 0.6 s at a million contacts).  The planner is told to avoid scans,
+    as it would on a big table."""
+
+    def _plan(self, query):
+        self.env.cr.execute("SET LOCAL enable_seqscan = off")
+        self.env.cr.execute(SQL("EXPLAIN %s", query))
+        return "\n".join(row[0] for row in self.env.cr.fetchall())
+
+    def test_sender_address_lookup_uses_an_index(self):
+        query = self.env["res.partner"]._search(
+            [
+                ("email_normalized", "=", "someone@example.com"),
+                ("company_id", "in", [self.env.company.id, False]),
+            ]
+        )
+        self.assertIn("res_partner__email_normalized_index", self._plan(query.select()))
+
+    def test_namesake_lookup_uses_an_index(self):
+        query = self.env["res.partner"]._care_namesake_query(
+            "Kim Known", "kim@evil.example.net", self.env.company
+        )
+        self.assertIn("res_partner_care_lower_name_idx", self._plan(query))

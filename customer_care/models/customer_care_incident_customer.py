@@ -157,15 +157,7 @@ class CustomerCareIncident(models.Model):
         name, address = parse_contact_from_email(email_from or "")
         normalized = email_normalize(address or "")
         if name and normalized:
-            namesake = self.env["res.partner"].search(
-                [
-                    ("name", "=ilike", name.strip()),
-                    ("email_normalized", "!=", False),
-                    ("email_normalized", "!=", normalized),
-                    ("company_id", "in", [company.id, False]),
-                ],
-                limit=1,
-            )
+            namesake = self.env["res.partner"]._care_namesake(name, normalized, company)
             if namesake and namesake != self.partner_id:
                 notes.append(
                     self.env._(

@@ -85,3 +85,20 @@ class TestUpgradeKeepsWhatAdminsSet(TransactionCase):
         # the lifetime value report reads them again, a row per company
         report = self.env["customer.care.report.value"].search([])
         self.assertEqual(len(report), len(self.before["facts"]))
+
+    def test_sender_lookups_get_their_indexes(self):
+        """19.0.1.4.0: incoming emails find their sender through indexes on
+        the normalized address and on the name without case."""
+        self.env.cr.execute(
+            """SELECT indexname FROM pg_indexes
+                WHERE tablename = 'res_partner'
+                  AND indexname IN ('res_partner__email_normalized_index',
+                                    'res_partner_care_lower_name_idx')"""
+        )
+        self.assertEqual(len(self.env.cr.fetchall()), 2)
+        # and the reports kept as materialized views were analyzed again
+        self.env.cr.execute(
+            """SELECT count(*) FROM pg_class
+                WHERE relname = 'customer_care_report_purchase' AND reltuples >= 0"""
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], 1)
