@@ -27,8 +27,16 @@ class TestFollowupRules(BaseCase):
         self.assertEqual(followup.followup_channel("email", {"email": ["email"]}), "phone")
         self.assertEqual(followup.followup_channel("visit", {}), "email")
 
+    def test_portal_and_website_start_rules_only(self):
+        rules = followup.parse_rules("portal: phone; website: sms, email")
+        self.assertEqual(followup.followup_channel("portal", rules), "phone")
+        self.assertEqual(followup.followup_channel("website", rules), "sms")
+        self.assertTrue(followup.also_by_email("website", rules))
+        # without a rule of their own, both are followed up by email
+        self.assertEqual(followup.followup_channel("website", {}), "email")
+
     def test_bad_rules_name_the_faulty_part(self):
-        for text in ("phone email", "fax: email", "phone: pigeon", "phone:"):
+        for text in ("phone email", "fax: email", "phone: pigeon", "phone:", "email: website"):
             with self.subTest(text=text), self.assertRaises(ValueError):
                 followup.parse_rules(text)
 
@@ -86,6 +94,18 @@ class TestFollowup(IncidentCommon):
         self.assertEqual(incident.followup_plan_id.channel, "sms")
         with self.assertRaisesRegex(ValidationError, "fax: email"):
             self.env.company.care_followup_rules = "phone: email; fax: email"
+
+    def test_requests_from_the_portal_and_the_website_have_their_rules(self):
+        """A rule may start from the customer's own ways in, never lead to
+        them: nobody follows a customer up through a web form."""
+        self.env.company.care_followup_rules = "portal: sms; website: phone, email"
+        for channel, expected in (("portal", "sms"), ("website", "phone")):
+            with self.subTest(channel=channel):
+                incident = self._resolved("instant", channel)
+                self.assertEqual(incident.followup_plan_id.channel, expected)
+        for text in ("phone: website", "email: portal, phone"):
+            with self.subTest(text=text), self.assertRaisesRegex(ValidationError, text):
+                self.env.company.care_followup_rules = text
 
     def _complete(self, plan):
         plan.action_start()

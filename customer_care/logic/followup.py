@@ -18,20 +18,25 @@ WAIT_FOR_DELIVERY = ("exchange", "refund")
 # a credit note in these payment states has reached the customer
 REFUND_DONE_STATES = ("paid", "in_payment", "reversed")
 CHANNEL_CODES = [code for code, _label in CHANNELS]
+# the customer's own ways in (the portal, the website's form): an incident
+# may come in on them, a follow-up cannot go out on them
+SELF_SERVICE_CODES = ["portal", "website"]
 
 
 def parse_rules(text):
     """``{incident channel: [follow-up channels]}`` from the rules text.
 
     Raises ``ValueError`` naming the faulty part when the text is not
-    ``channel: channel, channel; …`` with known channels.
+    ``channel: channel, channel; …`` with known channels: a rule starts from
+    any channel an incident comes in on (portal and website included) and
+    names channels a care user can reach the customer on.
     """
     rules = {}
     for part in filter(None, (chunk.strip() for chunk in (text or "").split(";"))):
         source, sep, targets = part.partition(":")
         source = source.strip()
         channels = [t.strip() for t in targets.split(",") if t.strip()]
-        if not sep or source not in CHANNEL_CODES or not channels:
+        if not sep or source not in CHANNEL_CODES + SELF_SERVICE_CODES or not channels:
             raise ValueError(part)
         unknown = [c for c in channels if c not in CHANNEL_CODES]
         if unknown:

@@ -167,7 +167,8 @@ class ResCompany(models.Model):
                     self.env._(
                         "The follow-up channel rule '%(rule)s' is not valid: write "
                         "'channel: channel, channel' with phone, email, sms, social or visit, "
-                        "rules separated by ';'.",
+                        "rules separated by ';'. A rule may also start from portal or website "
+                        "(requests the customer made there).",
                         rule=error.args[0],
                     )
                 ) from error
