@@ -45,29 +45,40 @@ def assert_catalogues_complete(case, addon, sample=None):
     return expected
 
 
+# the time zone of every user of the tests: seven hours ahead of UTC, as the
+# shops the addon is made for, so that a day computed in UTC where the
+# user's day is meant shows as a failure for seven hours of every day
+TEST_TZ = "Asia/Ho_Chi_Minh"
+
+
 class CareCommon(TransactionCase):
-    """Users per role, the seeded care groups, products in two categories,
-    an online sales team, and a helper that books confirmed orders."""
+    """Users per role (all in TEST_TZ, as the shop itself), the seeded care
+    groups, products in two categories, an online sales team, and a helper
+    that books confirmed orders."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.env.user.tz = TEST_TZ
+        cls.env.company.partner_id.tz = TEST_TZ  # the shop's own day (outreach)
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True, tz=TEST_TZ))
         cls.today = fields.Date.context_today(cls.env["res.partner"])
         cls.care_user = new_test_user(
             cls.env,
             login="care_user",
             name="Cara User",
             groups="base.group_user,customer_care.group_care_user",
+            tz=TEST_TZ,
         )
         cls.care_manager = new_test_user(
             cls.env,
             login="care_manager",
             name="Manny Manager",
             groups="base.group_user,customer_care.group_care_manager",
+            tz=TEST_TZ,
         )
         cls.plain_user = new_test_user(
-            cls.env, login="plain_user", name="Plain Internal", groups="base.group_user"
+            cls.env, login="plain_user", name="Plain Internal", groups="base.group_user", tz=TEST_TZ
         )
         cls.group_vip = cls.env.ref("customer_care.care_group_vip")
         cls.group_acquaintance = cls.env.ref("customer_care.care_group_acquaintance")

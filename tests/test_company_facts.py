@@ -147,7 +147,9 @@ class TestProfilePerCompany(CompanyFactsCommon):
         self.env.invalidate_all()
         self._refresh(partner)
         self.assertEqual(partner.care_state, "lost")
-        self.assertEqual(partner.care_customer_since, old.date_order.date())
+        self.assertEqual(
+            partner.care_customer_since, fields.Date.context_today(partner, old.date_order)
+        )
 
     def test_a_shared_partner_is_profiled_on_the_refresh_company(self):
         # the scheduled refresh runs as OdooBot, in the main company

@@ -7,6 +7,7 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
+from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
@@ -473,13 +474,15 @@ class TestOutreachPlans(OutreachCommon):
         self.assertEqual(run.state, "done")
         self.assertEqual(self._logs(rule).partner_id, five_years)
 
+    @freeze_time(NOW)  # the same day for the shop (UTC here) and its staff
     def test_vip_cadence_plans_who_is_due(self):
         due = self._partner("Due")
         self._order(due)
-        self.assertEqual(due.care_next_date, self.today)  # never contacted: due today
+        today = fields.Date.context_today(due)
+        self.assertEqual(due.care_next_date, today)  # never contacted: due today
         rule = self.env.ref("customer_care.outreach_rule_vip_cadence")
         rule.write({"active": True, "domain": f"[('id', '=', {due.id})]"})
         self._run(rule)
         plan = self._logs(rule).plan_id
         self.assertEqual((plan.partner_id, plan.trigger), (due, "loyalty"))
-        self.assertEqual(self._logs(rule).period_key, self.today.isoformat())
+        self.assertEqual(self._logs(rule).period_key, today.isoformat())

@@ -1,9 +1,10 @@
 """Knowing the customer: care groups, classification, facts, state, drop
 (brief §1, §3, §6)."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from unittest.mock import patch
 
+from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
@@ -21,6 +22,17 @@ class TestPurchaseFacts(CareCommon):
         self.assertEqual(partner.care_first_order_date, self.today)
         self.assertEqual(partner.care_customer_since, self.today)
         self.assertEqual(partner.care_product_category_ids, self.categ_bikes)
+
+    def test_order_dates_are_the_shops_day_not_utcs(self):
+        """The tests' shop is seven hours ahead of UTC: an order at 20:00 UTC
+        on 30 November was placed on 1 December there."""
+        partner = self._partner("Early bird")
+        order = self._order(partner, amount=50.0)
+        order.date_order = datetime(2026, 11, 30, 20, 0)
+        self._order(partner, amount=60.0).date_order = datetime(2026, 10, 31, 16, 59)
+        self._refresh(partner)
+        self.assertEqual(partner.care_first_order_date, date(2026, 10, 31))
+        self.assertEqual(partner.care_last_order_date, date(2026, 12, 1))
 
     def test_cancelling_an_order_takes_it_out_of_the_facts(self):
         partner = self._partner("Somchai")
@@ -403,7 +415,10 @@ class TestBulkRefresh(CareCommon):
             cron.method_direct_trigger()
         self.env.invalidate_all()
         self.assertEqual(partner.care_order_count, 1)
-        self.assertEqual(partner.care_last_order_date, order.date_order.date())
+        # the day of the order where the shop is, as the cron's user sees it
+        self.assertEqual(
+            partner.care_last_order_date, fields.Date.context_today(partner, order.date_order)
+        )
 
 
 @tagged("post_install", "-at_install")

@@ -342,11 +342,15 @@ class TestEveryJobUnderTheScheduler(SchedulerCase):
         self.assertEqual(Value.search([("partner_id", "=", buyer.id)]).revenue, 300.0)
 
     def test_top_watch_spans_passes_and_finishes(self):
-        last_month = fields.Date.today().replace(day=1) - timedelta(days=1)
+        # the job's last month: of its own day, where the shop is (the
+        # scheduler runs it as the cron's user, in the shop's time zone)
+        last_month = fields.Date.context_today(self.env["res.partner"]).replace(day=1) - timedelta(
+            days=1
+        )
         for index in range(4):
             buyer = self._partner(f"Top sched {index}")
             order = self._order(buyer, amount=1000.0 * (index + 1))
-            order.date_order = datetime.combine(last_month, datetime.min.time())
+            order.date_order = datetime.combine(last_month, datetime.min.time().replace(hour=12))
         cron = self._cron("ir_cron_care_top_snapshot")
         Snapshot = self.env["customer.care.top.snapshot"]
         period = [("period", "=", last_month.replace(day=1))]

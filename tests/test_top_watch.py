@@ -91,6 +91,16 @@ class TestTopWatch(CareCommon):
             },
         )
 
+    def test_months_are_the_shops_not_utcs(self):
+        """The tests' shop is seven hours ahead of UTC: an order at 20:00
+        UTC on the last day of February is a March order there."""
+        late = self._partner("Late February buyer")
+        self._order_on(late, datetime(2023, 2, 28, 20), 5000.0)
+        self._run(MAR)
+        self.assertEqual(self._rows(MAR)[late][2], 5000.0)
+        self._run(FEB)
+        self.assertNotIn(late, self._rows(FEB))
+
     def test_decline_gives_the_care_person_an_activity_and_managers_a_digest(self):
         last_message = self.env["mail.message"].search([], order="id desc", limit=1).id
         self._run(FEB)

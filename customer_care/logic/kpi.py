@@ -7,7 +7,7 @@ and period in SQL; these functions decide who is watched and how they move.
 """
 
 from collections import namedtuple
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 
 from .classification import top_rank_size
 
@@ -26,6 +26,15 @@ WatchRow = namedtuple("WatchRow", "partner_id rank revenue previous_revenue chan
 def month_start(day):
     """First day of the month of ``day``."""
     return date(day.year, day.month, 1)
+
+
+def utc_day_start(day, tz):
+    """The UTC datetime (naive, as Odoo stores it) at which ``day`` starts
+    in the time zone ``tz`` (a pytz zone): the bound of "orders of that
+    day" where the shop is, not in UTC."""
+    return (
+        tz.localize(datetime.combine(day, time.min)).astimezone(timezone.utc).replace(tzinfo=None)
+    )
 
 
 def add_months(day, months):

@@ -7,6 +7,7 @@ from psycopg2.errors import SerializationFailure
 from odoo import api, fields, models
 from odoo.tools import SQL, split_every
 
+from ..logic import kpi
 from ..logic.care_state import STATE_DROPPED
 from ..logic.classification import RULE_TOP_REVENUE, top_rank_size
 from ..logic.facts import PURCHASE_FIELDS, GroupPolicy, PartnerRow, evaluate, purchase_values
@@ -265,11 +266,19 @@ class CustomerCareFacts(models.AbstractModel):
             }
         return thresholds
 
+    def _local_date(self, column):
+        """The day of the UTC datetime ``column`` in the time zone "today"
+        is taken in (``context_today``): an order at 6 in the morning in Ho
+        Chi Minh City is still the previous day in UTC."""
+        return SQL(
+            "(timezone(%s, timezone('UTC', %s)))::date", self.env.tz.zone, SQL.identifier(*column)
+        )
+
     def _top_revenue_where(self, group, today):
         conditions = [SQL("so.state = 'sale'")]
         if group.period_days:
             start = today - timedelta(days=group.period_days)
-            conditions.append(SQL("so.date_order >= %s", start))
+            conditions.append(SQL("so.date_order >= %s", kpi.utc_day_start(start, self.env.tz)))
         if group.company_id:
             conditions.append(SQL("so.company_id = %s", group.company_id.id))
         return SQL(" AND ").join(conditions)
@@ -434,8 +443,7 @@ class CustomerCareFacts(models.AbstractModel):
         self.env.cr.execute(
             SQL(
                 """SELECT p.commercial_partner_id, so.company_id, count(*), SUM(%(amount)s),
-                          MIN(so.date_order)::date, MAX(so.date_order)::date,
-                          array_agg(so.date_order::date),
+                          MIN(%(day)s), MAX(%(day)s), array_agg(%(day)s),
                           count(*) FILTER (WHERE %(online)s)
                           %(top)s
                      FROM sale_order so
@@ -444,6 +452,7 @@ class CustomerCareFacts(models.AbstractModel):
                     WHERE so.state = 'sale' AND p.commercial_partner_id = ANY(%(ids)s)
                  GROUP BY p.commercial_partner_id, so.company_id""",
                 amount=AMOUNT,
+                day=self._local_date(("so", "date_order")),
                 online=self._online_condition(),
                 top=SQL("").join(SQL(", %s", col) for col in top_columns),
                 ids=list(partner_ids),

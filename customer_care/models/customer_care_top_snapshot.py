@@ -118,7 +118,10 @@ class CustomerCareTopSnapshot(models.Model):
         return {row[0] for row in self.env.cr.fetchall()}
 
     def _month_revenues(self, company, period):
-        """Untaxed revenue per commercial partner over one month, one query."""
+        """Untaxed revenue per commercial partner over one month (the month
+        where the shop is: the time zone "today" is taken in), one query."""
+        self.env["sale.order"].flush_model()
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
         self.env.cr.execute(
             SQL(
                 """SELECT p.commercial_partner_id, SUM(%s)
@@ -129,8 +132,8 @@ class CustomerCareTopSnapshot(models.Model):
                  GROUP BY p.commercial_partner_id""",
                 AMOUNT,
                 company.id,
-                period,
-                kpi.add_months(period, 1),
+                kpi.utc_day_start(period, self.env.tz),
+                kpi.utc_day_start(kpi.add_months(period, 1), self.env.tz),
             )
         )
         return {pid: float(amount or 0.0) for pid, amount in self.env.cr.fetchall()}
