@@ -296,13 +296,13 @@ class ResPartner(models.Model):
     def _care_namesake_query(self, name, email_normalized, company):
         """The query of :meth:`_care_namesake`, read through the index on
         ``lower(name)``: the ``=ilike`` domain reads every contact (0.6 s at
-        a million)."""
+        a million).  Any namesake will do: ordered by id, the planner walks
+        the primary key looking for one (0.8 s at a million)."""
         return SQL(
             """SELECT id FROM res_partner
                 WHERE lower(name) = lower(%s)
                   AND email_normalized IS NOT NULL AND email_normalized != %s
                   AND active AND (company_id = %s OR company_id IS NULL)
-             ORDER BY id
                 LIMIT 1""",
             name,
             email_normalized or "",
