@@ -143,6 +143,15 @@ class TestCareTabRevenueChart(IncidentCommon):
         self.assertEqual(values[-3:], [100.0, 0.0, 120.0])
         self.assertEqual(sum(values), 220.0)
 
+    def test_months_of_the_chart_are_the_shops(self):
+        """As the top-customer watch counts them: seven hours ahead of UTC,
+        an order at 20:00 UTC on the last day of February is a March one."""
+        customer = self._partner("Chart Night Owl")
+        with freeze_time(NOW):
+            self._order(customer, amount=30.0).date_order = datetime(2026, 2, 28, 20, 0)
+            values = _values(customer.with_user(self.care_user).care_revenue_chart)
+        self.assertEqual(values[-2:], [0.0, 30.0])
+
     def test_top_trend_beside_the_chart(self):
         customer = self._partner("Watched Customer")
         quiet = self._partner("Quiet Customer")

@@ -42,6 +42,17 @@ REFRESH_COLUMNS = [*PROFILE_COLUMNS, *((name, "jsonb") for name in PURCHASE_FIEL
 
 # Order amounts converted to the company currency.
 AMOUNT = SQL("so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1)")
+
+
+def local_time(env, column):
+    """``column`` (an SQL expression of a datetime, stored in UTC) as the
+    time where the shop is: in the time zone "today" is taken in
+    (``context_today``).  An order at 6 in the morning in Ho Chi Minh City
+    is still the previous day in UTC; its day is ``local_time(...)::date``,
+    its month ``date_trunc('month', local_time(...))``."""
+    return SQL("timezone(%s, timezone('UTC', %s))", env.tz.zone, column)
+
+
 # Rows of a report per partner and company have this id: partner id x
 # COMPANY_ID_SPAN + company id (the composite stays within JavaScript's
 # safe integers up to partner ids of 90 billion)
@@ -266,14 +277,6 @@ class CustomerCareFacts(models.AbstractModel):
             }
         return thresholds
 
-    def _local_date(self, column):
-        """The day of the UTC datetime ``column`` in the time zone "today"
-        is taken in (``context_today``): an order at 6 in the morning in Ho
-        Chi Minh City is still the previous day in UTC."""
-        return SQL(
-            "(timezone(%s, timezone('UTC', %s)))::date", self.env.tz.zone, SQL.identifier(*column)
-        )
-
     def _top_revenue_where(self, group, today):
         conditions = [SQL("so.state = 'sale'")]
         if group.period_days:
@@ -452,7 +455,7 @@ class CustomerCareFacts(models.AbstractModel):
                     WHERE so.state = 'sale' AND p.commercial_partner_id = ANY(%(ids)s)
                  GROUP BY p.commercial_partner_id, so.company_id""",
                 amount=AMOUNT,
-                day=self._local_date(("so", "date_order")),
+                day=SQL("(%s)::date", local_time(self.env, SQL("so.date_order"))),
                 online=self._online_condition(),
                 top=SQL("").join(SQL(", %s", col) for col in top_columns),
                 ids=list(partner_ids),

@@ -5,7 +5,7 @@ from odoo.tools import SQL
 from odoo.tools.misc import format_date
 
 from ..logic import kpi
-from .customer_care_facts import AMOUNT
+from .customer_care_facts import AMOUNT, local_time
 
 CARE_USER = "customer_care.group_care_user"
 CHART_MONTHS = 12
@@ -68,7 +68,8 @@ class CustomerCarePartnerRevenue(models.AbstractModel):
 
     def _care_monthly_revenue(self, start):
         """``{commercial partner id: {month: revenue}}`` since ``start``, from
-        the confirmed orders of the current company, in its currency."""
+        the confirmed orders of the current company, in its currency; months
+        where the shop is, as the top-customer watch counts them."""
         commercial_ids = tuple(set(self.commercial_partner_id.ids))
         if not commercial_ids:
             return {}
@@ -78,7 +79,7 @@ class CustomerCarePartnerRevenue(models.AbstractModel):
         self.env.cr.execute(
             SQL(
                 """SELECT p.commercial_partner_id,
-                          date_trunc('month', so.date_order)::date,
+                          date_trunc('month', %s)::date,
                           SUM(%s)
                      FROM sale_order so
                      JOIN res_partner p ON p.id = so.partner_id
@@ -87,9 +88,10 @@ class CustomerCarePartnerRevenue(models.AbstractModel):
                       AND so.date_order >= %s
                       AND p.commercial_partner_id IN %s
                  GROUP BY 1, 2""",
+                local_time(self.env, SQL("so.date_order")),
                 AMOUNT,
                 self.env.company.id,
-                start,
+                kpi.utc_day_start(start, self.env.tz),
                 commercial_ids,
             )
         )
