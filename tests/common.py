@@ -97,6 +97,14 @@ class CareCommon(TransactionCase):
         cls.shop_team = cls.env["crm.team"].create({"name": "Shop floor"})
         cls.facts = cls.env["customer.care.facts"]
 
+    def _refresh_queries(self, partners):
+        """The queries one batch of the facts refresh costs over ``partners``."""
+        self.env.flush_all()
+        before = self.env.cr.sql_log_count
+        self.facts._refresh_batch(partners.ids, {}, self.today)
+        self.env.flush_all()
+        return self.env.cr.sql_log_count - before
+
     @classmethod
     def _partner(cls, name, **vals):
         return cls.env["res.partner"].create({"name": name, **vals})

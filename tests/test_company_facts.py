@@ -253,16 +253,9 @@ class TestRefreshCostPerCompany(CompanyFactsCommon):
             partners |= vn | th | shared
         return partners
 
-    def _queries(self, partners):
-        self.env.flush_all()
-        before = self.env.cr.sql_log_count
-        self.facts._refresh_batch(partners.ids, {}, self.today)
-        self.env.flush_all()
-        return self.env.cr.sql_log_count - before
-
     def test_a_batch_over_companies_costs_the_same_queries_whatever_its_size(self):
         few, many = self._buyers(1), self._buyers(15)
-        self._queries(few | many)  # warm the caches (groups, companies, settings)
+        self._refresh_queries(few | many)  # warm the caches (groups, companies, settings)
         self.env.cr.execute(
             "UPDATE res_partner SET care_order_count = NULL, care_revenue = NULL "
             "WHERE id = ANY(%s)",
@@ -270,8 +263,8 @@ class TestRefreshCostPerCompany(CompanyFactsCommon):
         )
         (few | many).invalidate_recordset()
         # select partners, care groups, order aggregate, update, product lines (2)
-        self.assertEqual(self._queries(few), 6)
-        self.assertEqual(self._queries(many), 6)
+        self.assertEqual(self._refresh_queries(few), 6)
+        self.assertEqual(self._refresh_queries(many), 6)
         shared = many.filtered(lambda p: not p.company_id)
         self.assertEqual(set(shared.with_company(self.company_th).mapped("care_revenue")), {20.0})
         self.assertEqual(set(shared.with_company(self.company_vn).mapped("care_order_count")), {1})

@@ -329,17 +329,10 @@ class TestBulkRefresh(CareCommon):
         orders.action_confirm()
         return partners
 
-    def _queries(self, partners):
-        self.env.flush_all()
-        before = self.env.cr.sql_log_count
-        self.facts._refresh_batch(partners.ids, {}, self.today)
-        self.env.flush_all()
-        return self.env.cr.sql_log_count - before
-
     def test_a_batch_costs_the_same_queries_whatever_its_size(self):
         few, many = self._buyers(3), self._buyers(40)
         # warm caches (groups, companies) so both runs are alike
-        self._queries(few)
+        self._refresh_queries(few)
         self.env.cr.execute(
             "UPDATE res_partner SET care_group_id = NULL, care_order_count = NULL "
             "WHERE id = ANY(%s)",
@@ -347,8 +340,8 @@ class TestBulkRefresh(CareCommon):
         )
         (few | many).invalidate_recordset()
         # select partners, care groups, order aggregate, update, product lines (2)
-        self.assertEqual(self._queries(few), 6)
-        self.assertEqual(self._queries(many), 6)
+        self.assertEqual(self._refresh_queries(few), 6)
+        self.assertEqual(self._refresh_queries(many), 6)
         self.assertEqual(set(many.mapped("care_order_count")), {1})
 
     def test_confirming_many_orders_refreshes_in_one_pass(self):
