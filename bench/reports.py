@@ -307,6 +307,15 @@ SELECT st.id, pl.id, pl.partner_id, pl.user_id, pl.company_id, 'Bench question '
 """
 
 
+def run_step(cr, timings, label, query, params=None):
+    """One bulk-load step, timed and committed: ``(label, rows, ms)``."""
+    with timer(timings):
+        cr.execute(query, params)
+    rows = max(cr.rowcount, 0)
+    cr.commit()
+    return label, rows, timings[-1]
+
+
 def load_incidents(env, cr, n_incidents):
     """Incidents (and open questions) for the Care Service dashboard."""
     causes = env["customer.care.root.cause"].search([]).ids
@@ -356,14 +365,9 @@ def load_incidents(env, cr, n_incidents):
         ),
         ("open questions", LOAD_QUESTIONS, {}),
     ):
-        with timer(timings):
-            cr.execute(query, params)
-        steps.append((f"load {label}", cr.rowcount, timings[-1]))
-        cr.commit()
-    with timer(timings):
-        cr.execute("ANALYZE customer_care_incident")
-        cr.execute("ANALYZE customer_care_plan_question")
-    steps.append(("ANALYZE", 0, timings[-1]))
+        steps.append(run_step(cr, timings, f"load {label}", query, params))
+    analyze = "ANALYZE customer_care_incident, customer_care_plan_question"
+    steps.append(run_step(cr, timings, "ANALYZE", analyze))
     return steps
 
 
@@ -417,13 +421,8 @@ def load(env, cr, n_partners, n_orders, n_plans):
         ("dissatisfaction points", LOAD_POINTS, {"points": points}),
         *([("delivery outcomes", LOAD_DELIVERIES, {})] if stock else []),
     ):
-        with timer(timings):
-            cr.execute(query, params)
-        steps.append((f"load {label}", cr.rowcount, timings[-1]))
-        cr.commit()
-    with timer(timings):
-        cr.execute("ANALYZE")
-    steps.append(("ANALYZE", 0, timings[-1]))
+        steps.append(run_step(cr, timings, f"load {label}", query, params))
+    steps.append(run_step(cr, timings, "ANALYZE", "ANALYZE"))
     return steps
 
 
