@@ -10,7 +10,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo import fields
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
 from .common import MessagingCommon
@@ -49,6 +49,62 @@ class TestChatSafety(MessagingCommon):
 
     def _outbound(self, identity):
         return self.Outbound.search([("identity_id", "=", identity.id)])
+
+    # -- N4: keys and tokens are renewed by Settings administrators only ------
+    def test_care_users_cannot_renew_the_webhook_address_or_the_tokens(self):
+        account = self.accounts["line"]
+        key = account.sudo().webhook_key
+        for user in (self.care_user, self.care_manager):
+            for method in ("action_new_webhook_key", "action_refresh_token"):
+                with self.subTest(user=user.login, method=method), self.assertRaises(AccessError):
+                    getattr(account.with_user(user), method)()
+        self.assertEqual(account.sudo().webhook_key, key)
+        self.assertFalse(self.stub.requests, "no token was asked for")
+        account.with_user(self.admin).action_new_webhook_key()
+        self.assertNotEqual(account.sudo().webhook_key, key)
+        account.with_user(self.admin).action_refresh_token()
+        self.assertEqual(account.sudo().access_token, "line-new")
+
+    # -- N5: a provider token never shows in an error text or the log ----------
+    def test_a_network_failure_never_shows_the_access_token(self):
+        for provider in ("messenger", "wechat"):
+            with self.subTest(provider=provider):
+                token = f"{provider}-token"
+                self.accounts[provider].sudo().api_base_url = UNREACHABLE
+                identity = self._identity(
+                    provider, f"{provider}-lan", date_last_inbound=fields.Datetime.now()
+                )
+                incident = self._incident(provider)
+                with self.assertLogs("odoo.addons.customer_care_messaging", "WARNING") as logs:
+                    self._composer(incident, body="We send a bulb.").action_send()
+                    self._deliver()
+                outbound = self._outbound(identity)
+                self.assertEqual((outbound.state, outbound.failure_type), ("failed", "error"))
+                self.assertNotIn(token, outbound.error)
+                self.assertIn("could not be reached", outbound.error)
+                notification = outbound.mail_message_id.notification_ids
+                self.assertEqual(notification.notification_status, "exception")
+                self.assertNotIn(token, notification.failure_reason)
+                self.assertNotIn(token, "\n".join(logs.output))
+                self.assertFalse(incident.date_first_response)
+
+    def test_a_refused_token_refresh_keeps_the_secret_out_of_the_error(self):
+        wechat = self.accounts["wechat"].sudo()
+        wechat.api_base_url = UNREACHABLE
+        with self.assertLogs("odoo.addons.customer_care_messaging", "WARNING") as logs:
+            wechat.with_user(self.admin).action_refresh_token()
+        self.assertIn("could not be reached", wechat.last_error)
+        for secret in ("wechat-app-secret", "wechat-token"):
+            self.assertNotIn(secret, wechat.last_error)
+            self.assertNotIn(secret, "\n".join(logs.output))
+
+    def test_messenger_sends_its_token_in_a_header(self):
+        self._identity("messenger", "psid-lan", date_last_inbound=fields.Datetime.now())
+        self._composer(self._incident("messenger"), body="Hello").action_send()
+        self._deliver()
+        (sent,) = self.stub.sent("/me/messages")
+        self.assertEqual(sent["headers"]["Authorization"], "Bearer messenger-token")
+        self.assertNotIn("access_token", sent["query"])
 
     # -- N9: the composer answers through the record's customer only -----------
     def test_the_composer_refuses_another_customers_identity(self):
