@@ -106,6 +106,35 @@ class TestChatSafety(MessagingCommon):
         self.assertEqual(sent["headers"]["Authorization"], "Bearer messenger-token")
         self.assertNotIn("access_token", sent["query"])
 
+    # -- N7: the unknown-sender mark is the system's; linking moves chat only ----
+    def test_care_users_cannot_mark_a_contact_as_an_unknown_chat_sender(self):
+        known = self._partner("Known Customer", company_id=self.company.id)
+        Partner = self.env["res.partner"].with_user(self.care_user)
+        with self.assertRaises(AccessError):
+            known.with_user(self.care_user).write({"care_messaging_unknown": True})
+        with self.assertRaises(AccessError):
+            Partner.create({"name": "Made up", "care_messaging_unknown": True})
+        self.assertFalse(known.care_messaging_unknown)
+        with self.assertRaisesRegex(UserError, "is a known customer"):
+            self.env["customer.care.messaging.link.wizard"].with_user(self.care_user).create(
+                {"source_partner_id": known.id, "partner_id": self.customer.id}
+            )
+        self.assertTrue(known.active)
+
+    def test_linking_a_chat_sender_moves_only_the_senders_chat_messages(self):
+        unknown = self._partner(
+            "Zalo user 9876", care_messaging_unknown=True, company_id=self.company.id
+        )
+        self._identity("zalo", "zalo-9876", partner=unknown)
+        incident = self._incident("zalo", partner=unknown)
+        chat = incident.message_post(body="Hi", author_id=unknown.id, message_type="care_chat")
+        elsewhere = self.customer.message_post(body="A note", author_id=unknown.id)
+        self.env["customer.care.messaging.link.wizard"].with_user(self.care_user).create(
+            {"source_partner_id": unknown.id, "partner_id": self.customer.id}
+        ).action_link()
+        self.assertEqual(chat.author_id, self.customer)
+        self.assertEqual(elsewhere.author_id, unknown, "a message elsewhere keeps its author")
+
     # -- N9: the composer answers through the record's customer only -----------
     def test_the_composer_refuses_another_customers_identity(self):
         now = fields.Datetime.now()
