@@ -1,4 +1,4 @@
-from odoo import SUPERUSER_ID, fields, models
+from odoo import fields, models
 
 from .customer_care_messaging_thread import thread_fields
 
@@ -22,16 +22,10 @@ class CustomerCareIncident(models.Model):
     messaging_provider = fields.Selection(related="messaging_account_id.provider")
 
     def _is_first_human_reply(self, message):
-        """A chat answer a care user sent, and the provider accepted, is the
-        first response as a sent comment is (a failed one is not)."""
-        if message.message_type != "care_chat":
-            return super()._is_first_human_reply(message)
-        delivery = self.env.context.get("care_chat_delivery") or {}
-        user = self.env.user
-        return bool(
-            delivery.get("ok")
-            and user.id != SUPERUSER_ID
-            and not user.share
-            and message.author_id == user.partner_id
-            and user.has_group("customer_care.group_care_user")
-        )
+        """A chat message never stops the clock by being posted: the care
+        user's answer stops it once the provider accepted it (see the
+        outbound message's ``_record_result``), and a context key a caller
+        can send proves nothing."""
+        if message.message_type == "care_chat":
+            return False
+        return super()._is_first_human_reply(message)

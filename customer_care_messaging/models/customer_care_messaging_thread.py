@@ -1,8 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-DELIVERY = "care_chat_delivery"
-
 
 def thread_fields():
     """The fields of a conversation, declared on each model that has a
@@ -69,43 +67,33 @@ class CustomerCareMessagingThread(models.AbstractModel):
             "context": {"default_source_partner_id": self.partner_id.id},
         }
 
-    def _post_chat_answer(self, outbound, result):
-        """Post the care user's answer in the chatter with its delivery (see
-        ``_notify_thread``); the outbound message remembers it."""
+    def _post_chat_answer(self, outbound):
+        """Post the care user's answer in the chatter, with its delivery to
+        the customer waiting for the send (the outbound message updates it,
+        see ``_record_result``); the outbound message remembers it.
+
+        Nothing here says the answer was delivered: a chat message posted by
+        any other path has no delivery and does not stop the clock."""
         self.ensure_one()
-        delivery = {
-            "partner_id": outbound.partner_id.id,
-            "ok": result.ok,
-            "failure_type": False if result.ok else f"care_chat_{result.status}",
-            "reason": result.error or False,
-        }
-        message = self.with_context(**{DELIVERY: delivery}).message_post(
+        message = self.message_post(
             body=outbound._body_html(),
             message_type="care_chat",
             subtype_xmlid="mail.mt_comment",
         )
+        self.env["mail.notification"].sudo().create(
+            [
+                {
+                    "author_id": message.author_id.id,
+                    "mail_message_id": message.id,
+                    "res_partner_id": outbound.partner_id.id,
+                    "notification_type": "care_chat",
+                    "notification_status": "ready",
+                    "is_read": True,
+                }
+            ]
+        )
         outbound.sudo().mail_message_id = message
         return message
-
-    def _notify_thread(self, message, msg_vals=False, **kwargs):
-        recipients_data = super()._notify_thread(message, msg_vals=msg_vals, **kwargs)
-        delivery = self.env.context.get(DELIVERY)
-        if delivery and message.message_type == "care_chat":
-            self.env["mail.notification"].sudo().create(
-                [
-                    {
-                        "author_id": message.author_id.id,
-                        "mail_message_id": message.id,
-                        "res_partner_id": delivery["partner_id"],
-                        "notification_type": "care_chat",
-                        "notification_status": "sent" if delivery["ok"] else "exception",
-                        "failure_type": delivery["failure_type"],
-                        "failure_reason": delivery["reason"],
-                        "is_read": True,
-                    }
-                ]
-            )
-        return recipients_data
 
     def _notify_thread_by_email(self, message, recipients_data, **kwargs):
         """A chat message reaches the customer in the chat app, never by

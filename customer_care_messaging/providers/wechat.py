@@ -99,6 +99,8 @@ class WechatProvider(Provider):
         ]
 
     def _send(self, base, keys, path, body):
+        # WeChat takes the token in the query string only: the account model
+        # keeps it out of every error text and log line
         return ApiRequest(
             "POST",
             self.url(base, "api", path),

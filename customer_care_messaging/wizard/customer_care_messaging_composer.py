@@ -11,8 +11,9 @@ class CustomerCareMessagingComposer(models.TransientModel):
 
     Within the provider's reply window the care user types a free answer;
     outside it the composer says so and offers only the account's approved
-    templates.  The answer is sent at once and posted in the chatter with
-    its delivery: sent, or failed with the provider's reason."""
+    templates.  The answer is posted in the chatter at once and sent once
+    the transaction is committed; its delivery then shows on the message:
+    sent, or failed with the provider's reason."""
 
     _name = "customer.care.messaging.composer"
     _description = "Send via Chat App"
@@ -104,6 +105,25 @@ class CustomerCareMessagingComposer(models.TransientModel):
         identity = self.identity_id
         if not identity:
             raise UserError(self.env._("Choose the chat app account to answer through."))
+        # the form's domains are a convenience: the rules hold on every path
+        if identity not in record.messaging_identity_ids:
+            raise UserError(
+                self.env._(
+                    "%(identity)s is not a chat app identity of %(customer)s: answer through "
+                    "the customer's own chat apps.",
+                    identity=identity.display_name,
+                    customer=record.partner_id.display_name,
+                )
+            )
+        if self.template_id and self.template_id.account_id != identity.account_id:
+            raise UserError(
+                self.env._(
+                    "The template %(template)s belongs to another chat app account than "
+                    "%(account)s.",
+                    template=self.template_id.display_name,
+                    account=identity.account_id.display_name,
+                )
+            )
         if identity.opted_out:
             raise UserError(
                 self.env._(
@@ -130,6 +150,6 @@ class CustomerCareMessagingComposer(models.TransientModel):
                 ]
             )
         )
-        result = outbound._send_now()[outbound]
-        record._post_chat_answer(outbound, result)
+        record._post_chat_answer(outbound)
+        outbound._send_after_commit()
         return {"type": "ir.actions.act_window_close"}

@@ -1,11 +1,14 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.fields import Domain
 
 
 class CustomerCareMessagingLinkWizard(models.TransientModel):
     """Someone unknown wrote from a chat app and turns out to be a known
-    customer: their chat identities, incidents, care plans and messages
-    move to that customer, and the contact made for them is archived."""
+    customer: their chat identities, incidents, care plans and the chat
+    messages of those move to that customer, and the contact made for them
+    is archived.  Only a contact the chat engine made for an unknown sender
+    is linked this way (the mark is the system's, see ``res.partner``)."""
 
     _name = "customer.care.messaging.link.wizard"
     _description = "Link a Chat Sender to a Customer"
@@ -53,9 +56,22 @@ class CustomerCareMessagingLinkWizard(models.TransientModel):
         identities.write({"partner_id": target.id})
         incidents.sudo().write({"partner_id": target.id})
         plans.sudo().write({"partner_id": target.id})
-        self.env["mail.message"].sudo().search([("author_id", "=", source.id)]).write(
-            {"author_id": target.id}
+        # only the sender's chat messages in the conversations moved: what the
+        # contact wrote elsewhere keeps its author
+        threads = [("customer.care.incident", incidents.ids), ("customer.care.plan", plans.ids)]
+        chat_messages = (
+            self.env["mail.message"]
+            .sudo()
+            .search(
+                Domain("author_id", "=", source.id)
+                & Domain("message_type", "=", "care_chat")
+                & Domain.OR(
+                    Domain("model", "=", model) & Domain("res_id", "in", ids)
+                    for model, ids in threads
+                )
+            )
         )
+        chat_messages.write({"author_id": target.id})
         source.sudo().write({"active": False})
         note = self.env._(
             "The chat sender %(sender)s is the customer %(customer)s: linked by %(user)s.",

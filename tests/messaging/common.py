@@ -188,6 +188,13 @@ class MessagingCommon(CareCommon):
             [("account_id", "=", self.accounts[provider].id)]
         )
 
+    def _deliver(self):
+        """What the commit of the composer's transaction does: the answers
+        it queued go out, in a transaction of their own (the test's, here)."""
+        self.env.flush_all()
+        with self.enter_registry_test_mode():
+            self.env.cr.postcommit.run()
+
     def _process(self):
         """What the processing job does to the pending events (one batch,
         without its commit)."""

@@ -53,6 +53,7 @@ class TestOutbound(MessagingCommon):
         self._identity(provider, f"{provider}-user", date_last_inbound=fields.Datetime.now())
         incident = self._incident(provider)
         self._compose(incident, body=text).action_send()
+        self._deliver()
         return incident, self._chat_messages(incident)
 
     def test_answer_goes_out_and_shows_delivered(self):
@@ -127,6 +128,7 @@ class TestOutbound(MessagingCommon):
             }
         )
         self._compose(incident, template_id=template).action_send()
+        self._deliver()
         (sent,) = self.stub.sent("/message/template")
         self.assertEqual(sent["body"]["template_id"], "231457")
         self.assertEqual(sent["body"]["phone"], "84912345678")
@@ -174,6 +176,7 @@ class TestOutbound(MessagingCommon):
         plan.date_deadline = fields.Date.today()
         self.assertEqual(plan.channel, "social")
         self._compose(plan, body="How is the lamp?").action_send()
+        self._deliver()
         self.assertEqual(len(self.stub.sent(SEND_PATHS["wechat"])), 1)
 
     def test_outreach_sends_the_template_within_consent(self):
