@@ -12,12 +12,14 @@ from odoo.tests import BaseCase, tagged
 from odoo.addons.customer_care.logic import cadence, care_sequence, followup, outreach, sla
 from odoo.addons.customer_care.logic.channels import CHANNELS
 
+from .sla_schedules import weekly_intervals
+
 # Monday to Friday 08:00-12:00 and 13:00-17:00 UTC; 2026-03-02 is a Monday
 OFFICE = [(day, 8.0, 12.0) for day in range(5)] + [(day, 13.0, 17.0) for day in range(5)]
 MONDAY = date(2026, 3, 2)
 HOLIDAY = date(2026, 3, 10)  # a Tuesday
 WORKING = sla.WorkingTime(
-    sla.weekly_intervals(
+    weekly_intervals(
         OFFICE,
         MONDAY,
         MONDAY + timedelta(days=41),

@@ -9,7 +9,7 @@ keeps its group whatever the facts say.
 
 import math
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 
 RULE_REFERRAL = "referral"
 RULE_ONLINE = "online"
@@ -91,8 +91,8 @@ def sort_rules(rules):
 def classify(facts, rules, today):
     """Return the id of the care group for ``facts``, or ``None``.
 
-    ``rules`` must already be sorted with :func:`sort_rules` when the caller
-    classifies many partners; unsorted input is sorted here.
+    ``rules`` are tried in their order, the first that matches wins: sort
+    them once with :func:`sort_rules` before classifying many partners.
     """
     if facts.locked_group_id:
         return facts.locked_group_id
@@ -128,8 +128,3 @@ def top_revenue_ids(revenues, percent):
     )
     size = top_rank_size(len(ranked), percent)
     return {pid for _amount, pid in ranked[:size]}
-
-
-def period_start(today, days):
-    """First day counted in a period of ``days`` days ending ``today``."""
-    return today - timedelta(days=days - 1) if days > 0 else date.min

@@ -11,8 +11,7 @@ All datetimes are naive and in UTC, like Odoo's ``Datetime`` fields.
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 ON_TRACK = "on_track"
 AT_RISK = "at_risk"
@@ -112,33 +111,6 @@ def subtract_intervals(intervals, holes):
     return result
 
 
-def weekly_intervals(attendances, first_day, last_day, tz="UTC", holidays=()):
-    """Working intervals (UTC) of a weekly schedule between two days.
-
-    :param attendances: ``(weekday, hour_from, hour_to)`` in local time,
-        weekday 0 = Monday, hours as floats (8.5 = 08:30)
-    :param first_day, last_day: dates, both included
-    :param tz: the schedule's time zone name
-    :param holidays: ``(start, stop)`` UTC pairs taken out of working time
-    """
-    zone = ZoneInfo(tz)
-    intervals = []
-    day = first_day
-    while day <= last_day:
-        for weekday, hour_from, hour_to in attendances:
-            if weekday == day.weekday():
-                intervals.append(
-                    (_local_to_utc(day, hour_from, zone), _local_to_utc(day, hour_to, zone))
-                )
-        day += timedelta(days=1)
-    return subtract_intervals(intervals, holidays)
-
-
-def _local_to_utc(day: date, hours: float, zone):
-    moment = datetime.combine(day, time()) + timedelta(hours=hours)
-    return moment.replace(tzinfo=zone).astimezone(timezone.utc).replace(tzinfo=None)
-
-
 class WorkingTime:
     """Sorted, disjoint working intervals with the working time elapsed
     before each, so that adding hours is a binary search."""
@@ -178,12 +150,6 @@ class WorkingTime:
             return None
         moment = self._starts[index] + timedelta(seconds=round(target - self._before[index], 6))
         return max(moment, start)
-
-    def hours_between(self, start, stop):
-        """Working hours between two moments (0 when ``stop`` is earlier)."""
-        if stop <= start:
-            return 0.0
-        return (self.position(stop) - self.position(start)) / 3600.0
 
 
 def add_hours(start, hours, working_time=None):

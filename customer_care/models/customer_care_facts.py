@@ -11,6 +11,7 @@ from ..logic import kpi
 from ..logic.care_state import STATE_DROPPED
 from ..logic.classification import RULE_TOP_REVENUE, top_rank_size
 from ..logic.facts import PURCHASE_FIELDS, GroupPolicy, PartnerRow, evaluate, purchase_values
+from .care_sql import AMOUNT, local_time
 
 _logger = logging.getLogger(__name__)
 
@@ -39,31 +40,6 @@ PURCHASE_TYPES = {
     "care_lifetime_value": "float8",
 }
 REFRESH_COLUMNS = [*PROFILE_COLUMNS, *((name, "jsonb") for name in PURCHASE_FIELDS)]
-
-# Order amounts converted to the company currency.
-AMOUNT = SQL("so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1)")
-
-
-def local_time(env, column):
-    """``column`` (an SQL expression of a datetime, stored in UTC) as the
-    time where the shop is: in the time zone "today" is taken in
-    (``context_today``).  An order at 6 in the morning in Ho Chi Minh City
-    is still the previous day in UTC; its day is ``local_time(...)::date``,
-    its month ``date_trunc('month', local_time(...))``."""
-    return SQL("timezone(%s, timezone('UTC', %s))", env.tz.zone, column)
-
-
-# Rows of a report per partner and company have this id: partner id x
-# COMPANY_ID_SPAN + company id (the composite stays within JavaScript's
-# safe integers up to partner ids of 90 billion)
-COMPANY_ID_SPAN = 100000
-
-
-def company_value(column, company_id, sql_type):
-    """SQL of one company's value of a purchase fact: ``column`` is the
-    company-dependent jsonb column (``{"company id": value}``), ``company_id``
-    an SQL integer expression; NULL when the company has none."""
-    return SQL("(%s->>(%s)::text)::%s", column, company_id, SQL(sql_type))
 
 
 class CustomerCareFacts(models.AbstractModel):

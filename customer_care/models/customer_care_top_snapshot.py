@@ -6,7 +6,7 @@ from odoo.tools import SQL, format_amount, split_every
 from ..logic import kpi
 from ..logic.kpi import TREND_DECLINING, TRENDS
 from .care_refs import GENERIC_ACTIVITY, activity_type_ref
-from .customer_care_facts import AMOUNT
+from .care_sql import AMOUNT
 
 SNAPSHOT_BATCH = 500
 MANAGER = "customer_care.group_care_manager"

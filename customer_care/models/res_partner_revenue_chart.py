@@ -5,7 +5,7 @@ from odoo.tools import SQL
 from odoo.tools.misc import format_date
 
 from ..logic import kpi
-from .customer_care_facts import AMOUNT, local_time
+from .care_sql import AMOUNT, local_time
 
 CARE_USER = "customer_care.group_care_user"
 CHART_MONTHS = 12

@@ -1,5 +1,5 @@
 from odoo import fields, models
-from odoo.tools import SQL, sql
+from odoo.tools import SQL
 
 from ..logic.channels import CHANNELS
 from ..models.customer_care_plan import OUTCOMES, PLAN_STATES, TRIGGERS
@@ -10,6 +10,7 @@ class CustomerCareReportActivity(models.Model):
     channel, with their outcome and how many steps were skipped."""
 
     _name = "customer.care.report.activity"
+    _inherit = "customer.care.report.sql"
     _description = "Customer Care Activity"
     _auto = False
     _order = "date_deadline desc, id desc"
@@ -45,23 +46,25 @@ class CustomerCareReportActivity(models.Model):
     negative_count = fields.Integer(string="Negative Outcomes", readonly=True)
     skipped_step_count = fields.Integer(string="Steps Skipped", readonly=True)
 
-    def init(self):
-        sql.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                """CREATE VIEW %s AS (
-                    SELECT pl.id, pl.id AS plan_id, pl.partner_id, pl.user_id,
-                           p.care_group_id, pl.company_id, pl.channel, pl.trigger,
-                           pl.state, pl.outcome, pl.date_deadline, pl.date_done,
-                           CASE WHEN pl.state = 'done' THEN 1 ELSE 0 END AS done_count,
-                           CASE WHEN pl.outcome = 'negative' THEN 1 ELSE 0 END AS negative_count,
-                           COALESCE(s.skipped, 0) AS skipped_step_count
-                      FROM customer_care_plan pl
-                      JOIN res_partner p ON p.id = pl.partner_id
-                 LEFT JOIN LATERAL (
-                           SELECT count(*)::int AS skipped FROM customer_care_plan_step st
-                            WHERE st.plan_id = pl.id AND st.state = 'skipped') s ON TRUE
-                )""",
-                SQL.identifier(self._table),
-            )
+    def _select(self):
+        return SQL(
+            """
+            pl.id, pl.id AS plan_id, pl.partner_id, pl.user_id,
+            p.care_group_id, pl.company_id, pl.channel, pl.trigger,
+            pl.state, pl.outcome, pl.date_deadline, pl.date_done,
+            CASE WHEN pl.state = 'done' THEN 1 ELSE 0 END AS done_count,
+            CASE WHEN pl.outcome = 'negative' THEN 1 ELSE 0 END AS negative_count,
+            COALESCE(s.skipped, 0) AS skipped_step_count
+            """
+        )
+
+    def _from(self):
+        return SQL(
+            """
+                 customer_care_plan pl
+            JOIN res_partner p ON p.id = pl.partner_id
+       LEFT JOIN LATERAL (
+                 SELECT count(*)::int AS skipped FROM customer_care_plan_step st
+                  WHERE st.plan_id = pl.id AND st.state = 'skipped') s ON TRUE
+            """
         )

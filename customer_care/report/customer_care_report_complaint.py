@@ -1,5 +1,5 @@
 from odoo import fields, models
-from odoo.tools import SQL, sql
+from odoo.tools import SQL
 
 
 class CustomerCareReportComplaint(models.Model):
@@ -12,6 +12,7 @@ class CustomerCareReportComplaint(models.Model):
     """
 
     _name = "customer.care.report.complaint"
+    _inherit = "customer.care.report.sql"
     _description = "Customer Care Complaint Rate"
     _auto = False
     _order = "period desc"
@@ -40,42 +41,44 @@ class CustomerCareReportComplaint(models.Model):
     breach_rate = fields.Float(string="Breach Rate (%)", readonly=True, aggregator="avg")
     satisfaction = fields.Float(string="Satisfaction (1-5)", readonly=True, aggregator="avg")
 
-    def init(self):
-        sql.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                """CREATE VIEW %s AS (
-                    WITH incidents AS (
-                        SELECT company_id,
-                               date_trunc('month', date_received)::date AS period,
-                               count(*) FILTER (WHERE kind = 'complaint') AS complaints,
-                               count(*) AS incidents,
-                               count(*) FILTER (WHERE sla_state = 'breached') AS breached,
-                               AVG(satisfaction) FILTER (WHERE satisfaction > 0) AS satisfaction
-                          FROM customer_care_incident
-                      GROUP BY 1, 2
-                    ), buying AS (
-                        SELECT company_id, period,
-                               SUM(customer_count) AS customers,
-                               SUM(order_count) AS orders
-                          FROM customer_care_report_purchase
-                      GROUP BY 1, 2
-                    )
-                    SELECT row_number() OVER (ORDER BY period, company_id) AS id,
-                           company_id, period,
-                           COALESCE(i.complaints, 0) AS complaint_count,
-                           COALESCE(i.incidents, 0) AS incident_count,
-                           COALESCE(i.breached, 0) AS breached_count,
-                           COALESCE(b.customers, 0) AS customer_count,
-                           COALESCE(b.orders, 0) AS order_count,
-                           COALESCE(i.complaints, 0) * 100.0 / NULLIF(b.customers, 0)
-                               AS rate_customers,
-                           COALESCE(i.complaints, 0) * 100.0 / NULLIF(b.orders, 0) AS rate_orders,
-                           i.breached * 100.0 / NULLIF(i.incidents, 0) AS breach_rate,
-                           i.satisfaction
-                      FROM incidents i
-                 FULL JOIN buying b USING (company_id, period)
-                )""",
-                SQL.identifier(self._table),
+    def _with(self):
+        return SQL(
+            """
+            incidents AS (
+                SELECT company_id,
+                       date_trunc('month', date_received)::date AS period,
+                       count(*) FILTER (WHERE kind = 'complaint') AS complaints,
+                       count(*) AS incidents,
+                       count(*) FILTER (WHERE sla_state = 'breached') AS breached,
+                       AVG(satisfaction) FILTER (WHERE satisfaction > 0) AS satisfaction
+                  FROM customer_care_incident
+              GROUP BY 1, 2
+            ), buying AS (
+                SELECT company_id, period,
+                       SUM(customer_count) AS customers,
+                       SUM(order_count) AS orders
+                  FROM customer_care_report_purchase
+              GROUP BY 1, 2
             )
+            """
         )
+
+    def _select(self):
+        return SQL(
+            """
+            row_number() OVER (ORDER BY period, company_id) AS id,
+            company_id, period,
+            COALESCE(i.complaints, 0) AS complaint_count,
+            COALESCE(i.incidents, 0) AS incident_count,
+            COALESCE(i.breached, 0) AS breached_count,
+            COALESCE(b.customers, 0) AS customer_count,
+            COALESCE(b.orders, 0) AS order_count,
+            COALESCE(i.complaints, 0) * 100.0 / NULLIF(b.customers, 0) AS rate_customers,
+            COALESCE(i.complaints, 0) * 100.0 / NULLIF(b.orders, 0) AS rate_orders,
+            i.breached * 100.0 / NULLIF(i.incidents, 0) AS breach_rate,
+            i.satisfaction
+            """
+        )
+
+    def _from(self):
+        return SQL("incidents i FULL JOIN buying b USING (company_id, period)")

@@ -1,5 +1,5 @@
 from odoo import fields, models
-from odoo.tools import SQL, sql
+from odoo.tools import SQL
 
 from ..logic.channels import CHANNELS
 from ..models.customer_care_point import POINT_KINDS
@@ -13,6 +13,7 @@ class CustomerCareReportPoint(models.Model):
     """
 
     _name = "customer.care.report.point"
+    _inherit = "customer.care.report.sql"
     _description = "Customer Care Satisfaction Points"
     _auto = False
     _order = "date_done desc, id desc"
@@ -39,25 +40,29 @@ class CustomerCareReportPoint(models.Model):
     channel = fields.Selection(CHANNELS, readonly=True)
     date_done = fields.Datetime(string="Recorded On", readonly=True)
 
-    def init(self):
-        sql.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                """CREATE VIEW %s AS (
-                    SELECT row_number() OVER (ORDER BY r.step_id, r.kind, r.point_id) AS id,
-                           r.point_id, r.kind, st.plan_id, pl.partner_id, pl.user_id,
-                           p.care_group_id, pl.company_id, pl.channel,
-                           COALESCE(st.date_done, pl.date_done) AS date_done
-                      FROM (SELECT step_id, point_id, 'dissatisfied' AS kind
-                              FROM customer_care_plan_step_dissatisfied_rel
-                         UNION ALL
-                            SELECT step_id, point_id, 'satisfied' AS kind
-                              FROM customer_care_plan_step_satisfied_rel) r
-                      JOIN customer_care_plan_step st ON st.id = r.step_id
-                      JOIN customer_care_plan pl ON pl.id = st.plan_id
-                      JOIN res_partner p ON p.id = pl.partner_id
-                     WHERE st.state = 'done'
-                )""",
-                SQL.identifier(self._table),
-            )
+    def _select(self):
+        return SQL(
+            """
+            row_number() OVER (ORDER BY r.step_id, r.kind, r.point_id) AS id,
+            r.point_id, r.kind, st.plan_id, pl.partner_id, pl.user_id,
+            p.care_group_id, pl.company_id, pl.channel,
+            COALESCE(st.date_done, pl.date_done) AS date_done
+            """
         )
+
+    def _from(self):
+        return SQL(
+            """
+                 (SELECT step_id, point_id, 'dissatisfied' AS kind
+                    FROM customer_care_plan_step_dissatisfied_rel
+               UNION ALL
+                  SELECT step_id, point_id, 'satisfied' AS kind
+                    FROM customer_care_plan_step_satisfied_rel) r
+            JOIN customer_care_plan_step st ON st.id = r.step_id
+            JOIN customer_care_plan pl ON pl.id = st.plan_id
+            JOIN res_partner p ON p.id = pl.partner_id
+            """
+        )
+
+    def _where(self):
+        return SQL("st.state = 'done'")

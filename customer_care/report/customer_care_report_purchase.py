@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..models.customer_care_facts import AMOUNT
+from ..models.care_sql import AMOUNT
 
 # refreshed together by the scheduled action "refresh the purchase reports"
 MATERIALIZED_REPORTS = (
@@ -71,10 +71,10 @@ class CustomerCareReportPurchase(models.Model):
         "company) buying in the month; sum it over a cohort and a month.",
     )
 
-    def _query(self):
+    def _with(self):
         return SQL(
             """
-            WITH orders AS (
+            orders AS (
                 SELECT so.company_id,
                        p.commercial_partner_id AS partner_id,
                        so.date_order,
@@ -100,30 +100,37 @@ class CustomerCareReportPurchase(models.Model):
                   FROM months m
                 WINDOW w AS (PARTITION BY company_id, partner_id)
             )
-            SELECT row_number() OVER (ORDER BY r.company_id, r.partner_id, r.period) AS id,
-                   r.company_id, r.partner_id, p.care_group_id, r.period, r.cohort,
-                   1 AS customer_count,
-                   r.order_count::int AS order_count,
-                   r.revenue::float AS revenue,
-                   r.period = r.cohort AS is_new,
-                   r.order_count > 1 AS is_repeat,
-                   CASE WHEN r.order_count > 1 THEN 100.0 ELSE 0.0 END AS repeat_rate,
-                   r.interval_days::float AS interval_days,
-                   r.next_period = (r.period + interval '1 month')::date AS is_retained,
-                   CASE WHEN r.period + interval '1 month' >= date_trunc('month', current_date)
-                        THEN NULL
-                        WHEN r.next_period = (r.period + interval '1 month')::date THEN 100.0
-                        ELSE 0.0 END AS retention_rate,
-                   ((date_part('year', r.period) - date_part('year', r.cohort)) * 12
-                     + date_part('month', r.period) - date_part('month', r.cohort))::int
-                       AS cohort_age,
-                   100.0 / COUNT(*) FILTER (WHERE r.period = r.cohort)
-                       OVER (PARTITION BY r.company_id, r.cohort) AS cohort_share
-              FROM ranked r
-              JOIN res_partner p ON p.id = r.partner_id
             """,
             amount=AMOUNT,
         )
+
+    def _select(self):
+        return SQL(
+            """
+            row_number() OVER (ORDER BY r.company_id, r.partner_id, r.period) AS id,
+            r.company_id, r.partner_id, p.care_group_id, r.period, r.cohort,
+            1 AS customer_count,
+            r.order_count::int AS order_count,
+            r.revenue::float AS revenue,
+            r.period = r.cohort AS is_new,
+            r.order_count > 1 AS is_repeat,
+            CASE WHEN r.order_count > 1 THEN 100.0 ELSE 0.0 END AS repeat_rate,
+            r.interval_days::float AS interval_days,
+            r.next_period = (r.period + interval '1 month')::date AS is_retained,
+            CASE WHEN r.period + interval '1 month' >= date_trunc('month', current_date)
+                 THEN NULL
+                 WHEN r.next_period = (r.period + interval '1 month')::date THEN 100.0
+                 ELSE 0.0 END AS retention_rate,
+            ((date_part('year', r.period) - date_part('year', r.cohort)) * 12
+              + date_part('month', r.period) - date_part('month', r.cohort))::int
+                AS cohort_age,
+            100.0 / COUNT(*) FILTER (WHERE r.period = r.cohort)
+                OVER (PARTITION BY r.company_id, r.cohort) AS cohort_share
+            """
+        )
+
+    def _from(self):
+        return SQL("ranked r JOIN res_partner p ON p.id = r.partner_id")
 
     @api.model
     def _refresh_reports(self):

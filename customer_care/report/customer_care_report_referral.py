@@ -1,7 +1,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from ..models.customer_care_facts import COMPANY_ID_SPAN, company_value
+from ..models.care_sql import COMPANY_ID_SPAN, company_value
 
 
 class CustomerCareReportReferral(models.Model):
@@ -55,42 +55,54 @@ class CustomerCareReportReferral(models.Model):
     revenue = fields.Float(readonly=True, help="Untaxed, in the company's currency.")
     buyer_count = fields.Integer(string="Referred Buyers", readonly=True)
 
-    def _query(self):
-        company = SQL("c.company_id")
+    def _fact(self, name, sql_type):
+        """One company's value of the referred customer's purchase fact
+        ``name``."""
+        return company_value(SQL.identifier("p", name), SQL("c.company_id"), sql_type)
 
-        def fact(name, sql_type):
-            return company_value(SQL.identifier("p", name), company, sql_type)
-
+    def _select(self):
+        orders = self._fact("care_order_count", "int")
         return SQL(
             """
-                    SELECT p.id::bigint * %(span)s + COALESCE(c.company_id, 0) AS id,
-                           p.id AS partner_id,
-                           p.care_referred_by_id AS referrer_id,
-                           ref.care_group_id AS referrer_group_id,
-                           p.care_group_id,
-                           c.company_id,
-                           COALESCE(p.care_customer_since, p.create_date::date) AS date_referred,
-                           %(first_order)s AS first_order_date,
-                           1 AS referral_count,
-                           COALESCE(%(orders)s, 0) AS order_count,
-                           COALESCE(%(revenue)s, 0)::float AS revenue,
-                           CASE WHEN %(orders)s > 0 THEN 1 ELSE 0 END AS buyer_count
-                      FROM res_partner p
-                      JOIN res_partner ref ON ref.id = p.care_referred_by_id
-                CROSS JOIN LATERAL (
-                           SELECT p.company_id AS company_id WHERE p.company_id IS NOT NULL
-                        UNION ALL
-                           SELECT k.key::int FROM jsonb_object_keys(p.care_order_count) AS k(key)
-                            WHERE p.company_id IS NULL
-                        UNION ALL
-                           SELECT ref.company_id
-                            WHERE p.company_id IS NULL
-                              AND COALESCE(p.care_order_count, '{}'::jsonb) = '{}'::jsonb
-                           ) AS c
-                     WHERE p.care_referred_by_id IS NOT NULL AND p.active
+            p.id::bigint * %(span)s + COALESCE(c.company_id, 0) AS id,
+            p.id AS partner_id,
+            p.care_referred_by_id AS referrer_id,
+            ref.care_group_id AS referrer_group_id,
+            p.care_group_id,
+            c.company_id,
+            COALESCE(p.care_customer_since, p.create_date::date) AS date_referred,
+            %(first_order)s AS first_order_date,
+            1 AS referral_count,
+            COALESCE(%(orders)s, 0) AS order_count,
+            COALESCE(%(revenue)s, 0)::float AS revenue,
+            CASE WHEN %(orders)s > 0 THEN 1 ELSE 0 END AS buyer_count
             """,
             span=COMPANY_ID_SPAN,
-            first_order=fact("care_first_order_date", "date"),
-            orders=fact("care_order_count", "int"),
-            revenue=fact("care_revenue", "numeric"),
+            first_order=self._fact("care_first_order_date", "date"),
+            orders=orders,
+            revenue=self._fact("care_revenue", "numeric"),
         )
+
+    def _from(self):
+        """The referred customer once per company: its own company, or for
+        a customer shared between companies each company it bought from
+        (the referrer's company while it bought nothing)."""
+        return SQL(
+            """
+                       res_partner p
+                  JOIN res_partner ref ON ref.id = p.care_referred_by_id
+            CROSS JOIN LATERAL (
+                       SELECT p.company_id AS company_id WHERE p.company_id IS NOT NULL
+                    UNION ALL
+                       SELECT k.key::int FROM jsonb_object_keys(p.care_order_count) AS k(key)
+                        WHERE p.company_id IS NULL
+                    UNION ALL
+                       SELECT ref.company_id
+                        WHERE p.company_id IS NULL
+                          AND COALESCE(p.care_order_count, '{}'::jsonb) = '{}'::jsonb
+                       ) AS c
+            """
+        )
+
+    def _where(self):
+        return SQL("p.care_referred_by_id IS NOT NULL AND p.active")

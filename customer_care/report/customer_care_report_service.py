@@ -1,5 +1,5 @@
 from odoo import fields, models
-from odoo.tools import SQL, sql
+from odoo.tools import SQL
 
 from ..logic.channels import CHANNELS
 from ..logic.incidents import INCIDENT_KINDS
@@ -26,6 +26,7 @@ class CustomerCareReportService(models.Model):
     """
 
     _name = "customer.care.report.service"
+    _inherit = "customer.care.report.sql"
     _description = "Customer Care Service by Week"
     _auto = False
     _order = "date desc, id desc"
@@ -79,6 +80,20 @@ class CustomerCareReportService(models.Model):
     satisfaction = fields.Float(string="Satisfaction (1-5)", readonly=True, aggregator="avg")
 
     def _select(self):
+        """The incident's columns that both rows of an incident carry."""
+        return SQL(
+            "i.company_id, i.partner_id, i.user_id, i.care_group_id, "
+            "i.root_cause_id, i.kind, i.channel"
+        )
+
+    def _from(self):
+        return SQL("customer_care_incident i")
+
+    def _query(self):
+        """The rows of the received and of the resolved incidents, one above
+        the other; ``_select()``, ``_from()`` and ``_where()`` apply to
+        both."""
+        where = self._where()
         return SQL(
             """
             SELECT i.id * 2 AS id, i.id AS incident_id, 'received' AS event,
@@ -96,7 +111,8 @@ class CustomerCareReportService(models.Model):
                    NULL::float AS target_rate,
                    NULL::float AS satisfaction,
                    %(common)s
-              FROM customer_care_incident i
+              FROM %(source)s
+             WHERE %(where)s
              UNION ALL
             SELECT i.id * 2 + 1, i.id, 'resolved', i.date_resolved,
                    0, 1, 0,
@@ -110,17 +126,10 @@ class CustomerCareReportService(models.Model):
                         ELSE 0.0 END,
                    NULLIF(i.satisfaction, 0)::float,
                    %(common)s
-              FROM customer_care_incident i
-             WHERE i.date_resolved IS NOT NULL
+              FROM %(source)s
+             WHERE i.date_resolved IS NOT NULL AND %(where)s
             """,
-            common=SQL(
-                "i.company_id, i.partner_id, i.user_id, i.care_group_id, "
-                "i.root_cause_id, i.kind, i.channel"
-            ),
-        )
-
-    def init(self):
-        sql.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL("CREATE VIEW %s AS (%s)", SQL.identifier(self._table), self._select())
+            common=self._select(),
+            where=where or SQL("TRUE"),
+            source=self._from(),
         )

@@ -2,7 +2,7 @@ from odoo import fields, models
 from odoo.tools import SQL
 
 from ..logic.care_state import STATES
-from ..models.customer_care_facts import COMPANY_ID_SPAN, company_value
+from ..models.care_sql import COMPANY_ID_SPAN, company_value
 
 
 class CustomerCareReportValue(models.Model):
@@ -75,38 +75,50 @@ class CustomerCareReportValue(models.Model):
         help="Share of the customers who are neither lost nor dropped.",
     )
 
-    def _query(self):
-        company = SQL("c.company_id")
+    def _fact(self, name, sql_type):
+        """One company's value of the customer's purchase fact ``name``."""
+        return company_value(SQL.identifier("p", name), SQL("c.company_id"), sql_type)
 
-        def fact(name, sql_type):
-            return company_value(SQL.identifier("p", name), company, sql_type)
-
+    def _select(self):
+        lifetime = self._fact("care_lifetime_value", "numeric")
         return SQL(
             """
-                    SELECT p.id::bigint * %(span)s + c.company_id AS id,
-                           p.id AS partner_id, p.care_group_id, p.care_user_id,
-                           c.company_id, p.care_state,
-                           %(first_order)s AS first_order_date,
-                           1 AS customer_count,
-                           c.order_count,
-                           COALESCE(%(revenue)s, 0)::float AS revenue,
-                           COALESCE(%(annual)s, 0)::float AS annual_value,
-                           COALESCE(%(lifetime)s, 0)::float AS lifetime_value,
-                           COALESCE(%(lifetime)s, 0)::float AS avg_lifetime_value,
-                           g.retention_rate::float AS retention_rate,
-                           CASE WHEN p.care_state IN ('lost', 'dropped') THEN 0.0
-                                ELSE 100.0 END AS still_buying_rate
-                      FROM res_partner p
-                CROSS JOIN LATERAL (
-                           SELECT key::int AS company_id, value::int AS order_count
-                             FROM jsonb_each_text(p.care_order_count)) AS c
-                 LEFT JOIN customer_care_group g ON g.id = p.care_group_id
-                     WHERE c.order_count > 0 AND p.id = p.commercial_partner_id
-                       AND (p.company_id IS NULL OR p.company_id = c.company_id)
+            p.id::bigint * %(span)s + c.company_id AS id,
+            p.id AS partner_id, p.care_group_id, p.care_user_id,
+            c.company_id, p.care_state,
+            %(first_order)s AS first_order_date,
+            1 AS customer_count,
+            c.order_count,
+            COALESCE(%(revenue)s, 0)::float AS revenue,
+            COALESCE(%(annual)s, 0)::float AS annual_value,
+            COALESCE(%(lifetime)s, 0)::float AS lifetime_value,
+            COALESCE(%(lifetime)s, 0)::float AS avg_lifetime_value,
+            g.retention_rate::float AS retention_rate,
+            CASE WHEN p.care_state IN ('lost', 'dropped') THEN 0.0
+                 ELSE 100.0 END AS still_buying_rate
             """,
             span=COMPANY_ID_SPAN,
-            first_order=fact("care_first_order_date", "date"),
-            revenue=fact("care_revenue", "numeric"),
-            annual=fact("care_annual_value", "numeric"),
-            lifetime=fact("care_lifetime_value", "numeric"),
+            first_order=self._fact("care_first_order_date", "date"),
+            revenue=self._fact("care_revenue", "numeric"),
+            annual=self._fact("care_annual_value", "numeric"),
+            lifetime=lifetime,
+        )
+
+    def _from(self):
+        return SQL(
+            """
+                       res_partner p
+            CROSS JOIN LATERAL (
+                       SELECT key::int AS company_id, value::int AS order_count
+                         FROM jsonb_each_text(p.care_order_count)) AS c
+             LEFT JOIN customer_care_group g ON g.id = p.care_group_id
+            """
+        )
+
+    def _where(self):
+        return SQL(
+            """
+            c.order_count > 0 AND p.id = p.commercial_partner_id
+            AND (p.company_id IS NULL OR p.company_id = c.company_id)
+            """
         )

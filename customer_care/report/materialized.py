@@ -66,19 +66,16 @@ def refresh_materialized_view(model):
 
 
 class CustomerCareReportMaterialized(models.AbstractModel):
-    """What the reports kept as materialized views share: created with their
-    rows (``_query()``), a unique index on ``_materialized_unique`` (what a
-    concurrent refresh needs) and indexes on ``_materialized_indexes``;
-    ``_refresh`` recomputes them."""
+    """What the reports kept as materialized views share: their query in
+    parts (``customer.care.report.sql``), created with its rows, a unique
+    index on ``_materialized_unique`` (what a concurrent refresh needs) and
+    indexes on ``_materialized_indexes``; ``_refresh`` recomputes them."""
 
     _name = "customer.care.report.materialized"
+    _inherit = "customer.care.report.sql"
     _description = "Customer Care Report Kept as a Materialized View"
     _materialized_unique = ("id",)
     _materialized_indexes = ()
-
-    def _query(self):
-        """The report's rows, as an :class:`~odoo.tools.SQL` query."""
-        raise NotImplementedError
 
     def init(self):
         if self._abstract:

@@ -1,4 +1,3 @@
-from . import customer_care_dashboard
 from . import customer_care_decline_wizard
 from . import customer_care_drop_wizard
 from . import customer_care_lost_reason_wizard

@@ -1,5 +1,5 @@
 from odoo import fields, models
-from odoo.tools import SQL, sql
+from odoo.tools import SQL
 
 from ..logic import delivery
 
@@ -15,6 +15,7 @@ class CustomerCareReportDelivery(models.Model):
     """
 
     _name = "customer.care.report.delivery"
+    _inherit = "customer.care.report.sql"
     _description = "Customer Care Deliveries and Order Errors"
     _auto = False
     _order = "date_delivered desc, id desc"
@@ -75,37 +76,38 @@ class CustomerCareReportDelivery(models.Model):
         help="Average days between the promised date and the delivery; negative when early.",
     )
 
-    def init(self):
-        sql.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                """CREATE VIEW %(table)s AS (
-                    SELECT so.id, so.id AS order_id,
-                           p.commercial_partner_id AS partner_id,
-                           cp.care_group_id,
-                           so.company_id, so.user_id, so.team_id, so.date_order,
-                           so.care_date_promised AS date_promised,
-                           so.care_date_delivered AS date_delivered,
-                           so.care_delivery_state AS delivery_state,
-                           so.care_order_error AS order_error,
-                           1 AS order_count,
-                           CASE WHEN so.care_delivery_state = %(late)s THEN 1 ELSE 0 END
-                               AS late_count,
-                           CASE WHEN so.care_order_error IS NOT NULL THEN 1 ELSE 0 END
-                               AS error_count,
-                           CASE WHEN so.care_delivery_state = %(late)s THEN 0.0 ELSE 100.0 END
-                               AS on_time_rate,
-                           CASE WHEN so.care_order_error IS NOT NULL THEN 100.0 ELSE 0.0 END
-                               AS error_rate,
-                           COALESCE(so.care_delivery_delay, 0.0) AS delay_days
-                      FROM sale_order so
-                      -- LEFT JOINs on primary keys: PostgreSQL drops them when
-                      -- a query uses neither the customer nor the care group
-                 LEFT JOIN res_partner p ON p.id = so.partner_id
-                 LEFT JOIN res_partner cp ON cp.id = p.commercial_partner_id
-                     WHERE so.care_date_delivered IS NOT NULL AND so.state = 'sale'
-                )""",
-                table=SQL.identifier(self._table),
-                late=delivery.LATE,
-            )
+    def _select(self):
+        return SQL(
+            """
+            so.id, so.id AS order_id,
+            p.commercial_partner_id AS partner_id,
+            cp.care_group_id,
+            so.company_id, so.user_id, so.team_id, so.date_order,
+            so.care_date_promised AS date_promised,
+            so.care_date_delivered AS date_delivered,
+            so.care_delivery_state AS delivery_state,
+            so.care_order_error AS order_error,
+            1 AS order_count,
+            CASE WHEN so.care_delivery_state = %(late)s THEN 1 ELSE 0 END AS late_count,
+            CASE WHEN so.care_order_error IS NOT NULL THEN 1 ELSE 0 END AS error_count,
+            CASE WHEN so.care_delivery_state = %(late)s THEN 0.0 ELSE 100.0 END
+                AS on_time_rate,
+            CASE WHEN so.care_order_error IS NOT NULL THEN 100.0 ELSE 0.0 END AS error_rate,
+            COALESCE(so.care_delivery_delay, 0.0) AS delay_days
+            """,
+            late=delivery.LATE,
         )
+
+    def _from(self):
+        # LEFT JOINs on primary keys: PostgreSQL drops them when a query
+        # uses neither the customer nor the care group
+        return SQL(
+            """
+                      sale_order so
+            LEFT JOIN res_partner p ON p.id = so.partner_id
+            LEFT JOIN res_partner cp ON cp.id = p.commercial_partner_id
+            """
+        )
+
+    def _where(self):
+        return SQL("so.care_date_delivered IS NOT NULL AND so.state = 'sale'")

@@ -6,7 +6,7 @@ import json
 from odoo import fields
 from odoo.tests import TransactionCase, new_test_user, tagged
 
-from odoo.addons.customer_care_dashboard.data_sources import data_sources, period_domain
+from .data_sources import data_sources, period_domain
 
 DASHBOARDS = (
     "customer_care_dashboard.spreadsheet_dashboard_care_service",
