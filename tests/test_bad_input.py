@@ -221,5 +221,5 @@ class TestBadInput(CareCommon):
         )
         rule.invalidate_recordset()
         with self.assertRaisesRegex(ValidationError, "Broken later"), self.committing_batches():
-            self.env["customer.care.outreach.run"]._run_rule(rule)
+            rule._run()
         self.assertFalse(rule.log_ids)

@@ -292,9 +292,8 @@ class TestOutreachPerCompany(CompanyFactsCommon, MockEmail):
         self._company_order(self.shared, self.company_th, 300.0)
         domain = f"[('id', '=', {self.shared.id}), ('care_order_count', '>=', 2)]"
         rule_vn, rule_th = self._rule(self.company_vn, domain), self._rule(self.company_th, domain)
-        Run = self.env["customer.care.outreach.run"]
         with self.mock_mail_gateway(), self.committing_batches():
-            reached_vn = Run._run_rule(rule_vn)
-            reached_th = Run._run_rule(rule_th)
+            reached_vn = rule_vn._run()
+            reached_th = rule_th._run()
         self.assertEqual(reached_vn.contacted, 1)
         self.assertEqual(reached_th.contacted, 0)

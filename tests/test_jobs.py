@@ -184,7 +184,7 @@ class TestInterruptedJobs(JobsCommon):
                 "domain": f"[('id', 'in', {ids})]",
             }
         )
-        Run = type(self.env["customer.care.outreach.run"])
+        Rule = type(self.env["customer.care.outreach.rule"])
 
         def prepare():
             """Nothing: the clean run is rolled back to before the rule ran."""
@@ -201,9 +201,9 @@ class TestInterruptedJobs(JobsCommon):
         with patch(f"{RUN_MODULE}.BATCH_SIZE", 2):
             clean, half, rerun = self._clean_then_interrupted(
                 prepare,
-                lambda: self.env["customer.care.outreach.run"]._run_rule(rule),
+                lambda: rule._run(),
                 snapshot,
-                Run,
+                Rule,
                 "_contact",
             )
         self.assertEqual(clean[1], sorted(ids))
@@ -278,7 +278,7 @@ class TestInterruptedJobs(JobsCommon):
             return original(template, field, res_ids, *args, **kwargs)
 
         with patch.object(Template, "_render_field", broken_for_bad), self.committing_batches():
-            run = self.env["customer.care.outreach.run"]._run_rule(rule)
+            run = rule._run()
         self.assertEqual((run.contacted, run.failed, run.skipped_no_address), (1, 1, 1))
         logs = self.env["customer.care.outreach.log"].search([("rule_id", "=", rule.id)])
         by_partner = {log.partner_id: log for log in logs}
@@ -448,9 +448,7 @@ class TestConcurrentJobs(CareCommon):
         try:
             with patch(f"{RUN_MODULE}.BATCH_SIZE", 5):
                 errors = self._at_once(
-                    lambda env: env["customer.care.outreach.run"]._run_rule(
-                        env["customer.care.outreach.rule"].browse(rule_id)
-                    )
+                    lambda env: env["customer.care.outreach.rule"].browse(rule_id)._run()
                 )
             self.assertFalse(errors)
             rows = self._query(

@@ -50,7 +50,7 @@ class OutreachCommon(CareCommon):
     def _run(self, rule=None):
         """Run a rule as its scheduled action would, batches committing."""
         with self.committing_batches():
-            return self.env["customer.care.outreach.run"]._run_rule(rule or self.rule)
+            return (rule or self.rule)._run()
 
     def _logs(self, rule=None, state=None):
         domain = [("rule_id", "=", (rule or self.rule).id)]
@@ -235,21 +235,21 @@ class TestOutreachAudience(OutreachCommon, MockEmail):
     @freeze_time(NOW)
     def test_a_run_killed_after_its_first_batch_resumes_without_duplicates(self):
         partners = [self._born(f"Batch {i}", date(1990, 6, 15)) for i in range(5)]
-        Run = type(self.env["customer.care.outreach.run"])
-        original = Run._contact
+        Rule = type(self.env["customer.care.outreach.rule"])
+        original = Rule._contact
         calls = {"n": 0}
 
-        def dying(self_, rule, rows):
+        def dying(rule, rows):
             calls["n"] += 1
             if calls["n"] == 2:
                 raise RuntimeError("worker killed")
-            return original(self_, rule, rows)
+            return original(rule, rows)
 
         killed = False
         with (
             self.mock_mail_gateway(),
             patch("odoo.addons.customer_care.models.customer_care_outreach_run.BATCH_SIZE", 2),
-            patch.object(Run, "_contact", dying),
+            patch.object(Rule, "_contact", dying),
         ):
             try:
                 self._run()
@@ -318,12 +318,12 @@ class TestOutreachRuleConfiguration(OutreachCommon):
     def test_run_now_goes_through_the_scheduled_action_code(self):
         with (
             patch.object(
-                type(self.env["customer.care.outreach.run"]), "_run_rule", autospec=True
-            ) as run_rule,
+                type(self.env["customer.care.outreach.rule"]), "_run", autospec=True
+            ) as run,
             self.enter_registry_test_mode(),
         ):
             self.rule.cron_id.sudo().method_direct_trigger()
-        self.assertEqual(run_rule.call_args.args[1], self.rule)
+        self.assertEqual(run.call_args.args[0], self.rule)
 
 
 @tagged("post_install", "-at_install")
@@ -378,9 +378,7 @@ class TestOutreachConcurrency(CareCommon):
                 with registry.cursor() as cr:
                     env = self.env(cr=cr)
                     barrier.wait(timeout=30)
-                    env["customer.care.outreach.run"]._run_rule(
-                        env["customer.care.outreach.rule"].browse(rule_id)
-                    )
+                    env["customer.care.outreach.rule"].browse(rule_id)._run()
             except Exception as error:
                 errors.append(error)
 

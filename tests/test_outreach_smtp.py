@@ -58,7 +58,7 @@ class TestBirthdayEmailOverSMTP(CareCommon):
         rule = self.env.ref("customer_care.outreach_rule_birthday_email")
         rule.write({"active": True, "domain": f"[('id', '=', {partner.id})]"})
         with self.committing_batches():
-            run = self.env["customer.care.outreach.run"]._run_rule(rule)
+            run = rule._run()
         self.assertEqual(run.contacted, 1)
         mail = self.env["mail.mail"].search([("recipient_ids", "in", partner.ids)])
         self.assertEqual(len(mail), 1)

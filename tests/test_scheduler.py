@@ -161,10 +161,10 @@ class TestOutreachUnderTheScheduler(SchedulerCase):
         """A slice that allows one batch per call and two calls per pass:
         the execution spans two passes and stays one run."""
         self.make_due(self.rule.cron_id)
-        Run = type(self.Run)
+        Rule = type(self.env["customer.care.outreach.rule"])
         with (
             patch(f"{MODELS}.customer_care_outreach_run.BATCH_SIZE", 2),
-            patch.object(Run, "_candidates", autospec=True, side_effect=Run._candidates) as calls,
+            patch.object(Rule, "_candidates", autospec=True, side_effect=Rule._candidates) as calls,
         ):
             first = self.scheduler_pass(self.rule.cron_id, slice_seconds=0, min_runs=2)
             self.assertEqual(first, ("partially done", 2))
@@ -178,7 +178,7 @@ class TestOutreachUnderTheScheduler(SchedulerCase):
         self.assertEqual(run.state, "done")
         self.assertEqual((run.selected, run.contacted, run.already_done), (5, 5, 0))
         # each call started after the previous call's last customer
-        self.assertEqual([call.args[2] for call in calls.call_args_list], [0, *run_cursors(self)])
+        self.assertEqual([call.args[1] for call in calls.call_args_list], [0, *run_cursors(self)])
         self.assertEqual(len(self._logs()), 5)
         self.assertEqual(len(set(self._logs().partner_id.ids)), 5)
 

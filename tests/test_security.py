@@ -172,7 +172,7 @@ class TestManagerActionsOverRpc(HttpCase, AccessCommon):
                 self.assertEqual(self._refused(model, method, args), ACCESS_ERROR)
         # the engine's private entry points are not callable over RPC at all
         for model, method, args in (
-            ("customer.care.outreach.run", "_run_rule", [[], rule.id]),
+            ("customer.care.outreach.rule", "_run", [[rule.id]]),
             ("customer.care.facts", "_cron_refresh_facts", []),
             ("customer.care.incident", "_cron_check_sla", []),
         ):
@@ -246,7 +246,7 @@ class TestCompaniesApart(CareCommon, MockEmail):
 
     def _run(self, rule):
         with self.committing_batches():
-            return self.env["customer.care.outreach.run"]._run_rule(rule)
+            return rule._run()
 
     def test_each_rule_contacts_its_own_company_only(self):
         with self.mock_mail_gateway():

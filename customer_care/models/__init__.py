@@ -13,6 +13,8 @@ from . import customer_care_team
 from . import customer_care_lost_reason
 from . import customer_care_outreach_log
 from . import customer_care_outreach_rule
+from . import customer_care_outreach_rule_run
+from . import customer_care_outreach_trigger
 from . import customer_care_outreach_run
 from . import customer_care_plan
 from . import customer_care_plan_offer

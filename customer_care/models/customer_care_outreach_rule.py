@@ -473,7 +473,7 @@ class CustomerCareOutreachRule(models.Model):
 
     def _cron_run(self):
         for rule in self.filtered("active"):
-            self.env["customer.care.outreach.run"]._run_rule(rule)
+            rule._run()
 
     def action_view_logs(self):
         self.ensure_one()

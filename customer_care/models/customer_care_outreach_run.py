@@ -1,16 +1,11 @@
-import logging
 import time
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-import pytz
 from psycopg2.errors import SerializationFailure
 
 from odoo import fields, models
-from odoo.tools import SQL
 
-from ..logic import care_sequence, outreach
-
-_logger = logging.getLogger(__name__)
+from ..logic import outreach
 
 BATCH_SIZE = 2000
 
@@ -19,23 +14,19 @@ class ConcurrentClaimError(SerializationFailure):
     """Another worker logged contacts of this batch first: redo the batch."""
 
 
-# the care plan trigger of each outreach trigger
-PLAN_TRIGGERS = {
-    "birthday": "birthday",
-    "anniversary": "anniversary",
-    "tenure": "tenure",
-    "win_back": "win_back",
-    "potential": "potential",
-}
 RETRIES = 5
 
 
 class CustomerCareOutreachRun(models.Model):
-    """One run of an outreach rule, with its figures, and the engine that
-    runs it: select a batch of candidates in one query, decide in Python
-    with the pure rules of ``logic/outreach.py``, claim the contacts with
-    one ``INSERT … ON CONFLICT DO NOTHING``, queue the messages in bulk,
-    commit, next batch."""
+    """One run of an outreach rule (``rule._run()``), with its figures.
+
+    The run walks its rule's candidates batch after batch from its cursor:
+    select a batch in one query (the rule's), decide in Python with the
+    pure rules of ``logic/outreach.py``, queue the messages and plans of the
+    batch in bulk, then write the contact lines in one ``INSERT … ON
+    CONFLICT DO NOTHING`` that claims them (a line another worker wrote
+    first makes the whole batch roll back and start again), commit, next
+    batch."""
 
     _name = "customer.care.outreach.run"
     _description = "Care Outreach Run"
@@ -119,110 +110,12 @@ class CustomerCareOutreachRun(models.Model):
             or self.skipped_cap
         )
 
-    # -- engine ----------------------------------------------------------------
-    def _run_rule(self, rule):
-        """Run ``rule`` over its audience, batch after batch, within the
-        scheduler's time slice.
-
-        One scheduled execution is one run record: when the slice is over
-        the run stays *running* with its cursor, the scheduler is told how
-        many candidates remain and calls the job again, and the next call
-        goes on after the last customer handled.  Outside a scheduled action
-        (tests, module data) the whole audience is done at once.
-        """
-        rule = rule.sudo()
-        if rule.group_ids and not rule.group_ids.filtered("active"):
-            return self._skip_without_groups(rule)
-        cron = self.env["ir.cron"]
-        company_tz = rule._company_tz()
-        local_now = pytz.utc.localize(fields.Datetime.now()).astimezone(company_tz)
-        run = self._resumable_run(rule, local_now.date())
-        if rule.channel in ("email", "sms") and not outreach.in_sending_window(
-            local_now.hour + local_now.minute / 60.0,
-            rule.send_hour_from,
-            rule.send_hour_to,
-            rule.send_all_day,
-        ):
-            return self._defer(rule, run, local_now)
-        if not run:
-            run = self.sudo().create(
-                {"rule_id": rule.id, "run_date": local_now.date(), "state": "running"}
-            )
-            run.candidate_count = self._count_candidates(rule, run.run_date)
-            # the run record survives whatever happens to the batches
-            cron._commit_progress(0, remaining=run.candidate_count)
-        return self._run_batches(rule, run, company_tz)
-
-    def _skip_without_groups(self, rule):
-        """A rule limited to care groups that are all archived contacts
-        nobody: an empty audience never falls back to "every group".  The
-        skipped run says why, once a day; a run under way stops there."""
-        local_now = pytz.utc.localize(fields.Datetime.now()).astimezone(rule._company_tz())
-        note = self.env._(
-            "Not run: all the care groups of this rule are archived (%s). Restore a "
-            "group or change the rule's groups.",
-            ", ".join(rule.group_ids.mapped("name")),
-        )
-        values = {"state": "skipped", "date_end": fields.Datetime.now(), "note": note}
-        runs = self.sudo().search(
-            [
-                ("rule_id", "=", rule.id),
-                "|",
-                ("state", "=", "running"),
-                "&",
-                ("state", "=", "skipped"),
-                ("run_date", "=", local_now.date()),
-            ]
-        )
-        if runs:
-            runs.write(values)
-            run = runs[:1]
-        else:
-            run = self.sudo().create({"rule_id": rule.id, "run_date": local_now.date(), **values})
-        return run
-
-    def _resumable_run(self, rule, today):
-        """The rule's unfinished run of ``today``, if any; an unfinished run
-        of an earlier day is closed as stopped (its customers were due that
-        day, the new run looks at today's)."""
-        runs = self.sudo().search([("rule_id", "=", rule.id), ("state", "=", "running")])
-        stale = runs.filtered(lambda run: run.run_date != today)
-        if stale:
-            stale.write(
-                {
-                    "state": "stopped",
-                    "date_end": fields.Datetime.now(),
-                    "note": self.env._("Not finished on its day; the next run took over."),
-                }
-            )
-        return (runs - stale)[:1]
-
-    def _defer(self, rule, run, local_now):
-        """Outside the sending hours: nothing is sent; the scheduled action
-        is triggered again when the window opens (company time).  A run
-        already under way keeps its cursor and goes on then."""
-        opening = outreach.next_window_opening(
-            local_now.replace(tzinfo=None), rule.send_hour_from, rule.send_hour_to
-        )
-        at = rule._company_tz().localize(opening).astimezone(pytz.utc).replace(tzinfo=None)
-        if rule.cron_id:
-            rule.cron_id._trigger(at=at)
-        if run:
-            return run
-        return self.sudo().create(
-            {
-                "rule_id": rule.id,
-                "run_date": local_now.date(),
-                "state": "deferred",
-                "date_end": fields.Datetime.now(),
-                "note": self.env._(
-                    "Outside the sending hours; runs again at %(time)s (company time).",
-                    time=opening.strftime("%Y-%m-%d %H:%M"),
-                ),
-            }
-        )
-
-    def _run_batches(self, rule, run, company_tz):
+    # -- batches ---------------------------------------------------------------
+    def _run_batches(self):
+        """Walk the rule's candidates from the cursor, a batch per commit,
+        until they are exhausted or the scheduler's slice is used up."""
+        self.ensure_one()
+        run, rule = self, self.rule_id
         cron = self.env["ir.cron"]
         retries = 0
         while True:
@@ -232,9 +125,9 @@ class CustomerCareOutreachRun(models.Model):
                     # another worker finished this run meanwhile
                     cron._commit_progress(0, remaining=0)
                     return run
-                rows = self._candidates(rule, run.cursor, run.run_date)
+                rows = rule._candidates(run.cursor, run.run_date, BATCH_SIZE)
                 if rows:
-                    self._process_batch(rule, run, rows, run.run_date, company_tz)
+                    run._process_batch(rows)
                 values = {
                     "handled_count": run.handled_count + len(rows),
                     "duration": run.duration + time.monotonic() - started,
@@ -273,145 +166,10 @@ class CustomerCareOutreachRun(models.Model):
                 # the run goes on after its cursor
                 return run
 
-    def _count_candidates(self, rule, today):
-        """How many coarse candidates the run will walk through, one query."""
-        query = self._candidate_query(rule, today)
-        self.env.flush_all()
-        self.env.cr.execute(
-            SQL("SELECT count(*) FROM %s WHERE %s", query["source"], query["conditions"])
-        )
-        return self.env.cr.fetchone()[0]
-
-    def _candidate_query(self, rule, today):
-        """The parts of the coarse candidate query of ``rule`` on ``today``:
-        ``source``, ``conditions``, ``order_key`` (the cursor a run walks
-        along) and ``occasion`` (the order of an order-based trigger)."""
-        # the audience filter reads the rule's company's purchase facts
-        Partner = self.env["res.partner"].with_company(rule.company_id)
-        conditions = [
-            SQL("p.active"),
-            SQL("p.care_state IS DISTINCT FROM 'dropped'"),
-            SQL("(p.company_id IS NULL OR p.company_id = %s)", rule.company_id.id),
-        ]
-        if rule.group_ids:
-            # archived groups are left out; none active matches nobody
-            conditions.append(
-                SQL("p.care_group_id = ANY(%s)", rule.group_ids.filtered("active").ids or [0])
-            )
-        domain = rule._audience_domain()
-        if not domain.is_true():
-            conditions.append(SQL("p.id IN %s", Partner._search(domain).subselect()))
-        occasion = SQL("NULL::int")
-        source = SQL("res_partner p")
-        order_key = SQL("p.id")
-        trigger = rule.trigger
-        if trigger == "birthday":
-            days = outreach.candidate_month_days(today, rule.lead_days)
-            conditions.append(SQL("to_char(p.birthdate_date, 'MM-DD') = ANY(%s)", days))
-        elif trigger == "anniversary":
-            days = outreach.candidate_month_days(today, rule.lead_days)
-            conditions.append(SQL("to_char(p.care_customer_since, 'MM-DD') = ANY(%s)", days))
-        elif trigger == "tenure":
-            # the same day N years ago (28 February for a 29 February)
-            since = outreach.yearly_occurrence(today, today.year - rule.tenure_years)
-            conditions.append(SQL("p.care_customer_since <= %s", since))
-        elif trigger == "win_back":
-            conditions.append(SQL("p.care_state IN ('at_risk', 'lost')"))
-        elif trigger == "potential":
-            conditions.append(
-                SQL(
-                    """EXISTS (SELECT 1 FROM crm_lead l JOIN res_partner lp ON lp.id = l.partner_id
-                        WHERE lp.commercial_partner_id = p.id AND l.active
-                          AND l.type = 'opportunity' AND l.probability < 100
-                          AND l.expected_revenue >= %s)""",
-                    rule.min_expected_revenue,
-                )
-            )
-        elif trigger == "vip_cadence":
-            conditions.append(SQL("p.care_next_date <= %s", today))
-        elif trigger in ("post_purchase", "warranty"):
-            if trigger == "post_purchase":
-                column, target = SQL("so.date_order"), today - timedelta(days=rule.days_after)
-            else:
-                column = SQL("so.%s", SQL.identifier(rule.warranty_field_id.name))
-                target = today + timedelta(days=rule.days_before)
-            source = SQL(
-                "sale_order so JOIN res_partner sp ON sp.id = so.partner_id "
-                "JOIN res_partner p ON p.id = sp.commercial_partner_id"
-            )
-            conditions += [SQL("so.state = 'sale'"), SQL("(%s)::date = %s", column, target)]
-            occasion, order_key = SQL("so.id"), SQL("so.id")
-        return {
-            "source": source,
-            "conditions": SQL(" AND ").join(conditions),
-            "order_key": order_key,
-            "occasion": occasion,
-        }
-
-    def _candidates(self, rule, cursor, today):
-        """One batch of coarse candidates after ``cursor``, in one query."""
-        query = self._candidate_query(rule, today)
-        cooldown = SQL("FALSE")
-        if rule.cooldown_days:
-            cooldown = SQL(
-                """EXISTS (SELECT 1 FROM customer_care_outreach_log c
-                    WHERE c.rule_id = %s AND c.partner_id = p.id AND c.state = 'done'
-                      AND c.create_date >= %s)""",
-                rule.id,
-                fields.Datetime.now() - timedelta(days=rule.cooldown_days),
-            )
-        self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                """SELECT %(order_key)s AS cursor, p.id, p.complete_name AS name, p.tz,
-                          p.birthdate_date,
-                          p.care_customer_since, p.care_next_date, p.care_user_id, p.user_id,
-                          NULLIF(p.email_normalized, '') AS email,
-                          EXISTS (SELECT 1 FROM mail_blacklist b
-                                   WHERE b.email = p.email_normalized AND b.active)
-                              AS email_blacklisted,
-                          NULLIF(p.phone_sanitized, '') AS phone,
-                          EXISTS (SELECT 1 FROM phone_blacklist b
-                                   WHERE b.number = p.phone_sanitized AND b.active)
-                              AS phone_blacklisted,
-                          %(cooldown)s AS in_cooldown,
-                          %(occasion)s AS occasion
-                     FROM %(source)s
-                    WHERE %(order_key)s > %(cursor)s AND %(conditions)s
-                 ORDER BY %(order_key)s LIMIT %(limit)s""",
-                order_key=query["order_key"],
-                cooldown=cooldown,
-                occasion=query["occasion"],
-                source=query["source"],
-                cursor=cursor,
-                conditions=query["conditions"],
-                limit=BATCH_SIZE,
-            )
-        )
-        return self.env.cr.dictfetchall()
-
-    def _period_key(self, rule, row, today, company_tz):
-        """The period a contact belongs to, or None when not due today."""
-        local_today = today
-        if row["tz"] and row["tz"] in pytz.all_timezones_set:
-            local_today = (
-                pytz.utc.localize(datetime.utcnow()).astimezone(pytz.timezone(row["tz"])).date()
-            )
-        if rule.trigger in ("birthday", "anniversary"):
-            origin = (
-                row["birthdate_date"] if rule.trigger == "birthday" else row["care_customer_since"]
-            )
-            occurrence = outreach.yearly_due(
-                origin, local_today, rule.lead_days, 1 if rule.trigger == "anniversary" else 0
-            )
-            return occurrence and outreach.bucket_key(occurrence, rule.period)
-        if rule.trigger == "vip_cadence":
-            return row["care_next_date"] and row["care_next_date"].isoformat()
-        if rule.trigger in ("post_purchase", "warranty"):
-            return f"order-{row['occasion']}"
-        return outreach.bucket_key(today, rule.period)
-
-    def _recent_contacts(self, partner_ids, company):
+    def _recent_contacts(self, partner_ids):
+        """``{partner_id: contacts}`` made by any rule within the company's
+        contact cap window; empty when the company sets no cap."""
+        company = self.rule_id.company_id
         if not company.care_contact_cap:
             return {}
         self.env.cr.execute(
@@ -422,7 +180,10 @@ class CustomerCareOutreachRun(models.Model):
         )
         return dict(self.env.cr.fetchall())
 
-    def _process_batch(self, rule, run, rows, today, company_tz):
+    def _process_batch(self, rows):
+        """Decide, reach, plan and log the customers of one batch; the run's
+        figures grow by the batch's."""
+        rule = self.rule_id
         counters = {
             "selected": 0,
             "skipped_no_address": 0,
@@ -430,12 +191,12 @@ class CustomerCareOutreachRun(models.Model):
             "skipped_cooldown": 0,
             "skipped_cap": 0,
         }
-        recent = self._recent_contacts([row["id"] for row in rows], rule.company_id)
-        channel_reasons = self._channel_skip_reasons(rule, rows)
+        recent = self._recent_contacts([row["id"] for row in rows])
+        channel_reasons = rule._channel_skip_reasons(rows)
         claims = []  # (partner_id, period_key, state, skip_reason, row)
         seen = set()
         for row in rows:
-            key = self._period_key(rule, row, today, company_tz)
+            key = row["period_key"]
             if not key or (row["id"], key) in seen:
                 continue
             seen.add((row["id"], key))
@@ -454,7 +215,7 @@ class CustomerCareOutreachRun(models.Model):
                 row["phone_blacklisted"],
             )
             claims.append((row["id"], key, "skipped" if reason else "pending", reason, row))
-        done_before = self._already_logged(rule, claims)
+        done_before = self._already_logged(claims)
         pending, skipped, already = [], [], 0
         for claim in claims:
             if (claim[0], claim[1]) in done_before:
@@ -469,37 +230,28 @@ class CustomerCareOutreachRun(models.Model):
                 counters[bucket] += 1
             else:
                 pending.append(claim)
-        done, failures = self._contact(rule, [claim[4] for claim in pending])
+        done, failures = rule._contact([claim[4] for claim in pending])
+        reached = [claim for claim in pending if claim[0] in done]
         plans = {}
         if rule.create_plan:
-            plans = self._create_plans(rule, [c for c in pending if c[0] in done], today)
-        lines = [
-            (c[0], c[1], "done", None, plans.get((c[0], c[1])), None)
-            for c in pending
-            if c[0] in done
-        ]
+            ids = rule._create_plans([claim[4] for claim in reached], self.run_date)
+            plans = {(c[0], c[1]): plan_id for c, plan_id in zip(reached, ids, strict=True)}
+        lines = [(c[0], c[1], "done", None, plans.get((c[0], c[1])), None) for c in reached]
         lines += [
             (c[0], c[1], "failed", None, None, failures[c[0]]) for c in pending if c[0] in failures
         ]
         lines += [(c[0], c[1], "skipped", c[3], None, None) for c in skipped]
-        self._log(rule, run, lines)
-        run.write(
+        self._log(lines)
+        self.write(
             {
-                **{name: run[name] + value for name, value in counters.items()},
-                "already_done": run.already_done + already,
-                "contacted": run.contacted + sum(1 for claim in pending if claim[0] in done),
-                "failed": run.failed + len(failures),
+                **{name: self[name] + value for name, value in counters.items()},
+                "already_done": self.already_done + already,
+                "contacted": self.contacted + len(reached),
+                "failed": self.failed + len(failures),
             }
         )
 
-    def _channel_skip_reasons(self, rule, rows):
-        """``{partner_id: skip reason}`` of the batch's customers the rule's
-        channel cannot reach for reasons the rows do not show (a bridge
-        addon's channel, e.g. a chat app the customer does not follow); the
-        email and SMS reasons come from the rows themselves."""
-        return {}
-
-    def _already_logged(self, rule, claims):
+    def _already_logged(self, claims):
         """The (partner, period) pairs of this batch the rule already handled."""
         if not claims:
             return set()
@@ -508,11 +260,11 @@ class CustomerCareOutreachRun(models.Model):
                  JOIN unnest(%s::int[], %s::varchar[]) AS v(partner_id, period_key)
                    ON l.partner_id = v.partner_id AND l.period_key = v.period_key
                 WHERE l.rule_id = %s""",
-            ([c[0] for c in claims], [c[1] for c in claims], rule.id),
+            ([c[0] for c in claims], [c[1] for c in claims], self.rule_id.id),
         )
         return set(self.env.cr.fetchall())
 
-    def _log(self, rule, run, lines):
+    def _log(self, lines):
         """Write the batch's contact lines, each in its final state, in one
         INSERT.  The unique (rule, partner, period) index is the arbiter: a
         line another worker wrote since this batch was read means the whole
@@ -522,6 +274,7 @@ class CustomerCareOutreachRun(models.Model):
         if not lines:
             return
         now = fields.Datetime.now()
+        rule = self.rule_id
         self.env.cr.execute(
             """INSERT INTO customer_care_outreach_log
                       (rule_id, run_id, company_id, channel, partner_id, period_key, state,
@@ -535,7 +288,7 @@ class CustomerCareOutreachRun(models.Model):
           ON CONFLICT (rule_id, partner_id, period_key) DO NOTHING""",
             (
                 rule.id,
-                run.id,
+                self.id,
                 rule.company_id.id,
                 rule.channel,
                 self.env.uid,
@@ -548,158 +301,3 @@ class CustomerCareOutreachRun(models.Model):
         if self.env.cr.rowcount != len(lines):
             raise ConcurrentClaimError(rule.id)
         self.env["customer.care.outreach.log"].invalidate_model()
-
-    def _contact(self, rule, rows):
-        """Queue the messages of a batch in bulk.
-
-        Returns the partner ids reached and ``{partner_id: error}`` for the
-        ones that failed; a failure on one partner does not stop the rest.
-        """
-        if not rows:
-            return set(), {}
-        partner_ids = [row["id"] for row in rows]
-        failures = {}
-        if rule.channel == "email" and rule.mail_template_id:
-            failures.update(self._send_emails(rule, partner_ids))
-        elif rule.channel == "sms" and rule.sms_template_id:
-            failures.update(self._send_sms(rule, rows))
-        return {pid for pid in partner_ids if pid not in failures}, failures
-
-    def _send_emails(self, rule, partner_ids):
-        template = rule.mail_template_id
-        try:
-            with self.env.cr.savepoint():
-                template.send_mail_batch(partner_ids)
-            return {}
-        except Exception:
-            _logger.info("outreach rule %s: email batch failed, retrying one by one", rule.id)
-        failures = {}
-        for partner_id in partner_ids:
-            try:
-                with self.env.cr.savepoint():
-                    template.send_mail_batch([partner_id])
-            except Exception as error:
-                failures[partner_id] = str(error)
-        return failures
-
-    def _send_sms(self, rule, rows):
-        template = rule.sms_template_id
-        partner_ids = [row["id"] for row in rows]
-        failures = {}
-        try:
-            bodies = template._render_field("body", partner_ids, compute_lang=True)
-        except Exception:
-            bodies = {}
-            for partner_id in partner_ids:
-                try:
-                    bodies.update(template._render_field("body", [partner_id], compute_lang=True))
-                except Exception as error:
-                    failures[partner_id] = str(error)
-        self.env["sms.sms"].sudo().create(
-            [
-                {
-                    "partner_id": row["id"],
-                    "number": row["phone"],
-                    "body": bodies[row["id"]],
-                    "state": "outgoing",
-                }
-                for row in rows
-                if row["id"] in bodies
-            ]
-        )
-        return failures
-
-    def _create_plans(self, rule, claims, today):
-        """One care plan per contact made, with its four steps, assigned by
-        the rule's policy.
-
-        Plans go only to active internal care users of the rule's company:
-        the users a batch could be given are checked in one query and the
-        pure rule passes over the others (then the plan is unassigned,
-        open to every care user).  The plans of a batch are written with one
-        INSERT and their steps with another, holding the values the ORM
-        would store (``_plan_step_rows``): a plan made by the outreach has no
-        follower and no message, and its customers were selected in the
-        rule's company, so nothing of the generic ``create`` (defaults per
-        record, company checks per record, chatter) applies; the ORM create
-        of 100,000 plans would cost several times the contacts themselves.
-        Returns ``{(partner, period): plan id}``.
-        """
-        if not claims:
-            return {}
-        Plan = self.env["customer.care.plan"]
-        trigger = PLAN_TRIGGERS.get(rule.trigger, "loyalty")
-        label = dict(Plan._fields["trigger"]._description_selection(self.env))[trigger]
-        members = rule.team_user_ids.ids
-        company = rule.company_id
-        candidates = set(members)
-        for *_claim, row in claims:
-            candidates.update((row["care_user_id"], row["user_id"]))
-        eligible = {user_id for user_id, _company_id in company._care_assignable(list(candidates))}
-        position = rule.round_robin_position
-        names, users = [], []
-        for _partner_id, _key, _state, _reason, row in claims:
-            user_id, position = outreach.assign(
-                rule.assign_policy,
-                row["care_user_id"],
-                row["user_id"],
-                members,
-                position,
-                eligible=eligible,
-            )
-            users.append(user_id)
-            names.append(self.env._("%(trigger)s: %(partner)s", trigger=label, partner=row["name"]))
-        self.env.flush_all()
-        self.env.cr.execute(
-            "SELECT nextval('customer_care_plan_id_seq') FROM generate_series(1, %s)",
-            (len(claims),),
-        )
-        ids = [row[0] for row in self.env.cr.fetchall()]
-        now = fields.Datetime.now()
-        steps, sequences = self._plan_step_rows()
-        self.env.cr.execute(
-            """INSERT INTO customer_care_plan
-                      (id, name, partner_id, user_id, company_id, trigger, channel,
-                       date_deadline, state, step_closed_count, current_step, create_uid,
-                       create_date, write_uid, write_date)
-               SELECT v.id, v.name, v.partner_id, v.user_id, %s, %s, %s, %s, 'planned', 0, %s,
-                      %s, %s, %s, %s
-                 FROM unnest(%s::int[], %s::varchar[], %s::int[], %s::int[])
-                      AS v(id, name, partner_id, user_id)""",
-            (
-                company.id,
-                trigger,
-                rule.channel,
-                today,
-                steps[0],
-                self.env.uid,
-                now,
-                self.env.uid,
-                now,
-                ids,
-                names,
-                [claim[0] for claim in claims],
-                users,
-            ),
-        )
-        self.env.cr.execute(
-            """INSERT INTO customer_care_plan_step
-                      (plan_id, step, sequence, state, company_id, create_uid, create_date,
-                       write_uid, write_date)
-               SELECT p.id, s.step, s.sequence, 'todo', %s, %s, %s, %s, %s
-                 FROM unnest(%s::int[]) AS p(id)
-           CROSS JOIN unnest(%s::varchar[], %s::int[]) AS s(step, sequence)
-             ORDER BY p.id, s.sequence""",
-            (company.id, self.env.uid, now, self.env.uid, now, ids, steps, sequences),
-        )
-        Plan.invalidate_model()
-        self.env["customer.care.plan.step"].invalidate_model()
-        if position != rule.round_robin_position:
-            rule.round_robin_position = position
-        return {(c[0], c[1]): plan_id for c, plan_id in zip(claims, ids, strict=True)}
-
-    def _plan_step_rows(self):
-        """The steps a new plan gets (its ``step_ids`` default) and their
-        sequence, as ``create`` stores them: ``([step], [sequence])``."""
-        steps = list(care_sequence.STEP_CODES)
-        return steps, [care_sequence.step_sequence(step) for step in steps]

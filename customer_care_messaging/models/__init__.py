@@ -8,7 +8,6 @@ from . import customer_care_incident
 from . import customer_care_plan
 from . import customer_care_outreach_log
 from . import customer_care_outreach_rule
-from . import customer_care_outreach_run
 from . import mail_message
 from . import mail_notification
 from . import res_partner

@@ -199,7 +199,7 @@ class TestOutbound(MessagingCommon):
             }
         )
         with self.committing_batches():
-            self.env["customer.care.outreach.run"]._run_rule(rule)
+            rule._run()
         logs = self.env["customer.care.outreach.log"].search([("rule_id", "=", rule.id)])
         state = {log.partner_id: (log.state, log.skip_reason) for log in logs}
         self.assertEqual(state[follower], ("done", False))
