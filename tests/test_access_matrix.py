@@ -84,7 +84,7 @@ customer.care.incident              action_request_decline  Y     Y    N      N 
 customer.care.incident              action_approve_decline  N     Y    N      N       N
 customer.care.incident              action_reject_decline   N     Y    N      N       N
 customer.care.incident              write_state_declined    N     N    N      N       N
-customer.care.incident              write_state_undecline   N     Y    N      N       N
+customer.care.incident              write_state_undecline   N     N    N      N       N
 customer.care.decline.wizard        action_confirm          Y     Y    N      N       N
 customer.care.sla.policy            read                    Y     Y    N      N       N
 customer.care.sla.policy            create                  N     Y    N      N       N

@@ -148,8 +148,9 @@ class CustomerCareIncidentFollowup(models.AbstractModel):
     def _on_followup_done(self):
         """The follow-up contact took place.  Silence never closes an
         incident: it closes once the customer has rated the resolution."""
-        resolved = self.filtered(lambda i: i.state == "resolved")
+        resolved = self.filtered(lambda i: i.state == "resolved").sudo()
         rated = resolved.filtered("satisfaction")
+        # the follow-up's path, not a user's edit (see _check_state_by_actions)
         rated.write({"state": "closed"})
         (resolved - rated).write({"state": "followed_up"})
 
@@ -178,7 +179,7 @@ class CustomerCareIncidentFollowup(models.AbstractModel):
         )
         # the customer's own score: the survey's path, not a user's edit
         self.sudo().write({"satisfaction": score})
-        self.filtered(lambda i: i.state == "followed_up").write({"state": "closed"})
+        self.filtered(lambda i: i.state == "followed_up").sudo().write({"state": "closed"})
         note = self.env._(
             "The customer rated the resolution %(score)s/5. %(comment)s",
             score=score,
