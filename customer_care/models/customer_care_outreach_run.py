@@ -6,6 +6,7 @@ import pytz
 from psycopg2.errors import SerializationFailure
 
 from odoo import fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from ..logic import care_sequence, outreach
@@ -282,12 +283,37 @@ class CustomerCareOutreachRun(models.Model):
         )
         return self.env.cr.fetchone()[0]
 
+    def _audience_subselect(self, rule, domain):
+        """The customers the rule's audience filter selects, as an SQL subquery.
+
+        The run is the scheduler's (superuser), but the filter is a manager's
+        input: it is searched with the access rights of the user who set it
+        (the rule's creator for filters saved before that was recorded), in
+        the rule's company, whose purchase facts it reads.  A filter thus
+        reaches no record and no field its author could not see.  When they
+        can no longer search there (access removed, company left), it selects
+        nobody.
+        """
+        author = rule.domain_user_id or rule.create_uid
+        Partner = self.env["res.partner"].with_company(rule.company_id)
+        if author:
+            Partner = Partner.with_user(author)
+        try:
+            return Partner._search(domain).subselect()
+        except AccessError as error:
+            _logger.warning(
+                "outreach rule %s: its audience filter is beyond the rights of %s, "
+                "who set it; it selects nobody: %s",
+                rule.id,
+                author.login,
+                error,
+            )
+            return SQL("(SELECT 1 WHERE FALSE)")
+
     def _candidate_query(self, rule, today):
         """The parts of the coarse candidate query of ``rule`` on ``today``:
         ``source``, ``conditions``, ``order_key`` (the cursor a run walks
         along) and ``occasion`` (the order of an order-based trigger)."""
-        # the audience filter reads the rule's company's purchase facts
-        Partner = self.env["res.partner"].with_company(rule.company_id)
         conditions = [
             SQL("p.active"),
             SQL("p.care_state IS DISTINCT FROM 'dropped'"),
@@ -300,7 +326,7 @@ class CustomerCareOutreachRun(models.Model):
             )
         domain = rule._audience_domain()
         if not domain.is_true():
-            conditions.append(SQL("p.id IN %s", Partner._search(domain).subselect()))
+            conditions.append(SQL("p.id IN %s", self._audience_subselect(rule, domain)))
         occasion = SQL("NULL::int")
         source = SQL("res_partner p")
         order_key = SQL("p.id")
