@@ -348,6 +348,47 @@ class TestOutreachSMS(SMSCase, OutreachCommon):
 
 
 @tagged("post_install", "-at_install")
+class TestOutreachSignature(SMSCase, OutreachCommon, MockEmail):
+    """A customer shared between companies hears from the company whose rule
+    writes to them, not from the scheduler's own company."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.shop_b = cls.env["res.company"].create(
+            {"name": "Second Bike Shop", "email": "hello@second-shop.example.com"}
+        )
+        cls.shop_b.partner_id.tz = "UTC"
+
+    @freeze_time(NOW)
+    def test_email_and_sms_sign_with_the_rules_company(self):
+        shared = self._born("Shared Customer", date(1990, 6, 15), phone="+84 912 345 679")
+        self.assertFalse(shared.company_id)
+        email_rule = self.rule.copy({"company_id": self.shop_b.id, "domain": self.only_new})
+        sms_rule = self.env.ref("customer_care.outreach_rule_birthday").copy(
+            {
+                "company_id": self.shop_b.id,
+                "active": True,
+                "send_all_day": True,
+                "domain": self.only_new,
+            }
+        )
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            self._run(email_rule)
+            self._run(sms_rule)
+            sms = self.env["sms.sms"].search([("partner_id", "=", shared.id)])
+            sms.send()
+        mail = self._new_mails.filtered(lambda m: shared in m.recipient_ids)
+        self.assertEqual(len(mail), 1)
+        self.assertIn("Second Bike Shop", mail.subject)
+        self.assertIn("Second Bike Shop", mail.body_html)
+        self.assertNotIn(self.env.company.name, mail.body_html)
+        self.assertIn("hello@second-shop.example.com", mail.email_from)
+        self.assertIn("Second Bike Shop", sms.body)
+        self.assertNotIn(self.env.company.name, sms.body)
+
+
+@tagged("post_install", "-at_install")
 class TestOutreachConcurrency(CareCommon):
     def test_two_concurrent_runs_make_no_duplicate(self):
         """Two workers run the same rule at once, each on its own connection

@@ -592,7 +592,10 @@ class CustomerCareOutreachRun(models.Model):
         return {pid for pid in partner_ids if pid not in failures}, failures
 
     def _send_emails(self, rule, partner_ids):
-        template = rule.mail_template_id
+        # rendered in the rule's company: the care templates sign a customer
+        # shared between companies with it ("env.company"), not with the
+        # scheduler's own company
+        template = rule.mail_template_id.with_company(rule.company_id)
         try:
             with self.env.cr.savepoint():
                 template.send_mail_batch(partner_ids)
@@ -609,7 +612,7 @@ class CustomerCareOutreachRun(models.Model):
         return failures
 
     def _send_sms(self, rule, rows):
-        template = rule.sms_template_id
+        template = rule.sms_template_id.with_company(rule.company_id)
         partner_ids = [row["id"] for row in rows]
         failures = {}
         try:
