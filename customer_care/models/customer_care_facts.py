@@ -202,15 +202,15 @@ class CustomerCareFacts(models.AbstractModel):
     def _save_run_progress(self, run):
         """Save the progress of the run under way (a dict), or end it (``None``)."""
         Runs = self.env["customer.care.facts.run"].sudo()
-        rows = Runs.search([], order="id")
+        # one row at most: the scheduler never runs the job twice at once
+        row = Runs.search([], order="id", limit=1)
         if run is None:
-            rows.unlink()
+            row.unlink()
             return
         # a copy: the ORM must see a new value, not the cached one changed
         progress = json.loads(json.dumps(run))
-        if rows:
-            rows[:1].progress = progress
-            rows[1:].unlink()
+        if row:
+            row.progress = progress
         else:
             Runs.create({"progress": progress})
 
