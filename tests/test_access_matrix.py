@@ -125,6 +125,7 @@ customer.care.report.point          search                  N     Y    N      N 
 customer.care.report.value          search                  N     Y    N      N       Y
 customer.care.report.complaint      search                  N     Y    N      N       Y
 customer.care.report.service        search                  N     Y    N      N       Y
+customer.care.facts.run             search                  N     N    N      N       N
 res.partner[care]                   write_care_state        N     N    N      N       N
 res.partner[care]                   write_care_reinstate    N     N    N      N       N
 res.partner[care]                   write_care_drop_reason  N     N    N      N       N
