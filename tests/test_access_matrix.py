@@ -84,7 +84,7 @@ customer.care.incident              action_request_decline  Y     Y    N      N 
 customer.care.incident              action_approve_decline  N     Y    N      N       N
 customer.care.incident              action_reject_decline   N     Y    N      N       N
 customer.care.incident              write_state_declined    N     N    N      N       N
-customer.care.incident              write_state_undecline   N     Y    N      N       N
+customer.care.incident              write_state_undecline   N     N    N      N       N
 customer.care.decline.wizard        action_confirm          Y     Y    N      N       N
 customer.care.sla.policy            read                    Y     Y    N      N       N
 customer.care.sla.policy            create                  N     Y    N      N       N
@@ -125,6 +125,7 @@ customer.care.report.point          search                  N     Y    N      N 
 customer.care.report.value          search                  N     Y    N      N       Y
 customer.care.report.complaint      search                  N     Y    N      N       Y
 customer.care.report.service        search                  N     Y    N      N       Y
+customer.care.facts.run             search                  N     N    N      N       N
 res.partner[care]                   write_care_state        N     N    N      N       N
 res.partner[care]                   write_care_reinstate    N     N    N      N       N
 res.partner[care]                   write_care_drop_reason  N     N    N      N       N

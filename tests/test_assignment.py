@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 from freezegun import freeze_time
 
+from odoo import SUPERUSER_ID
 from odoo.tests import new_test_user, tagged
 
 from odoo.addons.customer_care.logic import outreach
@@ -162,3 +163,140 @@ class TestOutreachAssignment(AssignmentWorld, OutreachCommon):
         plan = self._logs(rule).plan_id
         self.assertEqual(len(plan), 1)
         self.assertFalse(plan.user_id)
+
+
+@tagged("post_install", "-at_install")
+class TestFollowupAndReplyAssignment(AssignmentWorld, IncidentCommon):
+    """Follow-up plans, win-back plans and reply to-dos go to care users of
+    the company, else stay unassigned (open to every care user): never to
+    OdooBot, a warehouse user or an accountant who happened to trigger them."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._world()
+
+    def _exchange(self, **vals):
+        with freeze_time(RESOLVED):
+            incident = self._incident(
+                channel="phone",
+                resolution_type="exchange",
+                root_cause_id=self.cause.id,
+                **vals,
+            )
+            incident.action_resolve()
+        self.assertTrue(incident.waiting_delivery)
+        return incident
+
+    def _assert_open_to_care_users(self, plan):
+        self.assertTrue(plan)
+        self.assertFalse(plan.user_id)
+        Plan = self.env["customer.care.plan"]
+        for user in (self.care_user, self.other_user):
+            with self.subTest(user=user.login):
+                self.assertEqual(Plan.with_user(user).search([("id", "=", plan.id)]), plan)
+
+    def test_received_from_the_portal_does_not_give_the_plan_to_odoobot(self):
+        incident = self._exchange(user_id=False)
+        # the portal's "I received it" runs on the record as superuser
+        incident.with_user(SUPERUSER_ID).action_confirm_received()
+        self._assert_open_to_care_users(incident.followup_plan_id)
+
+    def test_delivery_validated_by_a_warehouse_user_leaves_the_plan_unassigned(self):
+        incident = self._exchange(user_id=False)
+        incident.date_customer_received = RESOLVED
+        # the delivery hook: the incidents found as superuser, the user kept
+        incident.with_user(self.plain_user).sudo()._confirm_deliveries()
+        self._assert_open_to_care_users(incident.followup_plan_id)
+        self.assertNotIn(self.plain_user.partner_id, incident.followup_plan_id.message_partner_ids)
+
+    def test_refund_paid_by_an_accountant_leaves_the_plan_unassigned(self):
+        accountant = new_test_user(
+            self.env,
+            login="care_accountant",
+            groups="base.group_user,account.group_account_manager",
+        )
+        with freeze_time(RESOLVED):
+            incident = self._incident(
+                channel="email", resolution_type="refund", root_cause_id=self.cause.id
+            )
+            incident.action_resolve()
+        refund = self.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": self.customer.id,
+                "invoice_line_ids": [(0, 0, {"name": "Refund", "quantity": 1, "price_unit": 40.0})],
+            }
+        )
+        refund.action_post()
+        incident.refund_move_id = refund
+        self.env["account.payment.register"].with_user(accountant).with_context(
+            active_model="account.move", active_ids=refund.ids
+        ).create({})._create_payments()
+        self._assert_open_to_care_users(incident.followup_plan_id)
+
+    def test_scheduled_check_leaves_the_plan_unassigned(self):
+        incident = self._exchange(user_id=self.gone.id)
+        incident.write(
+            {
+                "date_customer_received": RESOLVED,
+                "replacement_order_id": self._order(self.customer).id,
+            }
+        )
+        self.Incident._cron_check_back()
+        self._assert_open_to_care_users(incident.followup_plan_id)
+
+    def test_follow_up_goes_to_the_handler_else_the_resolver(self):
+        mine = self._incident(
+            channel="phone",
+            user_id=self.care_user.id,
+            resolution_type="instant",
+            root_cause_id=self.cause.id,
+        )
+        mine.with_user(self.care_manager).action_resolve()
+        self.assertEqual(mine.followup_plan_id.user_id, self.care_user)
+        # the handler left: the care user who resolves it follows it up
+        left = self._incident(
+            channel="phone",
+            user_id=self.gone.id,
+            resolution_type="instant",
+            root_cause_id=self.cause.id,
+        )
+        left.with_user(self.care_manager).action_resolve()
+        self.assertEqual(left.followup_plan_id.user_id, self.care_manager)
+
+    def test_win_back_plan_skips_who_cannot_take_it(self):
+        lost = self._partner("Lost on us", care_user_id=self.plain_user.id, user_id=self.gone.id)
+        action = lost.with_user(self.care_user).action_care_create_win_back()
+        plan = self.env["customer.care.plan"].search(action["domain"])
+        self.assertEqual(plan.user_id, self.care_user)
+        # nobody who can take it (the superuser clicking): unassigned
+        other = self._partner("Lost too", care_user_id=self.elsewhere.id)
+        action = other.with_user(SUPERUSER_ID).action_care_create_win_back()
+        self._assert_open_to_care_users(self.env["customer.care.plan"].search(action["domain"]))
+
+    def test_customer_reply_goes_to_a_care_member_of_the_team(self):
+        team = self.env["customer.care.team"].create(
+            {
+                "name": "Reply team",
+                "member_ids": [(6, 0, [self.plain_user.id, self.other_user.id])],
+            }
+        )
+        incident = self._incident(
+            channel="email",
+            user_id=self.gone.id,
+            team_id=team.id,
+            resolution_type="instant",
+            root_cause_id=self.cause.id,
+        )
+        incident.action_resolve()
+        incident._reopen_on_reply()
+        todo = incident.activity_ids.filtered(lambda a: "replied" in (a.summary or ""))
+        self.assertEqual(todo.user_id, self.other_user)
+        # nobody who can take it: no to-do at all
+        team.member_ids = self.plain_user
+        incident.action_resolve()
+        incident.activity_ids.unlink()
+        incident._reopen_on_reply()
+        self.assertEqual(incident.state, "in_progress")
+        self.assertFalse(incident.activity_ids)

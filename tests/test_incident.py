@@ -345,7 +345,8 @@ class TestSlaCheck(IncidentCommon):
 @tagged("post_install", "-at_install")
 class TestHandling(IncidentCommon):
     def test_acknowledge_answers_and_takes_the_incident(self):
-        incident = self._incident(user_id=False)
+        with freeze_time(T0):
+            incident = self._incident(user_id=False)
         with freeze_time(at(0, 10)):
             incident.with_user(self.care_user).action_acknowledge()
         self.assertEqual(incident.state, "acknowledged")

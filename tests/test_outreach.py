@@ -348,6 +348,47 @@ class TestOutreachSMS(SMSCase, OutreachCommon):
 
 
 @tagged("post_install", "-at_install")
+class TestOutreachSignature(SMSCase, OutreachCommon, MockEmail):
+    """A customer shared between companies hears from the company whose rule
+    writes to them, not from the scheduler's own company."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.shop_b = cls.env["res.company"].create(
+            {"name": "Second Bike Shop", "email": "hello@second-shop.example.com"}
+        )
+        cls.shop_b.partner_id.tz = "UTC"
+
+    @freeze_time(NOW)
+    def test_email_and_sms_sign_with_the_rules_company(self):
+        shared = self._born("Shared Customer", date(1990, 6, 15), phone="+84 912 345 679")
+        self.assertFalse(shared.company_id)
+        email_rule = self.rule.copy({"company_id": self.shop_b.id, "domain": self.only_new})
+        sms_rule = self.env.ref("customer_care.outreach_rule_birthday").copy(
+            {
+                "company_id": self.shop_b.id,
+                "active": True,
+                "send_all_day": True,
+                "domain": self.only_new,
+            }
+        )
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            self._run(email_rule)
+            self._run(sms_rule)
+            sms = self.env["sms.sms"].search([("partner_id", "=", shared.id)])
+            sms.send()
+        mail = self._new_mails.filtered(lambda m: shared in m.recipient_ids)
+        self.assertEqual(len(mail), 1)
+        self.assertIn("Second Bike Shop", mail.subject)
+        self.assertIn("Second Bike Shop", mail.body_html)
+        self.assertNotIn(self.env.company.name, mail.body_html)
+        self.assertIn("hello@second-shop.example.com", mail.email_from)
+        self.assertIn("Second Bike Shop", sms.body)
+        self.assertNotIn(self.env.company.name, sms.body)
+
+
+@tagged("post_install", "-at_install")
 class TestOutreachConcurrency(CareCommon):
     def test_two_concurrent_runs_make_no_duplicate(self):
         """Two workers run the same rule at once, each on its own connection
@@ -484,3 +525,61 @@ class TestOutreachPlans(OutreachCommon):
         plan = self._logs(rule).plan_id
         self.assertEqual((plan.partner_id, plan.trigger), (due, "loyalty"))
         self.assertEqual(self._logs(rule).period_key, today.isoformat())
+
+
+@tagged("post_install", "-at_install")
+class TestAudienceFilterRights(OutreachCommon):
+    """The scheduled run is the superuser's, the audience filter a manager's
+    input: it is searched with the rights of who set it, in the rule's company."""
+
+    def _rule_of(self, user, extra):
+        domain = f"['&', {self.only_new[1:-1]}, {extra}]"
+        return (
+            self.env["customer.care.outreach.rule"]
+            .with_user(user)
+            .create(
+                {
+                    "name": "Manager's birthday rule",
+                    "trigger": "birthday",
+                    "channel": "email",
+                    "mail_template_id": self.birthday_template.id,
+                    "domain": domain,
+                }
+            )
+            .sudo()
+        )
+
+    @freeze_time(NOW)
+    def test_filter_cannot_reach_a_field_its_author_may_not_read(self):
+        # the credit limit is for accountants: a care manager cannot read it,
+        # nor learn it by who gets the birthday email
+        limited = self._born("Credit Limited", date(1990, 6, 15))
+        limited.with_company(self.env.company).credit_limit = 5000.0
+        rule = self._rule_of(self.care_manager, "('credit_limit', '>', 1000)")
+        self.assertEqual(rule.domain_user_id, self.care_manager)
+        self._run(rule)
+        self.assertFalse(self._logs(rule))
+        # the same filter set by someone who may read it selects the customer
+        rule.with_user(self.env.ref("base.user_admin")).write({"domain": rule.domain})
+        self.assertEqual(rule.domain_user_id, self.env.ref("base.user_admin"))
+        rule.last_run_id.unlink()
+        self._run(rule)
+        self.assertEqual(self._logs(rule).partner_id, limited)
+
+    @freeze_time(NOW)
+    def test_filter_within_the_authors_rights_still_selects(self):
+        visible = self._born("Visible Birthday", date(1990, 6, 15))
+        self._born("Other Birthday", date(1990, 6, 15))
+        rule = self._rule_of(self.care_manager, "('name', 'ilike', 'Visible')")
+        self._run(rule)
+        self.assertEqual(self._logs(rule).partner_id, visible)
+
+    def test_nobody_names_another_user_for_the_filter(self):
+        admin = self.env.ref("base.user_admin")
+        rule = self._rule_of(self.care_manager, "('name', 'ilike', 'x')")
+        rule.with_user(self.care_manager).write(
+            {"domain": "[('name', 'ilike', 'y')]", "domain_user_id": admin.id}
+        )
+        self.assertEqual(rule.domain_user_id, self.care_manager)
+        rule.with_user(self.care_manager).write({"domain_user_id": admin.id})
+        self.assertEqual(rule.domain_user_id, self.care_manager)

@@ -385,16 +385,31 @@ class TestBulkRefresh(CareCommon):
                 killed = True
         self.assertTrue(killed)
         # the first batch is done and remembered; the run resumes after it
-        state = self.env["ir.config_parameter"].get_param("customer_care.facts_refresh_state")
-        self.assertTrue(state)
+        progress = self.env["customer.care.facts.run"].search([]).progress
+        self.assertTrue(progress)
+        self.assertEqual(progress["done"], 2)
         with patch.object(self.env.cr, "commit", lambda: None):
             self.assertTrue(facts._cron_refresh_facts(batch_size=2))
-        self.assertFalse(
-            self.env["ir.config_parameter"].get_param("customer_care.facts_refresh_state")
-        )
+        self.assertFalse(self.env["customer.care.facts.run"].search([]))
         self.env.invalidate_all()
         self.assertEqual(set(partners.mapped("care_order_count")), {1})
         self.assertEqual(partners.mapped("care_group_id"), self.group_occasional)
+
+    def test_refresh_cron_keeps_its_progress_out_of_the_system_parameters(self):
+        """Writing a system parameter clears every worker's caches: a run
+        writes one (the thresholds) once, however many batches it takes."""
+        self._buyers(6)
+        self.env["customer.care.facts.run"].search([]).unlink()
+        Params = type(self.env["ir.config_parameter"])
+        with (
+            patch.object(self.env.cr, "commit", lambda: None),
+            patch.object(Params, "set_param", autospec=True, side_effect=Params.set_param) as sets,
+        ):
+            self.assertTrue(self.facts._cron_refresh_facts(batch_size=2))
+        self.assertEqual(
+            [call.args[1] for call in sets.call_args_list], ["customer_care.top_revenue_thresholds"]
+        )
+        self.assertFalse(self.env["customer.care.facts.run"].search([]))
 
     def test_scheduled_action_runs_the_refresh(self):
         partner = self._partner("Cron customer")

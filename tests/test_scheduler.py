@@ -249,14 +249,13 @@ class TestEveryJobUnderTheScheduler(SchedulerCase):
         )
         self.env.invalidate_all()
         cron = self._cron("ir_cron_care_refresh_facts")
-        params = self.env["ir.config_parameter"].sudo()
         reports = self.env.ref("customer_care.ir_cron_care_refresh_reports")
         Trigger = self.env["ir.cron.trigger"].sudo()
         triggers = Trigger.search([("cron_id", "=", reports.id)])
         with patch(f"{MODELS}.customer_care_facts.REFRESH_BATCH", 40):
             statuses = self.run_until_done(cron, slice_seconds=0, min_runs=2)
         self.assertGreater(len(statuses), 1, "the short slice should need several passes")
-        self.assertFalse(params.get_param("customer_care.facts_refresh_state"))
+        self.assertFalse(self.env["customer.care.facts.run"].search([]))
         self.assertEqual([b.care_order_count for b in buyers], [1, 1, 1])
         # the run's end, and only it, asks for the reports to be refreshed
         self.assertEqual(len(Trigger.search([("cron_id", "=", reports.id)]) - triggers), 1)
@@ -290,7 +289,7 @@ class TestEveryJobUnderTheScheduler(SchedulerCase):
         self.assertEqual(failures, [1])
         self.assertEqual([b.care_order_count for b in buyers], [1, 1])
         params = self.env["ir.config_parameter"].sudo()
-        self.assertFalse(params.get_param("customer_care.facts_refresh_state"))
+        self.assertFalse(self.env["customer.care.facts.run"].search([]))
         self.assertTrue(params.get_param("customer_care.top_revenue_thresholds"))
 
     @freeze_time(LONG_AGO + timedelta(days=2), tick=True)

@@ -220,7 +220,7 @@ class TestPlanLinks(WritePathCommon):
     def test_plan_cannot_follow_up_another_customers_incident(self):
         theirs = self._incident(partner=self.other_customer)
         with self.assertRaisesRegex(ValidationError, "another customer"):
-            self.env["customer.care.plan"].with_user(self.care_user).create(
+            self.env["customer.care.plan"].create(
                 {"partner_id": self.customer.id, "incident_id": theirs.id}
             )
 
@@ -278,6 +278,177 @@ class TestPlanLinks(WritePathCommon):
         question = steps["answer"].question_ids
         self.assertTrue(question.incident_id)
         self.assertEqual(question.incident_id.create_uid, self.care_user)
+
+
+@tagged("post_install", "-at_install")
+class TestReceivedAndState(WritePathCommon):
+    """The date received moves the deadlines and the state follows the
+    buttons: neither is a care user's to write."""
+
+    def _breached(self):
+        incident = self._incident(date_received=fields.Datetime.now() - timedelta(days=3))
+        self.assertEqual(incident.sla_state, "breached")
+        return incident
+
+    def test_care_user_cannot_move_the_date_received_back_on_track(self):
+        incident = self._breached()
+        received = incident.date_received
+        mine = incident.with_user(self.care_user)
+        for when in (fields.Datetime.now(), received - timedelta(hours=1)):
+            with self.subTest(when=when), self.assertRaisesRegex(AccessError, "care manager"):
+                mine.write({"date_received": when})
+        self.assertEqual(incident.date_received, received)
+        self.assertEqual(incident.sla_state, "breached")
+        # writing the same value changes nothing and is no correction
+        mine.write({"date_received": received, "description": "Called twice"})
+
+    def test_care_user_still_records_when_the_customer_called(self):
+        called = fields.Datetime.now() - timedelta(hours=2)
+        incident = (
+            self.env["customer.care.incident"]
+            .with_user(self.care_user)
+            .create(
+                {"name": "Phoned earlier", "partner_id": self.customer.id, "date_received": called}
+            )
+        )
+        self.assertEqual(incident.date_received, called.replace(microsecond=0))
+
+    def test_manager_correction_of_the_date_received_is_traced(self):
+        incident = self._breached()
+        before = incident.message_ids
+        later = fields.Datetime.now() - timedelta(minutes=10)
+        incident.with_user(self.care_manager).write({"date_received": later})
+        self.assertEqual(incident.sla_state, "on_track")
+        logged = incident.message_ids - before
+        self.assertEqual(len(logged), 1)
+        self.assertIn("Received:", logged.body)
+        self.assertIn("Manny Manager", logged.body)
+
+    def test_received_after_the_first_response_is_refused(self):
+        received = fields.Datetime.now() - timedelta(hours=5)
+        incident = self._incident(date_received=received)
+        manager = incident.with_user(self.care_manager)
+        manager.write({"date_first_response": received + timedelta(minutes=10)})
+        with self.assertRaisesRegex(ValidationError, "after its first response"):
+            manager.write({"date_received": received + timedelta(hours=1)})
+        # within a clock's tolerance it still holds
+        manager.write({"date_received": received + timedelta(minutes=12)})
+
+    def _resolved(self):
+        incident = self._incident(channel="phone").with_user(self.care_user)
+        incident.action_acknowledge()
+        incident.write({"resolution_type": "explanation", "root_cause_id": self.cause.id})
+        incident.action_resolve()
+        return incident
+
+    def test_state_is_not_written_by_hand(self):
+        incident = self._resolved()
+        for user in (self.care_user, self.care_manager):
+            for state in ("closed", "followed_up", "new"):
+                with (
+                    self.subTest(user=user.login, state=state),
+                    self.assertRaisesRegex(AccessError, "cannot be set by hand"),
+                ):
+                    incident.with_user(user).write({"state": state})
+        self.assertEqual(incident.state, "resolved")
+        fresh = self._incident().with_user(self.care_user)
+        with self.assertRaisesRegex(AccessError, "cannot be set by hand"):
+            fresh.write({"state": "resolved"})
+        self.assertEqual(fresh.state, "new")
+        self.assertFalse(fresh.date_resolved)
+
+    def test_incident_is_not_created_in_a_later_state(self):
+        Incident = self.env["customer.care.incident"].with_user(self.care_user)
+        vals = {"name": "Born closed", "partner_id": self.customer.id}
+        with self.assertRaisesRegex(AccessError, "cannot be set by hand"):
+            Incident.create({**vals, "state": "closed"})
+        with self.assertRaisesRegex(AccessError, "cannot be set by hand"):
+            Incident.with_context(default_state="resolved").create(vals)
+        self.assertEqual(Incident.create(vals).state, "new")
+
+    def test_the_follow_up_still_moves_the_state(self):
+        incident = self._resolved()
+        plan = incident.followup_plan_id.with_user(self.care_user)
+        plan.action_start()
+        for step in plan.step_ids.sorted("sequence"):
+            step.action_skip("Follow-up call, nothing to add")
+        plan.outcome = "positive"
+        plan.action_done()
+        self.assertEqual(incident.state, "followed_up")
+        incident._record_satisfaction(5, "Fixed")
+        self.assertEqual(incident.state, "closed")
+
+
+@tagged("post_install", "-at_install")
+class TestPlanOrigin(WritePathCommon):
+    """A plan is tied to an incident or an opportunity by the code that
+    makes it only: closing it moves nothing else."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.care_user_b = new_test_user(
+            cls.env,
+            login="care_user_b",
+            name="Bea Other",
+            groups="base.group_user,customer_care.group_care_user",
+        )
+
+    def _resolved_of(self, user):
+        incident = self._incident(channel="phone", user_id=user.id).with_user(user)
+        incident.action_acknowledge()
+        incident.write({"resolution_type": "explanation", "root_cause_id": self.cause.id})
+        incident.action_resolve()
+        return incident.sudo()
+
+    def _close(self, plan):
+        plan.action_start()
+        for step in plan.step_ids.sorted("sequence"):
+            step.action_skip("Nothing to add")
+        plan.outcome = "positive"
+        plan.action_done()
+
+    def test_care_user_cannot_create_a_plan_on_someone_elses_incident(self):
+        incident = self._resolved_of(self.care_user_b)
+        Plan = self.env["customer.care.plan"].with_user(self.care_user)
+        with self.assertRaisesRegex(UserError, "without the incident"):
+            Plan.create({"partner_id": self.customer.id, "incident_id": incident.id})
+        with self.assertRaisesRegex(UserError, "without the incident"):
+            Plan.with_context(default_incident_id=incident.id).create(
+                {"partner_id": self.customer.id}
+            )
+        self.assertEqual(incident.state, "resolved")
+
+    def test_care_user_cannot_create_a_plan_on_an_opportunity(self):
+        lead = self.env["crm.lead"].create({"name": "Wanda's lead", "partner_id": self.customer.id})
+        with self.assertRaisesRegex(UserError, "without the incident"):
+            self.env["customer.care.plan"].with_user(self.care_user).create(
+                {"partner_id": self.customer.id, "lead_id": lead.id}
+            )
+
+    def test_closing_a_plan_moves_only_the_incident_it_follows_up(self):
+        incident = self._resolved_of(self.care_user_b)
+        # a stray plan on the incident (made before the guard, or by code)
+        stray = self.env["customer.care.plan"].create(
+            {
+                "partner_id": self.customer.id,
+                "user_id": self.care_user.id,
+                "incident_id": incident.id,
+            }
+        )
+        self._close(stray.with_user(self.care_user))
+        self.assertEqual(stray.state, "done")
+        self.assertEqual(incident.state, "resolved")
+        # the incident's own follow-up does move it
+        self._close(incident.followup_plan_id.with_user(self.care_user_b))
+        self.assertEqual(incident.state, "followed_up")
+
+    def test_a_plan_cannot_take_an_opportunity_without_customer(self):
+        lead = self.env["crm.lead"].create({"name": "Anonymous walk-in"})
+        with self.assertRaisesRegex(ValidationError, "another customer"):
+            self.env["customer.care.plan"].create(
+                {"partner_id": self.customer.id, "lead_id": lead.id}
+            )
 
 
 @tagged("post_install", "-at_install")

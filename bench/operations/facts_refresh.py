@@ -72,6 +72,8 @@ def reset(ctx: Context):
         "DELETE FROM ir_config_parameter WHERE key IN %s",
         ((RUN_STATE_PARAM, THRESHOLDS_PARAM),),
     )
+    # a run under way (its progress, since 19.0.1.5.0)
+    cr.execute("DELETE FROM customer_care_facts_run")
     cr.commit()
     ctx.env.invalidate_all()
     ctx.env.registry.clear_cache()

@@ -1,6 +1,7 @@
 from . import account_move
 from . import crm_team
 from . import customer_care_facts
+from . import customer_care_facts_run
 from . import customer_care_feedback
 from . import customer_care_group
 from . import customer_care_hobby

@@ -17,6 +17,7 @@ _logger = logging.getLogger(__name__)
 
 REFRESH_BATCH = 5000
 REFRESH_RETRIES = 5
+# where runs before 19.0.1.5.0 kept their progress (see customer.care.facts.run)
 RUN_STATE_PARAM = "customer_care.facts_refresh_state"
 THRESHOLDS_PARAM = "customer_care.top_revenue_thresholds"
 
@@ -107,14 +108,16 @@ class CustomerCareFacts(models.AbstractModel):
         Progress (the last partner id done, the day, the thresholds and the
         company of the shared partners of the run) is saved with each
         batch's writes in one transaction, so a run that dies resumes where
-        it stopped and finishes exactly as an uninterrupted run would.
+        it stopped and finishes exactly as an uninterrupted run would.  It
+        is kept in ``customer.care.facts.run``: a system parameter written
+        per batch would clear every worker's caches each time.
         The run's last batch triggers the scheduled action "refresh the
         purchase reports": the reports kept as materialized views (purchases
         by month, lifetime value, referrals) then show the day's facts.
         """
         batch_size = batch_size or REFRESH_BATCH
         params = self.env["ir.config_parameter"].sudo()
-        run = json.loads(params.get_param(RUN_STATE_PARAM) or "null")
+        run = self._run_progress()
         if not run:
             today = fields.Date.context_today(self)
             run = {
@@ -155,17 +158,37 @@ class CustomerCareFacts(models.AbstractModel):
                 # the last batch: the run ends in the same transaction, and
                 # the reports kept as materialized views are recomputed
                 # next, from the day's facts
-                params.set_param(RUN_STATE_PARAM, False)
+                self._save_run_progress(None)
                 self._trigger_reports_refresh()
                 cron._commit_progress(len(ids), remaining=0)
                 return True
             run["cursor"] = ids[-1]
             run["done"] += len(ids)
-            params.set_param(RUN_STATE_PARAM, json.dumps(run))
+            self._save_run_progress(run)
             if not cron._commit_progress(len(ids), remaining=max(run["total"] - run["done"], 1)):
                 # the scheduler's time slice is used up: it calls again and the
                 # next call goes on after the cursor
                 return False
+
+    def _run_progress(self):
+        """The progress of the run under way (a dict), ``None`` if none."""
+        row = self.env["customer.care.facts.run"].sudo().search([], order="id", limit=1)
+        return dict(row.progress) if row and row.progress else None
+
+    def _save_run_progress(self, run):
+        """Save the progress of the run under way (a dict), or end it (``None``)."""
+        Runs = self.env["customer.care.facts.run"].sudo()
+        # one row at most: the scheduler never runs the job twice at once
+        row = Runs.search([], order="id", limit=1)
+        if run is None:
+            row.unlink()
+            return
+        # a copy: the ORM must see a new value, not the cached one changed
+        progress = json.loads(json.dumps(run))
+        if row:
+            row.progress = progress
+        else:
+            Runs.create({"progress": progress})
 
     def _trigger_reports_refresh(self):
         cron = self.env.ref("customer_care.ir_cron_care_refresh_reports", raise_if_not_found=False)

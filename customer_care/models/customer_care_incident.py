@@ -33,6 +33,9 @@ SLA_SYSTEM_FIELDS = {"sla_state", "escalation_level", "date_sla_next_check"}
 # set by the actions (acknowledge, start, resolve, decline), the survey and
 # the SLA engine; by hand only by a care manager, traced in the chatter
 MANAGED_FIELDS = ("date_first_response", "date_resolved", "satisfaction")
+# given when the incident is recorded; afterwards it moves the deadlines, so
+# only a care manager corrects it, traced as MANAGED_FIELDS
+RECEIVED_FIELD = "date_received"
 # a clock a little ahead of the server's still records "now"
 RECEIVED_TOLERANCE = timedelta(minutes=5)
 REQUESTABLE_STATES = ("new", "acknowledged", "in_progress")
@@ -355,6 +358,27 @@ class CustomerCareIncident(models.Model):
                     )
                 )
 
+    @api.constrains("date_received", "date_first_response")
+    def _check_received_before_response(self):
+        """A response cannot come before the request it answers (within the
+        tolerance of a clock a little ahead)."""
+        for incident in self:
+            answered = incident.date_first_response
+            if (
+                incident.date_received
+                and answered
+                and incident.date_received > answered + RECEIVED_TOLERANCE
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The incident %(incident)s cannot be received (%(received)s) after "
+                        "its first response (%(answered)s).",
+                        incident=incident.display_name,
+                        received=format_datetime(self.env, incident.date_received),
+                        answered=format_datetime(self.env, answered),
+                    )
+                )
+
     @api.constrains("satisfaction")
     def _check_satisfaction(self):
         if any(not 0 <= (incident.satisfaction or 0) <= 5 for incident in self):
@@ -382,6 +406,12 @@ class CustomerCareIncident(models.Model):
             self._check_decline_values(vals, creating=True)
             if any(vals.get(fname) for fname in MANAGED_FIELDS):
                 self._check_managed_fields_access()
+        # a client may send the state as a default in the context too
+        default_state = self.env.context.get("default_state")
+        if not self.env.su and any(
+            vals.get("state", default_state) not in (None, "new") for vals in vals_list
+        ):
+            raise AccessError(self._state_by_actions_message())
         incidents = super().create(vals_list)
         incidents._sla_refresh(fields.Datetime.now())
         incidents.root_cause_id.sudo()._check_recurrence()
@@ -396,11 +426,13 @@ class CustomerCareIncident(models.Model):
                 )
             )
         self._check_decline_values(vals)
-        self._check_pending_decline_exit(vals)
+        self._check_state_by_actions(vals)
         managed = [fname for fname in MANAGED_FIELDS if fname in vals]
+        if RECEIVED_FIELD in vals and self._changes(RECEIVED_FIELD, vals[RECEIVED_FIELD]):
+            managed.append(RECEIVED_FIELD)
         before = {}
         if managed and not self.env.su:
-            self._check_managed_fields_access()
+            self._check_managed_fields_access(managed)
             before = {incident: {f: incident[f] for f in managed} for incident in self}
         res = super().write(vals)
         if before:
@@ -411,9 +443,23 @@ class CustomerCareIncident(models.Model):
             self.root_cause_id.sudo()._check_recurrence()
         return res
 
-    def _check_managed_fields_access(self):
+    def _changes(self, fname, value):
+        """Whether writing ``value`` in ``fname`` changes any of these incidents."""
+        value = self._fields[fname].convert_to_record(
+            self._fields[fname].convert_to_cache(value, self), self
+        )
+        return any(incident[fname] != value for incident in self)
+
+    def _check_managed_fields_access(self, fnames=()):
         if self.env.su or self.env.user.has_group(CARE_MANAGER):
             return
+        if RECEIVED_FIELD in fnames:
+            raise AccessError(
+                self.env._(
+                    "The date an incident was received sets its deadlines: once the "
+                    "incident is recorded, only a care manager can correct it."
+                )
+            )
         raise AccessError(
             self.env._(
                 "The first response, resolution date and satisfaction of an incident "
@@ -495,17 +541,30 @@ class CustomerCareIncident(models.Model):
                 )
             )
 
-    def _check_pending_decline_exit(self, vals):
-        """A decline waiting for approval is decided by a care manager only:
-        writing another state over it would reject it without one."""
-        if "state" not in vals or vals["state"] == "pending_decline":
-            return
-        if self.env.su or self.env.user.has_group(CARE_MANAGER):
-            return
-        if any(incident.state == "pending_decline" for incident in self):
-            raise AccessError(
-                self.env._("Only a care manager can approve or reject a pending decline.")
-            )
+    def _check_state_by_actions(self, vals):
+        """The state moves through the actions only (acknowledge, start,
+        resolve, the decline trail, the follow-up and the customer's rating),
+        which write it as superuser after their own checks, as the decline
+        trail does (see :meth:`_check_decline_values`): a direct write would
+        close an incident without its follow-up and survey, resolve it
+        without a resolution date, or decide a pending decline without a
+        manager.  Not even a care manager writes it by hand."""
+        if "state" in vals and not self.env.su and self._changes("state", vals["state"]):
+            raise AccessError(self._state_by_actions_message())
+
+    def _state_by_actions_message(self):
+        return self.env._(
+            "The state of an incident follows its buttons (Acknowledge, Start, Resolve, "
+            "the decline request and approval) and the customer's follow-up: it cannot "
+            "be set by hand."
+        )
+
+    def _write_state(self, vals):
+        """The actions' way to move the state (see
+        :meth:`_check_state_by_actions`): as superuser once the user's right
+        to edit is checked; the chatter still names the user."""
+        self.check_access("write")
+        return self.sudo().write(vals)
 
     # -- actions --------------------------------------------------------------
     def _check_state(self, allowed, action):
@@ -524,7 +583,7 @@ class CustomerCareIncident(models.Model):
         self._check_state(("new",), self.env._("Acknowledging"))
         self.filtered(lambda i: not i.user_id).write({"user_id": self.env.uid})
         self._write_clocks({"date_first_response": fields.Datetime.now()})
-        self.write({"state": "acknowledged"})
+        self._write_state({"state": "acknowledged"})
         return True
 
     def action_start(self):
@@ -534,7 +593,7 @@ class CustomerCareIncident(models.Model):
         self.filtered(lambda i: not i.date_first_response)._write_clocks(
             {"date_first_response": fields.Datetime.now()}
         )
-        self.write({"state": "in_progress"})
+        self._write_state({"state": "in_progress"})
         return True
 
     def action_resolve(self):
@@ -562,7 +621,7 @@ class CustomerCareIncident(models.Model):
             {"date_first_response": now}
         )
         self._write_clocks({"date_resolved": now})
-        self.write({"state": "resolved"})
+        self._write_state({"state": "resolved"})
         self._create_followups()
         if len(self) == 1 and self.partner_id.email:
             return self.action_send_resolution()
@@ -673,7 +732,7 @@ class CustomerCareIncident(models.Model):
         """Managers only: the decline is refused, work goes on."""
         self._check_manager()
         self._check_state(("pending_decline",), self.env._("Rejecting a decline"))
-        self.write({"state": "in_progress", "decline_reason": False})
+        self._write_state({"state": "in_progress", "decline_reason": False})
         self._close_decline_activities(self.env._("Decline rejected: find what we can do."))
         return True
 

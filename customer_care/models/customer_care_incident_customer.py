@@ -232,11 +232,25 @@ class CustomerCareIncident(models.Model):
 
     def _reopen_on_reply(self):
         """The customer wrote again: the responsible (else the team's first
-        member) gets a to-do; nobody to give it to leaves it out."""
+        member) gets a to-do, as long as they are care users of the
+        incident's company; nobody to give it to leaves it out."""
+        incidents = self.sudo()
+        members = incidents.team_id.member_ids
+        assignable = incidents.company_id._care_assignable(incidents.user_id | members)
+        assignees = {}
+        for incident, sudoed in zip(self, incidents, strict=True):
+            assignees[incident] = next(
+                (
+                    user.with_env(self.env)
+                    for user in (sudoed.user_id, *sudoed.team_id.member_ids)
+                    if (user.id, sudoed.company_id.id) in assignable
+                ),
+                None,
+            )
         self._reopen_work(
             self.env._("The customer replied: the incident is open again"),
             GENERIC_ACTIVITY,
-            {incident: incident.user_id or incident.team_id.member_ids[:1] for incident in self},
+            assignees,
             keep_unassigned=False,
         )
 

@@ -47,6 +47,11 @@ class CustomerCareIncidentFollowup(models.AbstractModel):
         vals_list, incidents = [], self.browse()
         todo = self.filtered(lambda i: i.state == "resolved" and not i.followup_plan_id)
         rules_of = {company: company._care_followup_rules() for company in todo.company_id}
+        # the incident's handler, else whoever resolves it, when they are care
+        # users of its company; the portal, a delivery, a payment or the
+        # scheduled action leave the plan unassigned: open to every care user
+        # (not OdooBot's, the warehouse's or the accountant's)
+        assignable = todo.company_id._care_assignable(todo.user_id | self.env.user)
         for incident in todo:
             due = followup.followup_due(
                 incident.resolution_type, incident.date_resolved, incident.date_customer_received
@@ -54,10 +59,18 @@ class CustomerCareIncidentFollowup(models.AbstractModel):
             if not due:
                 continue
             rules = rules_of[incident.company_id]
+            user = next(
+                (
+                    user
+                    for user in (incident.user_id, self.env.user)
+                    if (user.id, incident.company_id.id) in assignable
+                ),
+                None,
+            )
             vals_list.append(
                 {
                     "partner_id": incident.partner_id.id,
-                    "user_id": (incident.user_id or self.env.user).id,
+                    "user_id": user.id if user else False,
                     "company_id": incident.company_id.id,
                     "trigger": "follow_up",
                     "channel": followup.followup_channel(incident.channel, rules),
@@ -148,8 +161,9 @@ class CustomerCareIncidentFollowup(models.AbstractModel):
     def _on_followup_done(self):
         """The follow-up contact took place.  Silence never closes an
         incident: it closes once the customer has rated the resolution."""
-        resolved = self.filtered(lambda i: i.state == "resolved")
+        resolved = self.filtered(lambda i: i.state == "resolved").sudo()
         rated = resolved.filtered("satisfaction")
+        # the follow-up's path, not a user's edit (see _check_state_by_actions)
         rated.write({"state": "closed"})
         (resolved - rated).write({"state": "followed_up"})
 
@@ -178,7 +192,7 @@ class CustomerCareIncidentFollowup(models.AbstractModel):
         )
         # the customer's own score: the survey's path, not a user's edit
         self.sudo().write({"satisfaction": score})
-        self.filtered(lambda i: i.state == "followed_up").write({"state": "closed"})
+        self.filtered(lambda i: i.state == "followed_up").sudo().write({"state": "closed"})
         note = self.env._(
             "The customer rated the resolution %(score)s/5. %(comment)s",
             score=score,

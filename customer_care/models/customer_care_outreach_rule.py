@@ -75,6 +75,14 @@ class CustomerCareOutreachRule(models.Model):
         default="[]",
         help="Further conditions on the customers, built in the filter editor.",
     )
+    domain_user_id = fields.Many2one(
+        "res.users",
+        string="Audience Filter Set By",
+        readonly=True,
+        copy=False,
+        help="The filter selects customers with this user's access rights: it reaches "
+        "no record or field they could not see.",
+    )
     lead_days = fields.Integer(
         string="Lead Time (days)",
         help="Birthdays and anniversaries: contact this many days before the date.",
@@ -363,15 +371,25 @@ class CustomerCareOutreachRule(models.Model):
     # -- scheduled action ----------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        vals_list = [self._stamp_domain_user(vals) for vals in vals_list]
         rules = super().create(vals_list)
         rules._sync_cron()
         return rules
 
     def write(self, vals):
-        result = super().write(vals)
+        result = super().write(self._stamp_domain_user(vals))
         if {"name", "active", "interval_number", "interval_type"} & set(vals):
             self._sync_cron()
         return result
+
+    def _stamp_domain_user(self, vals):
+        """Whoever sets the audience filter answers for it: the run searches
+        with their rights (see ``_audience_subselect``).
+        Nobody names another user for it."""
+        vals = {key: value for key, value in vals.items() if key != "domain_user_id"}
+        if "domain" in vals:
+            vals["domain_user_id"] = self.env.uid
+        return vals
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_history(self):

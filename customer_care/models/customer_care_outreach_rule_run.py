@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 import pytz
 
 from odoo import fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from ..logic import outreach
@@ -144,8 +145,6 @@ class CustomerCareOutreachRule(models.Model):
         """The parts of the coarse candidate query on ``today``: the
         audience every rule shares (active, not dropped, the rule's company,
         its care groups and filter) and its trigger's :class:`Trigger`."""
-        # the audience filter reads the rule's company's purchase facts
-        Partner = self.env["res.partner"].with_company(self.company_id)
         trigger = self._trigger(today)
         conditions = [
             SQL("p.active"),
@@ -159,9 +158,36 @@ class CustomerCareOutreachRule(models.Model):
             )
         domain = self._audience_domain()
         if not domain.is_true():
-            conditions.append(SQL("p.id IN %s", Partner._search(domain).subselect()))
+            conditions.append(SQL("p.id IN %s", self._audience_subselect(domain)))
         trigger.conditions = conditions + trigger.conditions
         return trigger
+
+    def _audience_subselect(self, domain):
+        """The customers the rule's audience filter selects, as an SQL subquery.
+
+        The run is the scheduler's (superuser), but the filter is a manager's
+        input: it is searched with the access rights of the user who set it
+        (the rule's creator for filters saved before that was recorded), in
+        the rule's company, whose purchase facts it reads.  A filter thus
+        reaches no record and no field its author could not see.  When they
+        can no longer search there (access removed, company left), it selects
+        nobody.
+        """
+        author = self.domain_user_id or self.create_uid
+        Partner = self.env["res.partner"].with_company(self.company_id)
+        if author:
+            Partner = Partner.with_user(author)
+        try:
+            return Partner._search(domain).subselect()
+        except AccessError as error:
+            _logger.warning(
+                "outreach rule %s: its audience filter is beyond the rights of %s, "
+                "who set it; it selects nobody: %s",
+                self.id,
+                author.login,
+                error,
+            )
+            return SQL("(SELECT 1 WHERE FALSE)")
 
     def _count_candidates(self, today):
         """How many coarse candidates the run will walk through, one query."""
@@ -253,7 +279,10 @@ class CustomerCareOutreachRule(models.Model):
         return {pid for pid in partner_ids if pid not in failures}, failures
 
     def _send_emails(self, partner_ids):
-        template = self.mail_template_id
+        # rendered in the rule's company: the care templates sign a customer
+        # shared between companies with it ("env.company"), not with the
+        # scheduler's own company
+        template = self.mail_template_id.with_company(self.company_id)
         try:
             with self.env.cr.savepoint():
                 template.send_mail_batch(partner_ids)
@@ -270,7 +299,7 @@ class CustomerCareOutreachRule(models.Model):
         return failures
 
     def _send_sms(self, rows):
-        template = self.sms_template_id
+        template = self.sms_template_id.with_company(self.company_id)
         partner_ids = [row["id"] for row in rows]
         failures = {}
         try:

@@ -256,8 +256,9 @@ class CustomerCarePlan(models.Model):
                         incident=plan.incident_id.display_name,
                     )
                 )
+            # a lead without a customer is nobody's: it cannot be this one's
             lead_customer = plan.lead_id.partner_id.commercial_partner_id
-            if lead_customer and lead_customer != customer:
+            if plan.lead_id and lead_customer != customer:
                 raise ValidationError(
                     self.env._(
                         "The care plan %(plan)s is for %(customer)s: it cannot be linked "
@@ -269,6 +270,24 @@ class CustomerCarePlan(models.Model):
                 )
 
     # -- CRUD -------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        """The incident and opportunity links are set by the code that makes
+        the plan from them (the incident's follow-up, the needs step), as
+        superuser: a user creating a plan by hand, over RPC or by import
+        cannot attach it to an incident or an opportunity, which would let
+        closing the plan move an incident they may not even read."""
+        plans = super().create(vals_list)
+        if not self.env.su and any(plan.incident_id or plan.lead_id for plan in plans.sudo()):
+            raise UserError(
+                self.env._(
+                    "A care plan is linked to an incident or an opportunity only by the "
+                    "incident's follow-up or the plan's needs step: create the care plan "
+                    "without the incident or opportunity."
+                )
+            )
+        return plans
+
     def write(self, vals):
         if not self.env.su:
             for fname in ORIGIN_FIELDS.intersection(vals):
@@ -402,8 +421,11 @@ class CustomerCarePlan(models.Model):
         self._care_update_partner_dates()
         # as superuser: the follow-up may have been handed to another care user
         # than the incident's, who may not edit that incident; only its
-        # follow-up state moves (resolved -> followed up / closed)
-        self.filtered("incident_id").incident_id.sudo()._on_followup_done()
+        # follow-up state moves (resolved -> followed up / closed), and only
+        # when this plan is the incident's own follow-up
+        self.sudo().filtered(
+            lambda plan: plan.incident_id.followup_plan_id == plan
+        ).incident_id._on_followup_done()
         return True
 
     def action_cancel(self):

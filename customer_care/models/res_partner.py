@@ -625,17 +625,33 @@ class ResPartner(models.Model):
         )
         candidates -= open_plans.partner_id
         if candidates:
-            plans = plans.create(
-                [
+            companies = candidates.company_id | self.env.company
+            # the customer's care person, else its salesperson, else the user,
+            # when they are care users of the plan's company; unassigned
+            # otherwise (open to every care user)
+            assignable = companies._care_assignable(
+                candidates.care_user_id | candidates.user_id | self.env.user
+            )
+            vals_list = []
+            for partner in candidates:
+                company = partner.company_id or self.env.company
+                user = next(
+                    (
+                        user
+                        for user in (partner.care_user_id, partner.user_id, self.env.user)
+                        if (user.id, company.id) in assignable
+                    ),
+                    None,
+                )
+                vals_list.append(
                     {
                         "partner_id": partner.id,
                         "trigger": "win_back",
-                        "user_id": (partner.care_user_id or partner.user_id or self.env.user).id,
-                        "company_id": (partner.company_id or self.env.company).id,
+                        "user_id": user.id if user else False,
+                        "company_id": company.id,
                     }
-                    for partner in candidates
-                ]
-            )
+                )
+            plans = plans.create(vals_list)
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "customer_care.customer_care_plan_action"
         )

@@ -6,7 +6,10 @@ Run against a database where the PREVIOUS version of customer_care is
 installed with demo data: it reschedules and deactivates scheduled actions,
 reconfigures an outreach rule, a care group and an SLA policy, runs an
 outreach rule so that contact lines and runs exist, and writes what it set
-(and the counts of history rows) to SNAPSHOT.json.
+(and the counts of history rows) to SNAPSHOT.json.  It also leaves a record
+rule as an older version could have shipped it (OUTDATED_RULE): the upgrade
+must bring rules, which are access control and not settings, to what the
+module ships.
 ``tests/upgrade/test_upgrade.py`` checks, after ``-u customer_care``, that
 every value and row is still there.
 """
@@ -28,6 +31,9 @@ CRONS = [
     "ir_cron_care_top_snapshot",
 ]
 NEXTCALL = datetime(2031, 1, 2, 3, 4, 5)
+# a record rule as shipped before a correction: care users saw their own
+# plans only, not the unassigned ones
+OUTDATED_RULE = ("customer_care_plan_rule_user", "[('user_id', '=', user.id)]")
 
 
 def snapshot(env):
@@ -137,6 +143,8 @@ def change(env):
         }
     )
     rule.cron_id.nextcall = NEXTCALL
+    xmlid, domain = OUTDATED_RULE
+    env.ref(f"customer_care.{xmlid}").domain_force = domain
     env.ref("customer_care.care_group_vip").write(
         {"cadence_days": 11, "sequence": 77, "retention_rate": 0.93}
     )

@@ -13,7 +13,7 @@ import os
 import odoo
 from odoo.tests import TransactionCase, tagged
 
-from .admin_changes import snapshot
+from .admin_changes import CRONS, OUTDATED_RULE, snapshot
 
 
 @tagged("post_install", "-at_install")
@@ -85,6 +85,43 @@ class TestUpgradeKeepsWhatAdminsSet(TransactionCase):
         # the lifetime value report reads them again, a row per company
         report = self.env["customer.care.report.value"].search([])
         self.assertEqual(len(report), len(self.before["facts"]))
+
+    def test_record_rules_follow_the_module_and_crons_keep_their_settings(self):
+        """19.0.1.5.0: record rules are updated with the module (a corrected
+        rule reaches installed databases); crons stay the admins'."""
+        xmlid, outdated = OUTDATED_RULE
+        rule = self.env.ref(f"customer_care.{xmlid}")
+        self.assertNotEqual(rule.domain_force, outdated)
+        self.assertEqual(
+            rule.domain_force, "['|', ('user_id', '=', user.id), ('user_id', '=', False)]"
+        )
+        self.env.cr.execute(
+            """SELECT model, bool_and(noupdate), bool_or(noupdate) FROM ir_model_data
+                WHERE module = 'customer_care' AND (model = 'ir.rule' OR name IN %s)
+             GROUP BY model""",
+            [tuple(CRONS)],
+        )
+        marks = {
+            model: (all_marked, any_marked)
+            for model, all_marked, any_marked in self.env.cr.fetchall()
+        }
+        self.assertEqual(marks["ir.rule"], (False, False))
+        self.assertEqual(marks["ir.cron"], (True, True))
+
+    def test_outreach_templates_sign_with_the_rules_company(self):
+        """19.0.1.5.0: the seeded templates name env.company (the rule's
+        company they are rendered in), not the scheduler's user's."""
+        for xmlid, fname in (
+            ("mail_template_care_birthday", "subject"),
+            ("mail_template_care_birthday", "body_html"),
+            ("mail_template_care_anniversary", "email_from"),
+            ("mail_template_care_checkin", "body_html"),
+            ("sms_template_care_warranty", "body"),
+        ):
+            with self.subTest(template=xmlid, field=fname):
+                value = str(self.env.ref(f"customer_care.{xmlid}")[fname])
+                self.assertIn("env.company", value)
+                self.assertNotIn("user.company_id", value)
 
     def test_sender_lookups_get_their_indexes(self):
         """19.0.1.4.0: incoming emails find their sender through indexes on
