@@ -5,9 +5,12 @@ from datetime import timedelta
 import requests
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from .. import providers
+from ..logic import conversation
+from ..providers import wechat
 
 _logger = logging.getLogger(__name__)
 
@@ -57,6 +60,19 @@ class CustomerCareMessagingAccount(models.Model):
         help="Messenger: the verify token typed in the webhook settings. WeChat: the Token "
         "of the server configuration.",
     )
+    wechat_mode = fields.Selection(
+        [("safe", "Safe mode (encrypted)"), ("plain", "Plaintext mode")],
+        string="WeChat Message Encryption",
+        default="safe",
+        help="Safe mode: WeChat encrypts and signs every message with the EncodingAESKey; use "
+        "it. Plaintext mode signs only the time and a random number, not the message.",
+    )
+    encoding_aes_key = fields.Char(
+        string="EncodingAESKey",
+        groups="base.group_system",
+        copy=False,
+        help="WeChat safe mode: the 43-character EncodingAESKey of the server configuration.",
+    )
     app_secret = fields.Char(
         string="App Secret Key",
         groups="base.group_system",
@@ -91,16 +107,38 @@ class CustomerCareMessagingAccount(models.Model):
     )
     replay_minutes = fields.Integer(
         string="Replay Window (minutes)",
-        default=60,
-        help="Signed requests older than this are refused as replays.",
+        default=conversation.MAX_REPLAY_MINUTES,
+        help="Signed requests older than this are refused as replays (1 to 5 minutes).",
     )
     greeting = fields.Text(
         translate=True,
         help="Sent to a customer who starts following the account (empty: no greeting).",
     )
     identity_count = fields.Integer(compute="_compute_identity_count", string="Customers")
+    is_ready = fields.Boolean(
+        string="Ready",
+        compute="_compute_readiness",
+        help="The keys webhook requests are checked with are all filled in.",
+    )
+    missing_keys = fields.Char(compute="_compute_readiness")
 
     _webhook_key_uniq = models.Constraint("UNIQUE(webhook_key)", "The webhook key must be unique.")
+    _replay_minutes_range = models.Constraint(
+        f"CHECK(replay_minutes BETWEEN 1 AND {conversation.MAX_REPLAY_MINUTES})",
+        "The replay window is 1 to 5 minutes.",
+    )
+
+    def init(self):
+        # replay windows of older versions (60 minutes, or 0: none) become
+        # the longest one allowed before the range constraint is applied
+        self.env.cr.execute(
+            SQL(
+                "UPDATE customer_care_messaging_account SET replay_minutes = %s "
+                "WHERE replay_minutes IS NULL OR replay_minutes NOT BETWEEN 1 AND %s",
+                conversation.MAX_REPLAY_MINUTES,
+                conversation.MAX_REPLAY_MINUTES,
+            )
+        )
 
     @api.depends("webhook_key", "provider")
     def _compute_webhook_url(self):
@@ -110,6 +148,20 @@ class CustomerCareMessagingAccount(models.Model):
                 f"{base}/customer_care/messaging/{account.provider}/{account.webhook_key}"
                 if account.provider and account.webhook_key
                 else False
+            )
+
+    @api.depends("provider", "wechat_mode", "app_id", "secret", "verify_token", "encoding_aes_key")
+    @api.depends_context("lang")
+    def _compute_readiness(self):
+        """Not ready while a key the webhook is checked with is empty: such
+        an account refuses every webhook request (an empty key would let
+        anyone sign)."""
+        for account in self:
+            provider = providers.get(account.provider)
+            missing = provider.missing_keys(account._keys()) if provider else []
+            account.is_ready = bool(provider) and not missing
+            account.missing_keys = ", ".join(
+                account._fields[name].get_description(self.env)["string"] for name in missing
             )
 
     def _compute_identity_count(self):
@@ -126,6 +178,20 @@ class CustomerCareMessagingAccount(models.Model):
         provider = providers.get(self.provider)
         if provider:
             self.window_hours = provider.window_hours
+
+    @api.constrains("encoding_aes_key")
+    def _check_encoding_aes_key(self):
+        for account in self.sudo():
+            if account.encoding_aes_key:
+                try:
+                    wechat.aes_key(account.encoding_aes_key)
+                except ValueError as error:
+                    raise ValidationError(
+                        self.env._(
+                            "The EncodingAESKey is the 43 characters shown in WeChat's server "
+                            "configuration."
+                        )
+                    ) from error
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -149,6 +215,8 @@ class CustomerCareMessagingAccount(models.Model):
         return {
             "external_id": account.external_id,
             "app_id": account.app_id,
+            "wechat_mode": account.wechat_mode,
+            "encoding_aes_key": account.encoding_aes_key,
             **{name: account[name] for name in SECRET_FIELDS},
         }
 

@@ -38,12 +38,17 @@ class LineProvider(Provider):
     default_urls = {"api": "https://api.line.me", "data": "https://api-data.line.me"}
 
     def verify(self, keys, hook):
+        if self.missing_keys(keys):
+            return False
         expected = base64.b64encode(hmac_sha256(keys["secret"], hook.body).digest()).decode()
         return same(expected, hook.header("x-line-signature"))
 
     def parse(self, keys, hook):
         events = []
-        for item in json.loads(hook.body or b"{}").get("events", []):
+        payload = json.loads(hook.body or b"{}")
+        if not isinstance(payload, dict):
+            raise ValueError("not a JSON object")
+        for item in payload.get("events") or []:
             source = item.get("source") or {}
             kind = {"message": KIND_MESSAGE, "follow": KIND_FOLLOW, "unfollow": KIND_UNFOLLOW}.get(
                 item.get("type"), KIND_OTHER

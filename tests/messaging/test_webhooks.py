@@ -16,6 +16,7 @@ from .common import (
     MessagingCommon,
     line_event,
     messenger_event,
+    seal_wechat,
     sign_line,
     sign_messenger,
     sign_wechat,
@@ -47,8 +48,9 @@ class TestWebhooks(MessagingCommon, HttpCase):
             body = json.dumps(messenger_event(sender, text, msg_id, ts=ts)).encode()
             headers = sign_messenger(body, "forged" if forged else None)
             return self.url_open(self._url(provider), data=body, headers=headers)
-        body = wechat_xml(sender, text, msg_id, ts=ts and ts // 1000)
-        query = sign_wechat(ts and ts // 1000, token="forged" if forged else None)
+        # safe mode (the account's): the XML encrypted and signed with it
+        xml = wechat_xml(sender, text, msg_id, ts=ts and ts // 1000)
+        query, body = seal_wechat(xml, ts and ts // 1000, token="forged" if forged else None)
         return self.url_open(
             f"{self._url(provider)}?{urlencode(query)}",
             data=body,
