@@ -5,11 +5,11 @@ from datetime import timedelta
 import requests
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from .. import providers
-from ..logic import conversation
+from ..logic import conversation, media
 from ..providers import wechat
 
 _logger = logging.getLogger(__name__)
@@ -96,7 +96,8 @@ class CustomerCareMessagingAccount(models.Model):
         string="API Base URL",
         groups="base.group_system",
         help="Leave empty to call the provider's servers; a test server's address "
-        "replaces all of them.",
+        "replaces all of them, also as the only server customers' files are fetched from "
+        "(never from a loopback or private network address).",
     )
     last_error = fields.Text(readonly=True, groups="base.group_system", copy=False)
     # -- rules -----------------------------------------------------------------
@@ -193,13 +194,26 @@ class CustomerCareMessagingAccount(models.Model):
                         )
                     ) from error
 
+    def _check_test_server(self, vals):
+        """The API base URL also opens attachment fetching to a test server:
+        only a Settings administrator sets it, whatever the access path."""
+        if vals.get("api_base_url") and not self.env.is_system():
+            raise AccessError(
+                self.env._("Only a Settings administrator can point an account at a test server.")
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._check_test_server(vals)
             provider = providers.get(vals.get("provider"))
             if provider and "window_hours" not in vals:
                 vals["window_hours"] = provider.window_hours
         return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_test_server(vals)
+        return super().write(vals)
 
     # -- the provider and its calls ----------------------------------------------
     def _provider(self):
@@ -257,23 +271,26 @@ class CustomerCareMessagingAccount(models.Model):
             return providers.SendResult(providers.base.FAILED, error=payload["message"])
         return provider.read_send_response(status, payload)
 
-    def _fetch(self, reference):
-        """The content of an attachment the customer sent, or ``None``."""
-        api_request = self._provider().attachment_request(
-            self.sudo().api_base_url, self._keys(), reference
+    def _fetch(self, kind, reference, deadline=media.DEADLINE):
+        """The content of a file the customer sent, announced as ``kind``;
+        raises :class:`media.Refused` when it is not fetched (see
+        ``logic/media.py``: the chat app's own media hosts over HTTPS, or
+        the administrator's test server; never an internal address; no
+        redirect; capped in size and time; the type matching the kind)."""
+        provider, account = self._provider(), self.sudo()
+        api_request = provider.attachment_request(
+            account.api_base_url, self._keys(), reference or ""
         )
         if not api_request:
-            return None
-        try:
-            response = requests.request(
-                api_request.method,
-                api_request.url,
-                headers=api_request.headers,
-                timeout=API_TIMEOUT,
-            )
-        except requests.RequestException:
-            return None
-        return response.content if response.status_code == 200 else None
+            raise media.Refused(media.NOT_ALLOWED)
+        return media.fetch(
+            api_request.url,
+            kind,
+            provider.media_hosts,
+            test_server=account.api_base_url or None,
+            headers=api_request.headers,
+            deadline=deadline,
+        )
 
     # -- buttons ---------------------------------------------------------------------
     def action_refresh_token(self):

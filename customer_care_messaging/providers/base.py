@@ -97,6 +97,9 @@ class Provider:
     # the account's keys a webhook request is checked with: while one is
     # empty the account is not ready and every webhook request is refused
     webhook_keys = ("secret",)
+    # the hosts (and their subdomains) the chat app serves the files its
+    # users send from: attachments are fetched from these only, over HTTPS
+    media_hosts = ()
 
     # -- inbound -----------------------------------------------------------
     def missing_keys(self, keys):
@@ -169,7 +172,9 @@ class Provider:
         raise ValueError(str(payload))
 
     def attachment_request(self, base, keys, reference):
-        """How to fetch an attachment the customer sent (a URL by default)."""
+        """How to fetch an attachment the customer sent (a URL by default);
+        the account checks the address against :attr:`media_hosts` before
+        anything is fetched."""
         if reference.startswith(("http://", "https://")):
             return ApiRequest("GET", reference)
         return None

@@ -36,6 +36,8 @@ class LineProvider(Provider):
     template_label = "LINE push message"
     refreshes_token = True
     default_urls = {"api": "https://api.line.me", "data": "https://api-data.line.me"}
+    # files are fetched from the content API (the account's own request)
+    media_hosts = ("api-data.line.me",)
 
     def verify(self, keys, hook):
         if self.missing_keys(keys):

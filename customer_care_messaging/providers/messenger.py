@@ -45,6 +45,8 @@ class MessengerProvider(Provider):
     default_urls = {"api": "https://graph.facebook.com"}
     ack_body = "EVENT_RECEIVED"
     webhook_keys = ("secret", "verify_token")
+    # Meta's CDNs (scontent-*.fbcdn.net, lookaside.fbsbx.com, cdn.fbsbx.com)
+    media_hosts = ("fbcdn.net", "fbsbx.com")
 
     def verify(self, keys, hook):
         if self.missing_keys(keys):

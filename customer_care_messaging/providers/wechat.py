@@ -127,6 +127,8 @@ class WechatProvider(Provider):
     refreshes_token = True
     default_urls = {"api": "https://api.weixin.qq.com"}
     ack_body = "success"
+    # mmbiz.qpic.cn: PicUrl (given as http://, fetched over https://)
+    media_hosts = ("qpic.cn",)
 
     def _safe(self, keys, hook):
         return keys.get("wechat_mode") != PLAIN and hook.method != "GET"

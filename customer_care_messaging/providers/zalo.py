@@ -45,6 +45,9 @@ class ZaloProvider(Provider):
         "oauth": "https://oauth.zaloapp.com",
     }
 
+    # Zalo's file servers (photo-*.zdn.vn, *.zadn.vn, dl.zalo.me …)
+    media_hosts = ("zdn.vn", "zadn.vn", "zalo.me")
+
     def _payload(self, hook):
         """The JSON object of the body; ``{}`` for anything else (an array,
         a number, bytes that are not JSON)."""

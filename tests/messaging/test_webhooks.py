@@ -15,6 +15,7 @@ from odoo.tools import mute_logger
 from .common import (
     MessagingCommon,
     line_event,
+    loopback_test_server,
     messenger_event,
     seal_wechat,
     sign_line,
@@ -185,7 +186,8 @@ class TestWebhooks(MessagingCommon, HttpCase):
         attachment = {"type": "image", "payload": {"url": f"{self.stub.url}/files/photo.jpg"}}
         body = json.dumps(zalo_event("u-img", "", "zimg", attachments=[attachment])).encode()
         self.url_open(self._url("zalo"), data=body, headers=sign_zalo(body))
-        self._process()
+        with loopback_test_server():  # the stub stands for the test server on 127.0.0.1
+            self._process()
         incident = self._events("zalo").incident_id
         self.assertTrue(incident, "an image alone opens an incident")
         self.assertIn("Zalo message from", incident.name)
