@@ -118,6 +118,9 @@ class LineProvider(Provider):
         return {"access_token": payload["access_token"], "expires_in": payload.get("expires_in")}
 
     def attachment_request(self, base, keys, reference):
+        # a LINE message id is a number: nothing else goes into the path
+        if not (reference.isascii() and reference.isdigit()):
+            return None
         return ApiRequest(
             "GET",
             self.url(base, "data", f"/v2/bot/message/{reference}/content"),

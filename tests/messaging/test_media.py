@@ -7,6 +7,7 @@ from unittest.mock import patch
 
 from odoo.tests import BaseCase, tagged
 
+from odoo.addons.customer_care_messaging import providers
 from odoo.addons.customer_care_messaging.logic import media
 
 from .common import loopback_test_server
@@ -88,6 +89,16 @@ class TestMediaRules(BaseCase):
         ):
             with self.subTest(url=url), self.assertRaises(media.Refused):
                 media.target(url, ZALO, server)
+
+    def test_line_content_is_asked_by_message_id_only(self):
+        line = providers.get("line")
+        request = line.attachment_request(None, {"access_token": "t"}, "4801512345678")
+        self.assertEqual(
+            request.url, "https://api-data.line.me/v2/bot/message/4801512345678/content"
+        )
+        for reference in ("../../v2/bot/info", "1?x=1", "\uff11\uff12", ""):
+            with self.subTest(reference=reference):
+                self.assertIsNone(line.attachment_request(None, {"access_token": "t"}, reference))
 
     def test_types_match_the_kind(self):
         self.assertTrue(media.type_allowed("image", "image/jpeg"))
