@@ -103,12 +103,18 @@ class MessagingWebhook(http.Controller):
         the werkzeug request's stream is read instead, with a bound."""
         if (httprequest.content_length or 0) > MAX_BODY:
             return None
-        wrapped = httprequest._HTTPRequest__wrapped  # pylint: disable=protected-access
+        stream = httprequest._HTTPRequest__wrapped.stream  # pylint: disable=protected-access
+        chunks, size = [], 0
         try:
-            body = wrapped.stream.read(MAX_BODY + 1)
+            while size <= MAX_BODY:
+                chunk = stream.read(MAX_BODY + 1 - size)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
         except RequestEntityTooLarge:
             return None
-        return body if len(body) <= MAX_BODY else None
+        return b"".join(chunks) if size <= MAX_BODY else None
 
     def _fresh(self, handler, account, keys, hook, events):
         """Whether a verified request is within the account's replay window
