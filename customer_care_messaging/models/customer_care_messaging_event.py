@@ -17,8 +17,8 @@ from ..providers.base import KIND_FOLLOW, KIND_MESSAGE, KIND_OTHER, KIND_UNFOLLO
 _logger = logging.getLogger(__name__)
 
 EVENT_BATCH = 25  # the scheduler runs a job at least 10 times in a row: keep batches short
-# seconds a batch may spend fetching customers' files: once spent, the next
-# events with files wait for the next batch (the first event always runs)
+# seconds a batch may spend (mostly fetching customers' files): once spent,
+# the batch's other events wait for the next batch (the first always runs)
 BATCH_FETCH_SECONDS = 30
 EVENT_FETCH_SECONDS = 20  # seconds for all the files of one message
 EVENT_FILES = 10  # files fetched per message; the others are named in a note
@@ -194,13 +194,8 @@ class CustomerCareMessagingEvent(models.Model):
         now = fields.Datetime.now()
         fetching_ends = time.monotonic() + BATCH_FETCH_SECONDS
         for event in events:
-            if (
-                event.attachments
-                and event.kind == KIND_MESSAGE
-                and event != events[0]
-                and time.monotonic() > fetching_ends
-            ):
-                continue  # left pending: a slow file server holds no one else up
+            if event != events[0] and time.monotonic() > fetching_ends:
+                break  # the rest stays pending, in order, for the next batch
             identity = identities[(event.account_id, event.sender_ref)]
             vals = {"identity_id": identity.id, "date_processed": now, "state": "done"}
             try:

@@ -16,6 +16,7 @@ from .common import MessagingCommon, loopback_test_server, sign_zalo, zalo_event
 from .stub import IMAGE
 
 MEDIA = "odoo.addons.customer_care_messaging.logic.media"
+EVENT_MODULE = "odoo.addons.customer_care_messaging.models.customer_care_messaging_event"
 
 
 class FileServer:
@@ -167,3 +168,20 @@ class TestAttachments(MessagingCommon, HttpCase):
         self.assertIn("another kind of file (text/html)", self._notes(wrong.incident_id))
         good = self._chat(self._event("z-good").incident_id)
         self.assertEqual(good.attachment_ids.raw, IMAGE * 100)
+
+    def test_a_batch_stops_when_its_fetching_time_is_spent(self):
+        """The first event always runs; once the batch's time is spent the
+        others stay pending, in order, for the next batch."""
+        self.accounts["zalo"].api_base_url = self.files.url
+        self._send("u-b1", "z-b1", "", f"{self.files.url}/files/1.png")
+        self._send("u-b2", "z-b2", "sau đó")
+        events = self._event("z-b1") | self._event("z-b2")
+        with loopback_test_server(), patch(f"{EVENT_MODULE}.BATCH_FETCH_SECONDS", 0):
+            self._process()
+        self.assertEqual(self._event("z-b1").state, "done")
+        self.assertEqual(self._event("z-b2").state, "pending")
+        with loopback_test_server():
+            self._process()
+        self.assertEqual(set(events.mapped("state")), {"done"})
+        first = self._chat(self._event("z-b1").incident_id)
+        self.assertEqual(first.attachment_ids.raw, IMAGE * 100)
