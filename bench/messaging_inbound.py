@@ -96,7 +96,7 @@ def setup_account(db, key):
         """INSERT INTO customer_care_messaging_account
                (name, active, provider, company_id, app_id, secret, webhook_key, window_hours,
                 replay_minutes, api_base_url, create_date, write_date)
-           VALUES ('Zalo bench', true, 'zalo', %s, %s, %s, %s, 168, 60, 'http://127.0.0.1:9',
+           VALUES ('Zalo bench', true, 'zalo', %s, %s, %s, %s, 168, 5, 'http://127.0.0.1:9',
                    now(), now())""",
         (company, APP_ID, OA_SECRET, key),
         fetch=False,

@@ -4,6 +4,7 @@ the incident a first message opens, the text of a template message."""
 from datetime import datetime, timedelta, timezone
 
 SUBJECT_LENGTH = 80
+MAX_REPLAY_MINUTES = 5  # the longest replay window an account may have
 
 
 def window_open(last_inbound, hours, now):
@@ -54,7 +55,11 @@ def event_time(timestamp, now):
 
 def is_stale(timestamp, now_seconds, minutes):
     """Whether a signed request is older (or further in the future) than the
-    replay window allows; a request without a timestamp is never stale."""
-    if not timestamp or not minutes:
+    replay window allows; a request without a timestamp is never stale.  A
+    window outside 1 to ``MAX_REPLAY_MINUTES`` (0 once meant none) counts
+    as the longest one: a signature is never good for ever."""
+    if not timestamp:
         return False
+    if not minutes or not 0 < minutes <= MAX_REPLAY_MINUTES:
+        minutes = MAX_REPLAY_MINUTES
     return abs(now_seconds - timestamp) > minutes * 60

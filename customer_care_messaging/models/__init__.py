@@ -2,6 +2,7 @@ from . import customer_care_messaging_account
 from . import customer_care_messaging_identity
 from . import customer_care_messaging_template
 from . import customer_care_messaging_outbound
+from . import customer_care_messaging_signature
 from . import customer_care_messaging_event
 from . import customer_care_messaging_thread
 from . import customer_care_incident

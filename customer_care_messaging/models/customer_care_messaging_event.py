@@ -1,5 +1,8 @@
 import json
 import logging
+import time
+
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.tools import SQL, plaintext2html
@@ -8,15 +11,21 @@ from odoo.addons.customer_care.logic import inbound
 from odoo.addons.customer_care.models.customer_care_incident_customer import REOPENED_BY_REPLY
 
 from .. import providers
-from ..logic import conversation
+from ..logic import conversation, media
 from ..providers.base import KIND_FOLLOW, KIND_MESSAGE, KIND_OTHER, KIND_UNFOLLOW
 
 _logger = logging.getLogger(__name__)
 
 EVENT_BATCH = 25  # the scheduler runs a job at least 10 times in a row: keep batches short
+# seconds a batch may spend (mostly fetching customers' files): once spent,
+# the batch's other events wait for the next batch (the first always runs)
+BATCH_FETCH_SECONDS = 30
+EVENT_FETCH_SECONDS = 20  # seconds for all the files of one message
+EVENT_FILES = 10  # files fetched per message; the others are named in a note
 # an incident still open to the customer's messages (a resolved one reopens)
 THREAD_STATES = ("new", "acknowledged", "in_progress", "pending_decline", *REOPENED_BY_REPLY)
 PLAN_THREAD_STATES = ("planned", "in_progress")
+TOO_MANY, NO_TIME = "too_many", "no_time"  # files not fetched, beside media's reasons
 
 
 class CustomerCareMessagingEvent(models.Model):
@@ -183,7 +192,10 @@ class CustomerCareMessagingEvent(models.Model):
         targets = self._targets(events, identities)
         greeted = self.env["customer.care.messaging.outbound"]
         now = fields.Datetime.now()
+        fetching_ends = time.monotonic() + BATCH_FETCH_SECONDS
         for event in events:
+            if event != events[0] and time.monotonic() > fetching_ends:
+                break  # the rest stays pending, in order, for the next batch
             identity = identities[(event.account_id, event.sender_ref)]
             vals = {"identity_id": identity.id, "date_processed": now, "state": "done"}
             try:
@@ -309,13 +321,16 @@ class CustomerCareMessagingEvent(models.Model):
             targets[(account, partner)] = record
         elif record._name == "customer.care.incident" and record.state in REOPENED_BY_REPLY:
             record._reopen_on_reply()
+        files, notes = self._fetch_attachments()
         record.with_context(mail_create_nosubscribe=True).message_post(
             body=plaintext2html(self.text) if self.text else "",
             author_id=partner.id,
             message_type="care_chat",
             subtype_xmlid="mail.mt_comment",
-            attachments=self._fetch_attachments(),
+            attachments=files,
         )
+        if notes:
+            record._message_log(body=Markup("<br/>").join(notes))
         if record._name == "customer.care.incident":
             return {"incident_id": record.id}
         return {"plan_id": record.id}
@@ -350,17 +365,60 @@ class CustomerCareMessagingEvent(models.Model):
         return incident
 
     def _fetch_attachments(self):
-        """``[(name, content)]`` of the files the customer sent; one that
-        cannot be fetched is named in a line of text instead."""
+        """``([(name, content)], [note])``: the files the customer sent, and
+        a line for the care team about each one not fetched (see
+        ``account._fetch``), which never stops the event."""
         self.ensure_one()
-        result = []
-        for kind, reference, name in json.loads(self.attachments or "[]"):
-            content = self.account_id._fetch(reference) if reference else None
-            if content is None:
-                _logger.info("chat event %s: %s %s could not be fetched", self.id, kind, reference)
+        files, notes = [], []
+        ends = time.monotonic() + EVENT_FETCH_SECONDS
+        for index, (kind, reference, name) in enumerate(json.loads(self.attachments or "[]")):
+            left = ends - time.monotonic()
+            try:
+                if index >= EVENT_FILES:
+                    raise media.Refused(TOO_MANY)
+                if left <= 0:
+                    raise media.Refused(NO_TIME)
+                content = self.account_id._fetch(
+                    kind, reference, deadline=min(media.DEADLINE, left)
+                )
+            except media.Refused as refused:
+                _logger.info(
+                    "chat event %s: %s not fetched (%s %s)",
+                    self.id,
+                    kind,
+                    refused.reason,
+                    refused.detail,
+                )
+                notes.append(self._not_fetched_note(kind, refused))
                 continue
-            result.append((name or f"{kind}-{self.uid}", content))
-        return result
+            except Exception:
+                _logger.exception("chat event %s: %s could not be fetched", self.id, kind)
+                notes.append(self._not_fetched_note(kind, media.Refused(media.UNREACHABLE)))
+                continue
+            files.append((name or f"{kind}-{self.uid}", content))
+        return files, notes
+
+    def _not_fetched_note(self, kind, refused):
+        env = self.env
+        reasons = {
+            media.NOT_ALLOWED: env._("its address is not one of the chat app's file servers"),
+            media.PRIVATE: env._("its address leads into a private network"),
+            media.UNREACHABLE: env._("the file server could not be reached in time"),
+            media.REDIRECT: env._("the file server sent it on to another address"),
+            media.STATUS: env._("the file server answered with an error (%s)", refused.detail),
+            media.TOO_LARGE: env._("it is larger than %s MB", media.MAX_BYTES // (1024 * 1024)),
+            media.WRONG_TYPE: env._(
+                "the file server sent another kind of file (%s)", refused.detail
+            ),
+            media.KIND: env._("it is not a file"),
+            TOO_MANY: env._("the message has more than %s files", EVENT_FILES),
+            NO_TIME: env._("no time was left to fetch it"),
+        }
+        return env._(
+            "A file the customer sent (%(kind)s) was not saved: %(reason)s.",
+            kind=kind,
+            reason=reasons.get(refused.reason, reasons[media.UNREACHABLE]),
+        )
 
     def _greet(self, identity):
         """The account's greeting to a new follower, queued."""

@@ -94,11 +94,27 @@ class Provider:
     # the answer a webhook request gets once its events are stored
     ack_body = "OK"
     ack_content_type = "text/plain"
+    # the account's keys a webhook request is checked with: while one is
+    # empty the account is not ready and every webhook request is refused
+    webhook_keys = ("secret",)
+    # the hosts (and their subdomains) the chat app serves the files its
+    # users send from: attachments are fetched from these only, over HTTPS
+    media_hosts = ()
 
     # -- inbound -----------------------------------------------------------
+    def missing_keys(self, keys):
+        """The names of the webhook keys this account lacks (empty: ready)."""
+        return [name for name in self.webhook_keys if not keys.get(name)]
+
     def verify(self, keys, hook):
         """Whether the request is signed by the provider with this account's keys."""
         raise NotImplementedError
+
+    def replay_key(self, keys, hook):
+        """What identifies a signature that must be accepted only once (the
+        provider's signature does not cover the body), or ``None`` when the
+        provider's retries are told apart by the events' own ids."""
+        return None
 
     def handshake(self, keys, hook):
         """The answer to the provider's subscription check (a GET), or
@@ -156,7 +172,9 @@ class Provider:
         raise ValueError(str(payload))
 
     def attachment_request(self, base, keys, reference):
-        """How to fetch an attachment the customer sent (a URL by default)."""
+        """How to fetch an attachment the customer sent (a URL by default);
+        the account checks the address against :attr:`media_hosts` before
+        anything is fetched."""
         if reference.startswith(("http://", "https://")):
             return ApiRequest("GET", reference)
         return None
@@ -177,9 +195,19 @@ def selection():
 
 
 def hmac_sha256(secret, body):
-    return hmac.new((secret or "").encode(), body, hashlib.sha256)
+    """The HMAC-SHA256 of ``body``; callers check first that the secret is
+    set (an empty key signs nothing)."""
+    if not secret:
+        raise ValueError("no signing secret")
+    return hmac.new(secret.encode(), body, hashlib.sha256)
 
 
 def same(expected, given):
-    """Constant-time comparison of two signatures."""
-    return bool(given) and hmac.compare_digest(str(expected), str(given))
+    """Constant-time comparison of two signatures: false when either is
+    empty or not text (a header or query value may hold anything)."""
+    if not expected or not given or not isinstance(expected, str) or not isinstance(given, str):
+        return False
+    try:
+        return hmac.compare_digest(expected.encode(), given.encode())
+    except UnicodeEncodeError:  # lone surrogates
+        return False

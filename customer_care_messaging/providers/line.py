@@ -36,14 +36,21 @@ class LineProvider(Provider):
     template_label = "LINE push message"
     refreshes_token = True
     default_urls = {"api": "https://api.line.me", "data": "https://api-data.line.me"}
+    # files are fetched from the content API (the account's own request)
+    media_hosts = ("api-data.line.me",)
 
     def verify(self, keys, hook):
+        if self.missing_keys(keys):
+            return False
         expected = base64.b64encode(hmac_sha256(keys["secret"], hook.body).digest()).decode()
         return same(expected, hook.header("x-line-signature"))
 
     def parse(self, keys, hook):
         events = []
-        for item in json.loads(hook.body or b"{}").get("events", []):
+        payload = json.loads(hook.body or b"{}")
+        if not isinstance(payload, dict):
+            raise ValueError("not a JSON object")
+        for item in payload.get("events") or []:
             source = item.get("source") or {}
             kind = {"message": KIND_MESSAGE, "follow": KIND_FOLLOW, "unfollow": KIND_UNFOLLOW}.get(
                 item.get("type"), KIND_OTHER
@@ -111,6 +118,9 @@ class LineProvider(Provider):
         return {"access_token": payload["access_token"], "expires_in": payload.get("expires_in")}
 
     def attachment_request(self, base, keys, reference):
+        # a LINE message id is a number: nothing else goes into the path
+        if not (reference.isascii() and reference.isdigit()):
+            return None
         return ApiRequest(
             "GET",
             self.url(base, "data", f"/v2/bot/message/{reference}/content"),

@@ -44,12 +44,19 @@ class MessengerProvider(Provider):
     template_label = "Messenger message tag"
     default_urls = {"api": "https://graph.facebook.com"}
     ack_body = "EVENT_RECEIVED"
+    webhook_keys = ("secret", "verify_token")
+    # Meta's CDNs (scontent-*.fbcdn.net, lookaside.fbsbx.com, cdn.fbsbx.com)
+    media_hosts = ("fbcdn.net", "fbsbx.com")
 
     def verify(self, keys, hook):
+        if self.missing_keys(keys):
+            return False
         expected = "sha256=" + hmac_sha256(keys["secret"], hook.body).hexdigest()
         return same(expected, hook.header("x-hub-signature-256"))
 
     def handshake(self, keys, hook):
+        if self.missing_keys(keys):
+            return None
         if hook.query.get("hub.mode") == "subscribe" and same(
             keys["verify_token"], hook.query.get("hub.verify_token")
         ):
@@ -58,7 +65,10 @@ class MessengerProvider(Provider):
 
     def parse(self, keys, hook):
         events = []
-        for entry in json.loads(hook.body or b"{}").get("entry", []):
+        payload = json.loads(hook.body or b"{}")
+        if not isinstance(payload, dict):
+            raise ValueError("not a JSON object")
+        for entry in payload.get("entry") or []:
             for item in entry.get("messaging", []):
                 sender = (item.get("sender") or {}).get("id") or ""
                 timestamp = int(item.get("timestamp") or 0)

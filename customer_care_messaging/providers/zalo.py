@@ -45,21 +45,34 @@ class ZaloProvider(Provider):
         "oauth": "https://oauth.zaloapp.com",
     }
 
+    # Zalo's file servers (photo-*.zdn.vn, *.zadn.vn, dl.zalo.me …)
+    media_hosts = ("zdn.vn", "zadn.vn", "zalo.me")
+
     def _payload(self, hook):
-        return json.loads(hook.body or b"{}")
+        """The JSON object of the body; ``{}`` for anything else (an array,
+        a number, bytes that are not JSON)."""
+        try:
+            payload = json.loads(hook.body or b"{}")
+        except ValueError:
+            return {}
+        return payload if isinstance(payload, dict) else {}
 
     def verify(self, keys, hook):
-        try:
-            timestamp = str(self._payload(hook).get("timestamp") or "")
-        except ValueError:
+        if self.missing_keys(keys):
+            return False
+        timestamp = str(self._payload(hook).get("timestamp") or "")
+        if not timestamp:
             return False
         data = (keys["app_id"] or "").encode() + hook.body + timestamp.encode()
-        expected = hashlib.sha256(data + (keys["secret"] or "").encode()).hexdigest()
+        expected = hashlib.sha256(data + keys["secret"].encode()).hexdigest()
         given = hook.header("x-zevent-signature").strip()
         return same(f"mac={expected}", given) or same(expected, given)
 
     def signed_timestamp(self, hook, events):
-        return int(self._payload(hook).get("timestamp") or 0) // 1000
+        try:
+            return int(self._payload(hook).get("timestamp") or 0) // 1000
+        except (TypeError, ValueError):
+            return 0
 
     def parse(self, keys, hook):
         item = self._payload(hook)

@@ -6,12 +6,38 @@ import base64
 import hashlib
 import hmac
 import json
+import os
+import secrets
 import time
+from contextlib import contextmanager
+from unittest.mock import patch
+
+from cryptography.hazmat.backends import default_backend
+from cryptography.hazmat.primitives import padding
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from odoo.addons.customer_care_messaging.providers.wechat import signature as wechat_signature
 
 from ..common import CareCommon
 from .stub import StubApi
+
+LOOPBACK = "127.0.0.1"
+
+
+@contextmanager
+def loopback_test_server():
+    """The tests' explicit allowance for their local servers (127.0.0.1):
+    the addon never fetches a customer's file from a loopback address, so
+    the tests that need a file server on this machine let this one address
+    through the address check, and nothing else."""
+    from odoo.addons.customer_care_messaging.logic import media
+
+    real = media.is_public_address
+    with patch.object(
+        media, "is_public_address", lambda address: address == LOOPBACK or real(address)
+    ):
+        yield
+
 
 KEYS = {
     "zalo": {"app_id": "zalo-app", "secret": "zalo-oa-secret", "external_id": "oa-1"},
@@ -27,6 +53,8 @@ KEYS = {
         "secret": "wechat-app-secret",
         "verify_token": "wechat-token",
         "external_id": "gh_1",
+        # safe mode: 32 bytes 0..31 in base64 without its "=" (43 characters)
+        "encoding_aes_key": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8",
     },
 }
 
@@ -127,13 +155,49 @@ def wechat_xml(sender, text="", msg_id="1234567890123456", ts=None, event=None):
     ).encode()
 
 
-def sign_wechat(timestamp=None, token=None, nonce="n0nce"):
+def sign_wechat(timestamp=None, token=None, nonce=None):
+    """The query of a plaintext-mode push or a server check (a fresh nonce
+    each time, as WeChat sends)."""
     timestamp = str(timestamp or int(time.time()))
+    nonce = nonce or secrets.token_hex(6)
     return {
         "signature": wechat_signature(token or KEYS["wechat"]["verify_token"], timestamp, nonce),
         "timestamp": timestamp,
         "nonce": nonce,
     }
+
+
+def seal_wechat(xml, timestamp=None, token=None, app_id=None, aes_key=None, to_user=None):
+    """``(query, body)`` of a safe-mode push, sealed as WeChat's "message
+    encryption" rules say (written here apart from the addon's code): AES-256-CBC
+    with the EncodingAESKey, IV its first 16 bytes, PKCS#7 to 32 bytes, of 16
+    random bytes + the length (4 bytes, big-endian) + the XML + the AppID;
+    ``msg_signature`` is the SHA-1 of token, timestamp, nonce and Encrypt sorted."""
+    key = base64.b64decode((aes_key or KEYS["wechat"]["encoding_aes_key"]) + "=")
+    plain = (
+        os.urandom(16)
+        + len(xml).to_bytes(4, "big")
+        + xml
+        + (app_id or KEYS["wechat"]["app_id"]).encode()
+    )
+    padder = padding.PKCS7(256).padder()
+    plain = padder.update(plain) + padder.finalize()
+    encryptor = Cipher(algorithms.AES(key), modes.CBC(key[:16]), backend=default_backend())
+    encryptor = encryptor.encryptor()
+    encrypted = base64.b64encode(encryptor.update(plain) + encryptor.finalize()).decode()
+    query = sign_wechat(timestamp, token)
+    parts = sorted([token or KEYS["wechat"]["verify_token"], query["timestamp"], query["nonce"]])
+    parts = sorted([*parts, encrypted])
+    query.update(
+        encrypt_type="aes",
+        openid="o-sender",
+        msg_signature=hashlib.sha1("".join(parts).encode()).hexdigest(),
+    )
+    body = (
+        f"<xml><ToUserName><![CDATA[{to_user or KEYS['wechat']['external_id']}]]></ToUserName>"
+        f"<Encrypt><![CDATA[{encrypted}]]></Encrypt></xml>"
+    ).encode()
+    return query, body
 
 
 class MessagingCommon(CareCommon):

@@ -32,6 +32,8 @@ customer.care.messaging.outbound        read           Y     Y    Y       N     
 customer.care.messaging.outbound        create         N     N    N       N       N
 customer.care.messaging.composer        action_send    Y     Y    N       N       N
 customer.care.messaging.link.wizard     action_link    Y     Y    N       N       N
+customer.care.messaging.signature       read           N     N    Y       N       Y
+customer.care.messaging.signature       create         N     N    N       N       N
 """
 
 CASES = [
@@ -82,6 +84,9 @@ class TestMessagingAccess(MessagingCommon):
         cls.incident = cls.env["customer.care.incident"].create(
             {"name": "Chat", "partner_id": cls.customer.id, "channel": "social"}
         )
+        Signature = cls.env["customer.care.messaging.signature"]
+        Signature._accept_once(cls.account, "a-used-signature")
+        cls.signature = Signature.search([("signature", "=", "a-used-signature")])
 
     @classmethod
     def _identity_cls(cls):
@@ -97,6 +102,7 @@ class TestMessagingAccess(MessagingCommon):
             "customer.care.messaging.template": self.template,
             "customer.care.messaging.event": self.event,
             "customer.care.messaging.outbound": self.outbound,
+            "customer.care.messaging.signature": self.signature,
         }.get(model)
         if operation == "read":
             record.with_env(env).read(["display_name"])
@@ -122,6 +128,10 @@ class TestMessagingAccess(MessagingCommon):
             env[model].create({"name": "New", "account_id": self.account.id})
         elif model == "customer.care.messaging.outbound":
             env[model].create({"identity_id": self.identity.id, "body": "y"})
+        elif model == "customer.care.messaging.signature":
+            env[model].create(
+                {"account_id": self.account.id, "signature": "s", "date_seen": "2026-01-01"}
+            )
         elif model == "customer.care.messaging.composer":
             self.identity.sudo().date_last_inbound = fields.Datetime.now()
             env[model].create(
@@ -178,5 +188,6 @@ class TestMessagingAccess(MessagingCommon):
             "webhook_key",
             "webhook_url",
             "api_base_url",
+            "encoding_aes_key",
         ):
             self.assertNotIn(name, fields)

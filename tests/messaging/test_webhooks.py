@@ -15,7 +15,9 @@ from odoo.tools import mute_logger
 from .common import (
     MessagingCommon,
     line_event,
+    loopback_test_server,
     messenger_event,
+    seal_wechat,
     sign_line,
     sign_messenger,
     sign_wechat,
@@ -47,8 +49,9 @@ class TestWebhooks(MessagingCommon, HttpCase):
             body = json.dumps(messenger_event(sender, text, msg_id, ts=ts)).encode()
             headers = sign_messenger(body, "forged" if forged else None)
             return self.url_open(self._url(provider), data=body, headers=headers)
-        body = wechat_xml(sender, text, msg_id, ts=ts and ts // 1000)
-        query = sign_wechat(ts and ts // 1000, token="forged" if forged else None)
+        # safe mode (the account's): the XML encrypted and signed with it
+        xml = wechat_xml(sender, text, msg_id, ts=ts and ts // 1000)
+        query, body = seal_wechat(xml, ts and ts // 1000, token="forged" if forged else None)
         return self.url_open(
             f"{self._url(provider)}?{urlencode(query)}",
             data=body,
@@ -183,7 +186,8 @@ class TestWebhooks(MessagingCommon, HttpCase):
         attachment = {"type": "image", "payload": {"url": f"{self.stub.url}/files/photo.jpg"}}
         body = json.dumps(zalo_event("u-img", "", "zimg", attachments=[attachment])).encode()
         self.url_open(self._url("zalo"), data=body, headers=sign_zalo(body))
-        self._process()
+        with loopback_test_server():  # the stub stands for the test server on 127.0.0.1
+            self._process()
         incident = self._events("zalo").incident_id
         self.assertTrue(incident, "an image alone opens an incident")
         self.assertIn("Zalo message from", incident.name)
