@@ -15,6 +15,32 @@ REOPENED_BY_REPLY = ("resolved", "followed_up")
 # the states an unhappy rating sends back to work: the incident was thought
 # solved (closed too: the customer may change the rating from the same link)
 REOPENED_BY_RATING = ("resolved", "followed_up", "closed")
+# what a customer may read of their requests (see ``_has_field_access``): the
+# portal page's fields, the portal links and the public conversation
+PORTAL_ORDER = "date_received desc, id desc"
+PORTAL_READABLE_FIELDS = frozenset(
+    {
+        "id",
+        "display_name",
+        "name",
+        "kind",
+        "description",
+        "partner_id",
+        "commercial_partner_id",
+        "company_id",
+        "date_received",
+        "response_deadline",
+        "resolution_deadline",
+        "date_resolved",
+        "portal_state",
+        "portal_resolution",
+        "access_url",
+        "access_token",
+        "access_warning",
+        "website_message_ids",
+        "message_is_follower",
+    }
+)
 
 
 class CustomerCareIncident(models.Model):
@@ -302,9 +328,54 @@ class CustomerCareIncident(models.Model):
         ondelete={"portal": "set default", "website": "set default"},
     )
 
+    portal_state = fields.Char(
+        string="Status for the Customer",
+        compute="_compute_portal_view",
+        compute_sudo=True,
+        help="The state in the customer's words, as the portal shows it.",
+    )
+    portal_resolution = fields.Html(
+        string="Resolution Offered",
+        compute="_compute_portal_view",
+        compute_sudo=True,
+        help="What we can do, once it is offered to the customer (empty before).",
+    )
+
     def _compute_access_url(self):
         for incident in self:
             incident.access_url = f"/my/requests/{incident.id}"
+
+    @api.depends("state", "resolution", "waiting_delivery")
+    def _compute_portal_view(self):
+        for incident in self:
+            incident.portal_state = incident._portal_state_label()
+            incident.portal_resolution = (
+                incident.resolution if incident.state not in OPEN_STATES else False
+            )
+
+    @api.model
+    def _has_field_access(self, field, operation):
+        """A customer (portal user, or any share user) reads what the portal
+        page shows and nothing else: the care group, the responsible, the
+        root cause, the escalation, a decline's reason, a draft resolution
+        and every field an addon adds stay internal, whatever API asks
+        (read, search_read, read_group, export, fields_get, domains).  A
+        list of what may be read rather than ``groups=`` on each internal
+        field: a field added later is internal until it is listed here.
+        The portal pages read as superuser once the customer's access is
+        checked, so they are not limited by this."""
+        if not super()._has_field_access(field, operation):
+            return False
+        if self.env.su or not self.env.user.share:
+            return True
+        return operation == "read" and field.name in PORTAL_READABLE_FIELDS
+
+    def _order_to_sql(self, order, query, alias=None, reverse=False):
+        """A customer's lists come newest first: the default order starts
+        with the priority, which they may not read."""
+        if (not order or order == self._order) and not self.env.su and self.env.user.share:
+            order = PORTAL_ORDER
+        return super()._order_to_sql(order, query, alias=alias, reverse=reverse)
 
     def _portal_state_label(self):
         """The state in the customer's words: the back office's steps
