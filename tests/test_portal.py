@@ -7,6 +7,7 @@ from odoo import http
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
+from odoo.tools import html2plaintext
 
 from .common import CareCommon
 
@@ -469,3 +470,66 @@ class TestPortal(CareCommon, HttpCase):
         row = self.mine.with_user(self.anna).read(["portal_resolution", "portal_state"])[0]
         self.assertIn("maybe a voucher", row["portal_resolution"])
         self.assertEqual(row["portal_state"], "Solved")
+
+    # -- the page says only what the shop wrote ---------------------------------
+    def test_error_in_the_link_is_a_code_never_a_text(self):
+        self.authenticate(self.anna.login, self.anna.login)
+        phishing = "Your account is blocked: call +1 555 0100 now"
+        _response, page = self._page(f"/my/requests/{self.mine.id}?error={phishing}")
+        self.assertNotIn("account is blocked", page)
+        self.assertNotIn("alert-warning", page)
+        _response, page = self._page(f"/my/requests/{self.mine.id}?error=not_solved")
+        self.assertIn("This request is not solved yet", page)
+        # a refused action comes back with its code
+        response = self._post(f"/my/requests/{self.mine.id}/reopen")
+        self.assertIn("error=not_solved", response.url)
+
+    # -- new requests: customers only, a few an hour, bounded -------------------
+    def _new_requests(self):
+        return self.env["customer.care.incident"].search(
+            [("channel", "=", "portal"), ("partner_id", "=", self.anna.partner_id.id)]
+        )
+
+    def test_new_request_text_is_cut_to_size(self):
+        self.authenticate(self.anna.login, self.anna.login)
+        self._post(
+            "/my/requests/new",
+            subject="Long\x00 story " + "s" * 5000,
+            description="It began in May.\x00 " + "x" * 300_000,
+        )
+        created = self._new_requests()
+        self.assertEqual(len(created), 1)
+        self.assertEqual(len(created.name), 200)
+        self.assertTrue(created.name.startswith("Long story "))
+        text = html2plaintext(created.description)
+        self.assertLessEqual(len(text), 10_000)
+        self.assertIn("It began in May.", text)
+
+    def test_new_requests_are_limited_per_hour(self):
+        self.authenticate(self.anna.login, self.anna.login)
+        for number in range(5):
+            self._post("/my/requests/new", subject=f"Question {number}", description="Hi")
+        self.assertEqual(len(self._new_requests()), 5)
+        response = self._post("/my/requests/new", subject="Question 6", description="Hi")
+        self.assertIn("You sent 5 requests within the last hour", response.text)
+        self.assertEqual(len(self._new_requests()), 5)
+        # an hour later, the customer may ask again
+        self.env.cr.execute(
+            "UPDATE customer_care_incident SET create_date = now() - interval '61 minutes' "
+            "WHERE id IN %s",
+            [tuple(self._new_requests().ids)],
+        )
+        self._post("/my/requests/new", subject="Question 7", description="Hi")
+        self.assertEqual(len(self._new_requests()), 6)
+
+    def test_new_request_page_is_for_customers_only(self):
+        Incident = self.env["customer.care.incident"]
+        before = Incident.search_count([])
+        for user in (self.plain_user, self.care_user):
+            with self.subTest(user=user.login):
+                self.authenticate(user.login, user.login)
+                response = self._post("/my/requests/new", subject="Inside job", description="x")
+                self.assertIn("New requests in the portal are for customers", response.text)
+        self.assertEqual(Incident.search_count([]), before)
+        with self.assertRaises(AccessError):
+            Incident.sudo()._portal_new_request(self.care_user, "Inside job", "x")

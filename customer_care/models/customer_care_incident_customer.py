@@ -1,9 +1,11 @@
+from datetime import timedelta
+
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import email_normalize, html2plaintext, plaintext2html
 from odoo.tools.mail import parse_contact_from_email
 
-from ..logic import followup, inbound
+from ..logic import followup, inbound, text
 from ..logic.care_state import STATE_DROPPED
 from ..logic.incidents import OPEN_STATES
 from .care_refs import GENERIC_ACTIVITY, activity_type_ref
@@ -17,6 +19,10 @@ REOPENED_BY_REPLY = ("resolved", "followed_up")
 REOPENED_BY_RATING = ("resolved", "followed_up", "closed")
 # what a customer may read of their requests (see ``_has_field_access``): the
 # portal page's fields, the portal links and the public conversation
+# a customer's new requests from the portal: subject length, and how many
+# an hour (more is a robot, or a conversation that belongs in one request)
+PORTAL_MAX_SUBJECT = 200
+PORTAL_REQUESTS_PER_HOUR = 5
 PORTAL_ORDER = "date_received desc, id desc"
 PORTAL_READABLE_FIELDS = frozenset(
     {
@@ -431,16 +437,44 @@ class CustomerCareIncident(models.Model):
 
     def _portal_new_request(self, user, subject, description):
         """A question asked from the portal, for the user's company (the
-        commercial partner), unassigned so the care team picks it up."""
-        subject = (subject or "").strip()
+        commercial partner), unassigned so the care team picks it up.
+
+        Customers only (portal users: the care team opens incidents in the
+        back office), a few per hour, and the texts cut to size as the
+        website's form does."""
+        if not user._is_portal():
+            raise AccessError(
+                self.env._(
+                    "New requests in the portal are for customers: open the incident "
+                    "in the Customer Care app instead."
+                )
+            )
+        subject = text.one_line(subject, PORTAL_MAX_SUBJECT)
         if not subject:
             raise UserError(self.env._("Give your request a subject."))
         partner = user.partner_id
+        since = fields.Datetime.now() - timedelta(hours=1)
+        recent = self.search_count(
+            [
+                ("channel", "=", "portal"),
+                ("partner_id", "=", partner.id),
+                ("create_date", ">=", since),
+            ],
+            limit=PORTAL_REQUESTS_PER_HOUR,
+        )
+        if recent >= PORTAL_REQUESTS_PER_HOUR:
+            raise UserError(
+                self.env._(
+                    "You sent %s requests within the last hour: please add to one of "
+                    "them, or send the new one a little later.",
+                    PORTAL_REQUESTS_PER_HOUR,
+                )
+            )
         incident = self.create(
             [
                 {
-                    "name": subject[:200],
-                    "description": plaintext2html((description or "").strip()),
+                    "name": subject,
+                    "description": plaintext2html(text.clip(description, text.MAX_DESCRIPTION)),
                     "partner_id": partner.id,
                     "company_id": (partner.company_id or user.company_id).id,
                     "kind": "question",
