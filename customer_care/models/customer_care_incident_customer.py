@@ -10,7 +10,7 @@ from ..logic.care_state import STATE_DROPPED
 from ..logic.incidents import OPEN_STATES
 from .care_refs import GENERIC_ACTIVITY, activity_type_ref
 from .customer_care_incident_acknowledgement import ACKNOWLEDGEMENT
-from .mail_thread import AUTO_REPLY
+from .mail_thread import AUTO_REPLY, SENDER_AUTHENTICATED
 
 # the states a customer's reply (or "still not solved") sends back to work
 REOPENED_BY_REPLY = ("resolved", "followed_up")
@@ -102,19 +102,22 @@ class CustomerCareIncident(models.Model):
     @api.model
     def message_new(self, msg_dict, custom_values=None):
         """A new email to a care team's address opens an incident for the
-        sender, matched to a customer of the team's company (or created)."""
+        sender, matched to a customer of the team's company (or created).
+
+        The team's company owns it, whatever company the routing values
+        name (the gateway rebuilds them from the team, see
+        ``mail_thread.py``).  The acknowledgement is queued only for a
+        sender the receiving server vouches for (DMARC) or a verified
+        customer (see ``_inbound_acknowledge``)."""
         values = dict(custom_values or {})
         team = self._inbound_team(values.get("team_id"))
-        company_id = values.get("company_id")
-        if team and team.company_id.id == company_id:
-            company = team.company_id
-        else:
-            company = (
-                self.env["res.company"].browse(company_id).exists()
-                or team.company_id
-                or self.env.company
-            )
+        company = (
+            team.company_id
+            or self.env["res.company"].browse(values.get("company_id")).exists()
+            or self.env.company
+        )
         partner = self._inbound_partner(msg_dict.get("email_from"), company)
+        acknowledge = bool(team.acknowledge) and self._inbound_acknowledge(partner)
         subject = (msg_dict.get("subject") or "").strip()
         body = msg_dict.get("body") or ""
         email_date = fields.Datetime.to_datetime(msg_dict.get("date") or False)
@@ -129,7 +132,7 @@ class CustomerCareIncident(models.Model):
                 "channel": "email",
                 "date_received": inbound.received_at(email_date, fields.Datetime.now()),
                 "user_id": values.get("user_id") or False,
-                "is_acknowledgement_pending": bool(team.acknowledge),
+                "is_acknowledgement_pending": acknowledge,
             }
         )
         values.setdefault("kind", inbound.guess_kind(subject, html2plaintext(body)))
@@ -141,11 +144,43 @@ class CustomerCareIncident(models.Model):
         # created active: the private API spares the checks' queries
         incident._message_subscribe(partner_ids=partner.ids)
         incident._log_inbound_warnings(msg_dict.get("email_from"), team, company)
-        if team.acknowledge:
+        if team.acknowledge and not acknowledge:
+            incident._message_log(
+                body=self.env._(
+                    "No acknowledgement was sent: the sender's address is not verified "
+                    "(its domain's DMARC check did not pass and it is no known customer). "
+                    "Make sure it is them before sharing anything about their orders."
+                )
+            )
+        if acknowledge:
             # sent by the scheduled action, in batches (see
             # customer.care.incident.acknowledgement)
             self._queue_acknowledgement_run()
         return incident
+
+    @api.model
+    def _inbound_acknowledge(self, partner):
+        """Whether an email may be acknowledged to its sender.  Anybody can
+        put any address in ``From:``; acknowledging every email would make
+        the shop's server write to whoever a spammer names.  So only:
+
+        - a sender the receiving mail server vouches for: its
+          ``Authentication-Results`` say ``dmarc=pass`` for the sender's
+          domain (set by the gateway, as superuser, see ``mail_thread.py``);
+        - or a verified customer of the company: a contact with a user
+          account (they signed in with the address), or who has bought or
+          been invoiced (``customer_rank``); the acknowledgement repeats
+          nothing of the email, so a forged one only tells a real customer
+          that a message arrived.
+        """
+        if self.env.su and self.env.context.get(SENDER_AUTHENTICATED):
+            return True
+        partner = partner.sudo()
+        return bool(partner) and bool(
+            partner.user_ids
+            or partner.customer_rank > 0
+            or partner.commercial_partner_id.customer_rank > 0
+        )
 
     @api.model
     def _inbound_team(self, team_id):
