@@ -61,7 +61,6 @@ class CustomerCareFeedback(models.Model):
     )
     rating_id = fields.Many2one(
         "rating.rating",
-        string="Rating",
         readonly=True,
         index="btree_not_null",
         ondelete="set null",

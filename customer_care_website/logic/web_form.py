@@ -6,14 +6,29 @@ line, taken from the first line of the description when the visitor left
 it empty, and the files are few, small and of the kinds the page offers.
 """
 
-# the form's callers use these from here too
-from odoo.addons.customer_care.logic.text import (  # noqa: F401
+from odoo.addons.customer_care.logic.text import (
     ELLIPSIS,
     MAX_DESCRIPTION,
     clean,
     clip,
     one_line,
 )
+
+# the form's callers use the text helpers from here too
+__all__ = [
+    "ELLIPSIS",
+    "FILE_TYPES",
+    "MAX_CONTACT",
+    "MAX_CUSTOM",
+    "MAX_DESCRIPTION",
+    "MAX_FILES",
+    "MAX_FILE_BYTES",
+    "MAX_SUBJECT",
+    "clean",
+    "clip",
+    "one_line",
+    "subject",
+]
 
 MAX_SUBJECT = 200
 MAX_CONTACT = 120
