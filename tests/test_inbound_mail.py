@@ -158,24 +158,43 @@ class InboundMailCase(SchedulerCase, MailCase):
             }
         )
         cls.care_address = f"bike-care@{cls.alias_domain}"
+        # a customer who has bought: a verified address (see _inbound_acknowledge)
         cls.known = cls._partner(
-            "Kim Known", email="kim.known@example.com", company_id=cls.company.id
+            "Kim Known", email="kim.known@example.com", company_id=cls.company.id, customer_rank=1
         )
         cls.cause = cls.env["customer.care.root.cause"].create(
             {"name": "Loose bolt", "company_id": cls.company.id}
         )
         cls.counter = 0
 
-    def _receive(self, subject="Question", body="Hello", email_from=None, template=PLAIN, **kw):
-        """Process one email to the team's address; the incidents it opened."""
+    def _receive(
+        self,
+        subject="Question",
+        body="Hello",
+        email_from=None,
+        template=PLAIN,
+        authenticated=True,
+        **kw,
+    ):
+        """Process one email to the team's address; the incidents it opened.
+        The receiving server vouches for the sender (DMARC passed for the
+        sender's domain) unless ``authenticated`` is False."""
         type(self).counter += 1
         msg_id = kw.pop("msg_id", f"<inbound-{self.counter}@customer.example.com>")
         before = self.env["customer.care.incident"].search([]).ids
+        email_from = email_from or "Nina New <nina.new@example.com>"
+        if authenticated:
+            domain = email_from.rpartition("@")[2].strip(" >")
+            results = (
+                f"Authentication-Results: mx.shop.example; spf=pass smtp.mailfrom={domain}; "
+                f"dkim=pass header.d={domain}; dmarc=pass (p=REJECT) header.from={domain}"
+            )
+            kw["extra"] = f"{results}\n{kw['extra']}" if kw.get("extra") else results
         mail = self.format(
             template,
             to=kw.pop("to", self.care_address),
             subject=Header(subject, "utf-8").encode(),
-            email_from=email_from or "Nina New <nina.new@example.com>",
+            email_from=email_from,
             msg_id=msg_id,
             date=kw.pop("date", format_datetime(datetime.now().astimezone())),
             body=body,

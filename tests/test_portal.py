@@ -4,8 +4,10 @@ incidents, never another customer's, never the care team's notes."""
 import contextlib
 
 from odoo import http
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import JsonRpcException
+from odoo.tools import html2plaintext
 
 from .common import CareCommon
 
@@ -343,3 +345,191 @@ class TestPortal(CareCommon, HttpCase):
         self.authenticate(self.anna.login, self.anna.login)
         bodies = self._chatter_fetch(self.theirs, token)
         self.assertNotIn("Beta's delivery note", bodies or "")
+
+    # -- what the customer reads over the API --------------------------------
+    # written by hand: the portal page's fields, its links and the public
+    # conversation; anything else of an incident is internal
+    PORTAL_FIELDS = {
+        "id",
+        "display_name",
+        "name",
+        "kind",
+        "description",
+        "partner_id",
+        "commercial_partner_id",
+        "company_id",
+        "date_received",
+        "response_deadline",
+        "resolution_deadline",
+        "date_resolved",
+        "portal_state",
+        "portal_resolution",
+        "access_url",
+        "access_token",
+        "access_warning",
+        "website_message_ids",
+        "message_is_follower",
+    }
+    INTERNAL_FIELDS = (
+        "decline_reason",
+        "care_group_id",
+        "root_cause_id",
+        "escalation_level",
+        "user_id",
+        "resolution",
+        "state",
+        "priority",
+        "sla_policy_id",
+        "sla_state",
+        "team_id",
+        "followup_plan_id",
+        "satisfaction",
+        "activity_ids",
+        "rating_ids",
+    )
+
+    def _with_internal_values(self):
+        self.alpha.care_group_id = self.group_vip
+        self.mine.write(
+            {
+                "root_cause_id": self.cause.id,
+                "decline_reason": "Known for fraudulent returns",
+                "resolution": "<p>Draft: maybe a voucher</p>",
+            }
+        )
+
+    def test_portal_customer_fields_are_the_pages_only(self):
+        self._with_internal_values()
+        as_anna = self.env["customer.care.incident"].with_user(self.anna)
+        self.assertEqual(set(as_anna.fields_get()), self.PORTAL_FIELDS)
+        # without a list of fields, only the portal's come back
+        (row,) = as_anna.search_read([])
+        self.assertLessEqual(set(row), self.PORTAL_FIELDS)
+        self.assertEqual(row["name"], "Alpha desk arrived broken")
+        self.assertEqual(row["portal_state"], "Received")
+        # the draft resolution is not offered yet
+        self.assertFalse(row["portal_resolution"])
+        mine = as_anna.browse(self.mine.id)
+        for fname in self.INTERNAL_FIELDS:
+            with self.subTest(field=fname):
+                with self.assertRaises(AccessError):
+                    as_anna.search_read([], [fname])
+                with self.assertRaises(AccessError):
+                    mine.read([fname])
+                # exporting is refused to portal users anyway; below it, the
+                # rows export reads the field as the customer
+                with self.assertRaises(UserError):
+                    mine.export_data([fname])
+                with self.assertRaises(AccessError):
+                    mine._export_rows([[fname]])
+                with self.assertRaises(AccessError):
+                    as_anna.read_group([], [fname], [fname])
+                value = self.mine[fname]
+                if hasattr(value, "ids"):
+                    term = (fname, "in", value.ids or [0])
+                else:
+                    term = (fname, "=", value)
+                with self.assertRaises(AccessError):
+                    as_anna.search([term])
+                with self.assertRaises(AccessError):
+                    as_anna.search([], order=fname)
+
+    def test_portal_customer_cannot_read_internal_fields_over_json_rpc(self):
+        self._with_internal_values()
+        self.authenticate(self.anna.login, self.anna.login)
+
+        def call(method, *args, **kwargs):
+            return self.make_jsonrpc_request(
+                f"/web/dataset/call_kw/customer.care.incident/{method}",
+                {
+                    "model": "customer.care.incident",
+                    "method": method,
+                    "args": args,
+                    "kwargs": kwargs,
+                },
+            )
+
+        for fields in (["decline_reason"], ["care_group_id"], ["root_cause_id", "user_id"]):
+            with self.subTest(fields=fields), self.assertRaises(JsonRpcException):
+                call("search_read", [], fields=fields)
+        rows = call("search_read", [])
+        self.assertEqual([row["id"] for row in rows], [self.mine.id])
+        self.assertLessEqual(set(rows[0]), self.PORTAL_FIELDS)
+        self.assertNotIn("Known for fraudulent returns", str(rows))
+        self.assertNotIn(self.group_vip.name, str(rows))
+        self.assertEqual(set(call("fields_get")), self.PORTAL_FIELDS)
+
+    def test_resolution_is_shown_once_offered(self):
+        self._with_internal_values()
+        self.authenticate(self.anna.login, self.anna.login)
+        _response, page = self._page(f"/my/requests/{self.mine.id}")
+        self.assertNotIn("maybe a voucher", page)
+        self._resolve(self.mine)
+        _response, page = self._page(f"/my/requests/{self.mine.id}")
+        self.assertIn("maybe a voucher", page)
+        row = self.mine.with_user(self.anna).read(["portal_resolution", "portal_state"])[0]
+        self.assertIn("maybe a voucher", row["portal_resolution"])
+        self.assertEqual(row["portal_state"], "Solved")
+
+    # -- the page says only what the shop wrote ---------------------------------
+    def test_error_in_the_link_is_a_code_never_a_text(self):
+        self.authenticate(self.anna.login, self.anna.login)
+        phishing = "Your account is blocked: call +1 555 0100 now"
+        _response, page = self._page(f"/my/requests/{self.mine.id}?error={phishing}")
+        self.assertNotIn("account is blocked", page)
+        self.assertNotIn("alert-warning", page)
+        _response, page = self._page(f"/my/requests/{self.mine.id}?error=not_solved")
+        self.assertIn("This request is not solved yet", page)
+        # a refused action comes back with its code
+        response = self._post(f"/my/requests/{self.mine.id}/reopen")
+        self.assertIn("error=not_solved", response.url)
+
+    # -- new requests: customers only, a few an hour, bounded -------------------
+    def _new_requests(self):
+        return self.env["customer.care.incident"].search(
+            [("channel", "=", "portal"), ("partner_id", "=", self.anna.partner_id.id)]
+        )
+
+    def test_new_request_text_is_cut_to_size(self):
+        self.authenticate(self.anna.login, self.anna.login)
+        self._post(
+            "/my/requests/new",
+            subject="Long\x00 story " + "s" * 5000,
+            description="It began in May.\x00 " + "x" * 300_000,
+        )
+        created = self._new_requests()
+        self.assertEqual(len(created), 1)
+        self.assertEqual(len(created.name), 200)
+        self.assertTrue(created.name.startswith("Long story "))
+        text = html2plaintext(created.description)
+        self.assertLessEqual(len(text), 10_000)
+        self.assertIn("It began in May.", text)
+
+    def test_new_requests_are_limited_per_hour(self):
+        self.authenticate(self.anna.login, self.anna.login)
+        for number in range(5):
+            self._post("/my/requests/new", subject=f"Question {number}", description="Hi")
+        self.assertEqual(len(self._new_requests()), 5)
+        response = self._post("/my/requests/new", subject="Question 6", description="Hi")
+        self.assertIn("You sent 5 requests within the last hour", response.text)
+        self.assertEqual(len(self._new_requests()), 5)
+        # an hour later, the customer may ask again
+        self.env.cr.execute(
+            "UPDATE customer_care_incident SET create_date = now() - interval '61 minutes' "
+            "WHERE id IN %s",
+            [tuple(self._new_requests().ids)],
+        )
+        self._post("/my/requests/new", subject="Question 7", description="Hi")
+        self.assertEqual(len(self._new_requests()), 6)
+
+    def test_new_request_page_is_for_customers_only(self):
+        Incident = self.env["customer.care.incident"]
+        before = Incident.search_count([])
+        for user in (self.plain_user, self.care_user):
+            with self.subTest(user=user.login):
+                self.authenticate(user.login, user.login)
+                response = self._post("/my/requests/new", subject="Inside job", description="x")
+                self.assertIn("New requests in the portal are for customers", response.text)
+        self.assertEqual(Incident.search_count([]), before)
+        with self.assertRaises(AccessError):
+            Incident.sudo()._portal_new_request(self.care_user, "Inside job", "x")

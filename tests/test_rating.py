@@ -3,7 +3,7 @@ follow-up emails; the submitted score is the incident's satisfaction, an
 unhappy one sends it back to work with a call to the customer."""
 
 from odoo import http
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import BaseCase, HttpCase, tagged
 
 from odoo.addons.customer_care.logic import followup
@@ -171,3 +171,81 @@ class TestRating(IncidentCommon, HttpCase):
             incident.with_user(self.care_user).rating_apply(5, token=token)
         self.assertEqual((incident.satisfaction, incident.state), (0, "followed_up"))
         self.assertFalse(self._ratings(incident).consumed)
+
+    # -- a link acts once, and not forever -----------------------------------
+    def _calls(self, incident):
+        return incident.activity_ids.filtered(
+            lambda a: a.activity_type_id == self.env.ref("mail.mail_activity_data_call")
+        )
+
+    def test_a_replayed_unhappy_rating_reopens_once(self):
+        incident = self._followed_up()
+        token = self._token(incident)
+        self._submit(token, 1, "Still broken")
+        incident.invalidate_recordset()
+        self.assertEqual(incident.state, "in_progress")
+        self.assertEqual(len(self._calls(incident)), 1)
+        # the care team solves it again and closes it
+        self._calls(incident).action_feedback(feedback="Called back, sent a new part")
+        incident.sudo().write({"state": "closed"})
+        for _attempt in range(3):
+            response = self._submit(token, 1, "Still broken")
+            self.assertEqual(response.status_code, 200)
+        incident.invalidate_recordset()
+        self.assertEqual(incident.state, "closed")
+        self.assertFalse(self._calls(incident))
+        feedback = self._feedback(incident)
+        self.assertEqual((len(feedback), feedback.sentiment), (1, "negative"))
+
+    def test_a_changed_score_updates_the_same_feedback(self):
+        incident = self._followed_up()
+        token = self._token(incident)
+        self._submit(token, 5, "Quick and kind")
+        incident.invalidate_recordset()
+        self.assertEqual((incident.satisfaction, incident.state), (5, "closed"))
+        self._submit(token, 5, "Quick and kind, thanks again")
+        self.assertEqual(self._feedback(incident).text, "Quick and kind, thanks again")
+        # the customer changes their mind: an unhappy score reopens it
+        self._submit(token, 1, "It broke again")
+        incident.invalidate_recordset()
+        self.assertEqual((incident.satisfaction, incident.state), (1, "in_progress"))
+        self.assertEqual(len(self._calls(incident)), 1)
+        feedback = self._feedback(incident)
+        self.assertEqual(
+            (len(feedback), feedback.sentiment, feedback.text),
+            (1, "negative", "It broke again"),
+        )
+        self.assertEqual(feedback.rating_id, self._ratings(incident))
+
+    def test_an_expired_link_no_longer_rates(self):
+        incident = self._followed_up()
+        token = self._token(incident)
+        rating = self._ratings(incident)
+        self.env.cr.execute(
+            "UPDATE rating_rating SET create_date = now() - interval '31 days' WHERE id = %s",
+            [rating.id],
+        )
+        rating.invalidate_recordset()
+        self.assertEqual(self.url_open(f"/rate/{token}/1").status_code, 404)
+        self.assertEqual(self._submit(token, 1, "Months later").status_code, 404)
+        incident.invalidate_recordset()
+        self.assertEqual((incident.satisfaction, incident.state), (0, "followed_up"))
+        self.assertFalse(self._feedback(incident))
+        self.assertFalse(self._ratings(incident).consumed)
+        with self.assertRaises(UserError):
+            incident.sudo().rating_apply(1, token=token)
+        # the next email carries a new link, which works
+        fresh = self._token(incident)
+        self.assertNotEqual(fresh, token)
+        self.assertEqual(self._submit(fresh, 5).status_code, 200)
+        incident.invalidate_recordset()
+        self.assertEqual((incident.satisfaction, incident.state), (5, "closed"))
+
+    def test_the_link_lifetime_is_a_system_parameter(self):
+        Incident = self.env["customer.care.incident"]
+        self.assertEqual(Incident._rating_link_days(), 30)
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param("customer_care.rating_link_days", "7")
+        self.assertEqual(Incident._rating_link_days(), 7)
+        params.set_param("customer_care.rating_link_days", "never")
+        self.assertEqual(Incident._rating_link_days(), 30)

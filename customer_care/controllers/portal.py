@@ -69,6 +69,19 @@ class CareCustomerPortal(CustomerPortal):
         request.session["my_care_requests_history"] = incidents.ids[:100]
         return request.render("customer_care.portal_my_care_requests", values)
 
+    def _care_request_errors(self):
+        """What the request's page says when an action was refused: the
+        link names one of these codes, never a text of its own (a link
+        someone sends must not make the shop's page say anything)."""
+        return {
+            "not_solved": request.env._(
+                "This request is not solved yet: reply to the conversation to add information."
+            ),
+            "not_waiting": request.env._(
+                "This request is not waiting for a replacement or a refund to reach you."
+            ),
+        }
+
     @http.route(["/my/requests/<int:incident_id>"], type="http", auth="public", website=True)
     def portal_my_care_request(self, incident_id, access_token=None, error=None, **kw):
         incident_sudo = self._care_request_check(incident_id, access_token)
@@ -80,7 +93,7 @@ class CareCustomerPortal(CustomerPortal):
             {
                 "incident": incident_sudo,
                 "page_name": "care_request",
-                "error": error,
+                "error": self._care_request_errors().get(error) if error else None,
                 "token": incident_sudo.access_token,
             },
             "my_care_requests_history",
@@ -101,7 +114,9 @@ class CareCustomerPortal(CustomerPortal):
                 return request.redirect(f"/web/login?{urlencode({'redirect': path})}")
             return request.not_found()
 
-    def _care_request_action(self, incident_id, access_token, method):
+    def _care_request_action(self, incident_id, access_token, method, error_code):
+        """Run the customer's action; a refusal comes back to the page as
+        ``error_code`` (see ``_care_request_errors``)."""
         incident_sudo = self._care_request_check(incident_id, access_token)
         if not isinstance(incident_sudo, models.BaseModel):
             return incident_sudo
@@ -110,8 +125,8 @@ class CareCustomerPortal(CustomerPortal):
         partner = incident_sudo.partner_id if user._is_public() else user.partner_id
         try:
             getattr(incident_sudo, method)(partner)
-        except UserError as error:
-            query = "&" + urlencode({"error": error.args[0]})
+        except UserError:
+            query = "&" + urlencode({"error": error_code})
             return request.redirect(incident_sudo.get_portal_url(query_string=query))
         return request.redirect(incident_sudo.get_portal_url())
 
@@ -123,7 +138,9 @@ class CareCustomerPortal(CustomerPortal):
         website=True,
     )
     def portal_care_request_received(self, incident_id, access_token=None, **kw):
-        return self._care_request_action(incident_id, access_token, "_portal_confirm_received")
+        return self._care_request_action(
+            incident_id, access_token, "_portal_confirm_received", "not_waiting"
+        )
 
     @http.route(
         ["/my/requests/<int:incident_id>/reopen"],
@@ -133,7 +150,7 @@ class CareCustomerPortal(CustomerPortal):
         website=True,
     )
     def portal_care_request_reopen(self, incident_id, access_token=None, **kw):
-        return self._care_request_action(incident_id, access_token, "_portal_reopen")
+        return self._care_request_action(incident_id, access_token, "_portal_reopen", "not_solved")
 
     @http.route(["/my/requests/new"], type="http", auth="user", website=True)
     def portal_care_request_new(self, subject=None, description=None, **kw):

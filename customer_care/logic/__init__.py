@@ -16,3 +16,4 @@ from . import incidents
 from . import lifetime_value
 from . import outreach
 from . import sla
+from . import text

@@ -105,3 +105,47 @@ def is_auto_reply(headers):
         elif name == AUTO_SUPPRESS and value not in ("", "none"):
             return True
     return False
+
+
+# -- sender authentication (acknowledgements) ---------------------------------
+# "dmarc=pass", and the domain the DMARC check was made for
+_DMARC_RE = re.compile(r"^\s*dmarc\s*=\s*([a-z]+)", re.IGNORECASE)
+_HEADER_FROM_RE = re.compile(r"header\.from\s*=\s*\"?([^\s;\"]+)", re.IGNORECASE)
+
+
+def _authserv_id(value):
+    head = value.split(";", 1)[0].split()
+    return head[0].lower() if head else ""
+
+
+def sender_authenticated(results, from_address, trusted_ids=()):
+    """Whether the receiving mail server vouches for the ``From:`` address:
+    one of its ``Authentication-Results`` headers (RFC 8601, the values
+    ``results`` in the message's order, newest first) says ``dmarc=pass``
+    for the address's domain.
+
+    Anybody can write such a header into a message before sending it; the
+    receiving server adds its own above the others.  So only the results
+    of the servers named in ``trusted_ids`` (their authserv-id, e.g.
+    ``mx.google.com``) count when some are given, else only the topmost
+    header, the one the last server added.  An address without a domain,
+    a missing header, or a DMARC result other than ``pass`` (none, fail,
+    temperror…) is not authenticated."""
+    _local, at, domain = (from_address or "").rpartition("@")
+    domain = domain.strip().strip(">").lower()
+    if not at or not domain:
+        return False
+    trusted = {item.lower() for item in trusted_ids if item}
+    candidates = [value for value in results if _authserv_id(value) in trusted] if trusted else []
+    if not trusted:
+        candidates = list(results[:1])
+    for value in candidates:
+        for part in value.split(";")[1:]:
+            match = _DMARC_RE.match(part)
+            if not match or match.group(1).lower() != "pass":
+                continue
+            checked = _HEADER_FROM_RE.search(part)
+            if checked and checked.group(1).lower() != domain:
+                continue
+            return True
+    return False

@@ -59,6 +59,13 @@ class CustomerCareFeedback(models.Model):
     plan_id = fields.Many2one(
         "customer.care.plan", string="Care Plan", index="btree_not_null", check_company=True
     )
+    rating_id = fields.Many2one(
+        "rating.rating",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The customer's rating this feedback records (one feedback per rating).",
+    )
     partner_care_group_id = fields.Many2one(related="partner_id.care_group_id", string="Care Group")
 
     _date_source_idx = models.Index("(company_id, date, source)")

@@ -1,20 +1,56 @@
+from datetime import timedelta
+
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import email_normalize, html2plaintext, plaintext2html
 from odoo.tools.mail import parse_contact_from_email
 
-from ..logic import followup, inbound
+from ..logic import followup, inbound, text
 from ..logic.care_state import STATE_DROPPED
 from ..logic.incidents import OPEN_STATES
 from .care_refs import GENERIC_ACTIVITY, activity_type_ref
 from .customer_care_incident_acknowledgement import ACKNOWLEDGEMENT
-from .mail_thread import AUTO_REPLY
+from .mail_thread import AUTO_REPLY, SENDER_AUTHENTICATED
 
 # the states a customer's reply (or "still not solved") sends back to work
 REOPENED_BY_REPLY = ("resolved", "followed_up")
 # the states an unhappy rating sends back to work: the incident was thought
 # solved (closed too: the customer may change the rating from the same link)
 REOPENED_BY_RATING = ("resolved", "followed_up", "closed")
+# what a customer may read of their requests (see ``_has_field_access``): the
+# portal page's fields, the portal links and the public conversation
+# a customer's new requests from the portal: subject length, and how many
+# an hour (more is a robot, or a conversation that belongs in one request)
+PORTAL_MAX_SUBJECT = 200
+PORTAL_REQUESTS_PER_HOUR = 5
+# a rating link (token) works this many days after it was made, unless the
+# system parameter below says otherwise
+RATING_LINK_DAYS = 30
+RATING_LINK_DAYS_PARAM = "customer_care.rating_link_days"
+PORTAL_ORDER = "date_received desc, id desc"
+PORTAL_READABLE_FIELDS = frozenset(
+    {
+        "id",
+        "display_name",
+        "name",
+        "kind",
+        "description",
+        "partner_id",
+        "commercial_partner_id",
+        "company_id",
+        "date_received",
+        "response_deadline",
+        "resolution_deadline",
+        "date_resolved",
+        "portal_state",
+        "portal_resolution",
+        "access_url",
+        "access_token",
+        "access_warning",
+        "website_message_ids",
+        "message_is_follower",
+    }
+)
 
 
 class CustomerCareIncident(models.Model):
@@ -66,19 +102,22 @@ class CustomerCareIncident(models.Model):
     @api.model
     def message_new(self, msg_dict, custom_values=None):
         """A new email to a care team's address opens an incident for the
-        sender, matched to a customer of the team's company (or created)."""
+        sender, matched to a customer of the team's company (or created).
+
+        The team's company owns it, whatever company the routing values
+        name (the gateway rebuilds them from the team, see
+        ``mail_thread.py``).  The acknowledgement is queued only for a
+        sender the receiving server vouches for (DMARC) or a verified
+        customer (see ``_inbound_acknowledge``)."""
         values = dict(custom_values or {})
         team = self._inbound_team(values.get("team_id"))
-        company_id = values.get("company_id")
-        if team and team.company_id.id == company_id:
-            company = team.company_id
-        else:
-            company = (
-                self.env["res.company"].browse(company_id).exists()
-                or team.company_id
-                or self.env.company
-            )
+        company = (
+            team.company_id
+            or self.env["res.company"].browse(values.get("company_id")).exists()
+            or self.env.company
+        )
         partner = self._inbound_partner(msg_dict.get("email_from"), company)
+        acknowledge = bool(team.acknowledge) and self._inbound_acknowledge(partner)
         subject = (msg_dict.get("subject") or "").strip()
         body = msg_dict.get("body") or ""
         email_date = fields.Datetime.to_datetime(msg_dict.get("date") or False)
@@ -93,7 +132,7 @@ class CustomerCareIncident(models.Model):
                 "channel": "email",
                 "date_received": inbound.received_at(email_date, fields.Datetime.now()),
                 "user_id": values.get("user_id") or False,
-                "is_acknowledgement_pending": bool(team.acknowledge),
+                "is_acknowledgement_pending": acknowledge,
             }
         )
         values.setdefault("kind", inbound.guess_kind(subject, html2plaintext(body)))
@@ -105,11 +144,43 @@ class CustomerCareIncident(models.Model):
         # created active: the private API spares the checks' queries
         incident._message_subscribe(partner_ids=partner.ids)
         incident._log_inbound_warnings(msg_dict.get("email_from"), team, company)
-        if team.acknowledge:
+        if team.acknowledge and not acknowledge:
+            incident._message_log(
+                body=self.env._(
+                    "No acknowledgement was sent: the sender's address is not verified "
+                    "(its domain's DMARC check did not pass and it is no known customer). "
+                    "Make sure it is them before sharing anything about their orders."
+                )
+            )
+        if acknowledge:
             # sent by the scheduled action, in batches (see
             # customer.care.incident.acknowledgement)
             self._queue_acknowledgement_run()
         return incident
+
+    @api.model
+    def _inbound_acknowledge(self, partner):
+        """Whether an email may be acknowledged to its sender.  Anybody can
+        put any address in ``From:``; acknowledging every email would make
+        the shop's server write to whoever a spammer names.  So only:
+
+        - a sender the receiving mail server vouches for: its
+          ``Authentication-Results`` say ``dmarc=pass`` for the sender's
+          domain (set by the gateway, as superuser, see ``mail_thread.py``);
+        - or a verified customer of the company: a contact with a user
+          account (they signed in with the address), or who has bought or
+          been invoiced (``customer_rank``); the acknowledgement repeats
+          nothing of the email, so a forged one only tells a real customer
+          that a message arrived.
+        """
+        if self.env.su and self.env.context.get(SENDER_AUTHENTICATED):
+            return True
+        partner = partner.sudo()
+        return bool(partner) and bool(
+            partner.user_ids
+            or partner.customer_rank > 0
+            or partner.commercial_partner_id.customer_rank > 0
+        )
 
     @api.model
     def _inbound_team(self, team_id):
@@ -316,9 +387,54 @@ class CustomerCareIncident(models.Model):
         ondelete={"portal": "set default", "website": "set default"},
     )
 
+    portal_state = fields.Char(
+        string="Status for the Customer",
+        compute="_compute_portal_view",
+        compute_sudo=True,
+        help="The state in the customer's words, as the portal shows it.",
+    )
+    portal_resolution = fields.Html(
+        string="Resolution Offered",
+        compute="_compute_portal_view",
+        compute_sudo=True,
+        help="What we can do, once it is offered to the customer (empty before).",
+    )
+
     def _compute_access_url(self):
         for incident in self:
             incident.access_url = f"/my/requests/{incident.id}"
+
+    @api.depends("state", "resolution", "waiting_delivery")
+    def _compute_portal_view(self):
+        for incident in self:
+            incident.portal_state = incident._portal_state_label()
+            incident.portal_resolution = (
+                incident.resolution if incident.state not in OPEN_STATES else False
+            )
+
+    @api.model
+    def _has_field_access(self, field, operation):
+        """A customer (portal user, or any share user) reads what the portal
+        page shows and nothing else: the care group, the responsible, the
+        root cause, the escalation, a decline's reason, a draft resolution
+        and every field an addon adds stay internal, whatever API asks
+        (read, search_read, read_group, export, fields_get, domains).  A
+        list of what may be read rather than ``groups=`` on each internal
+        field: a field added later is internal until it is listed here.
+        The portal pages read as superuser once the customer's access is
+        checked, so they are not limited by this."""
+        if not super()._has_field_access(field, operation):
+            return False
+        if self.env.su or not self.env.user.share:
+            return True
+        return operation == "read" and field.name in PORTAL_READABLE_FIELDS
+
+    def _order_to_sql(self, order, query, alias=None, reverse=False):
+        """A customer's lists come newest first: the default order starts
+        with the priority, which they may not read."""
+        if (not order or order == self._order) and not self.env.su and self.env.user.share:
+            order = PORTAL_ORDER
+        return super()._order_to_sql(order, query, alias=alias, reverse=reverse)
 
     def _portal_state_label(self):
         """The state in the customer's words: the back office's steps
@@ -374,16 +490,44 @@ class CustomerCareIncident(models.Model):
 
     def _portal_new_request(self, user, subject, description):
         """A question asked from the portal, for the user's company (the
-        commercial partner), unassigned so the care team picks it up."""
-        subject = (subject or "").strip()
+        commercial partner), unassigned so the care team picks it up.
+
+        Customers only (portal users: the care team opens incidents in the
+        back office), a few per hour, and the texts cut to size as the
+        website's form does."""
+        if not user._is_portal():
+            raise AccessError(
+                self.env._(
+                    "New requests in the portal are for customers: open the incident "
+                    "in the Customer Care app instead."
+                )
+            )
+        subject = text.one_line(subject, PORTAL_MAX_SUBJECT)
         if not subject:
             raise UserError(self.env._("Give your request a subject."))
         partner = user.partner_id
+        since = fields.Datetime.now() - timedelta(hours=1)
+        recent = self.search_count(
+            [
+                ("channel", "=", "portal"),
+                ("partner_id", "=", partner.id),
+                ("create_date", ">=", since),
+            ],
+            limit=PORTAL_REQUESTS_PER_HOUR,
+        )
+        if recent >= PORTAL_REQUESTS_PER_HOUR:
+            raise UserError(
+                self.env._(
+                    "You sent %s requests within the last hour: please add to one of "
+                    "them, or send the new one a little later.",
+                    PORTAL_REQUESTS_PER_HOUR,
+                )
+            )
         incident = self.create(
             [
                 {
-                    "name": subject[:200],
-                    "description": plaintext2html((description or "").strip()),
+                    "name": subject,
+                    "description": plaintext2html(text.clip(description, text.MAX_DESCRIPTION)),
                     "partner_id": partner.id,
                     "company_id": (partner.company_id or user.company_id).id,
                     "kind": "question",
@@ -408,7 +552,14 @@ class CustomerCareIncident(models.Model):
         """Odoo's public rating page calls this (as superuser, once the
         token matched) when the customer submits a face or stars.  The
         satisfaction is the customer's: nobody sets it through this method
-        over RPC, even knowing a token."""
+        over RPC, even knowing a token.
+
+        A link works for ``RATING_LINK_DAYS`` days (see
+        ``_rating_link_expired``).  Submitting it again with the same score
+        only updates the comment; a changed score is recorded again, and
+        reopens the incident only when it turns unhappy: a forwarded email
+        replayed over and over neither reopens the incident nor adds
+        feedback each time."""
         if not self.env.su:
             raise AccessError(
                 self.env._(
@@ -416,9 +567,18 @@ class CustomerCareIncident(models.Model):
                     "a care manager corrects the satisfaction on the incident."
                 )
             )
+        if token:
+            rating = self.env["rating.rating"].search([("access_token", "=", token)], limit=1)
+        if rating and self._rating_link_expired(rating):
+            raise UserError(
+                self.env._(
+                    "This rating link has expired: reply to our email to tell us how it went."
+                )
+            )
+        was_consumed = bool(rating and rating.consumed)
+        previous = followup.rating_to_satisfaction(rating.rating) if was_consumed else 0
         rating = super().rating_apply(
             rate,
-            token=token,
             rating=rating,
             feedback=feedback,
             subtype_xmlid=subtype_xmlid,
@@ -428,12 +588,46 @@ class CustomerCareIncident(models.Model):
         if not score:
             return rating
         incidents = self.sudo()
-        if followup.is_unhappy(score):
+        if was_consumed and score == previous:
+            incidents._rating_feedback_upsert(rating, score, rating.feedback)
+            return rating
+        if followup.is_unhappy(score) and not followup.is_unhappy(previous):
             incidents.filtered(lambda i: i.state in REOPENED_BY_RATING)._reopen_for_check_back(
                 self.env._("Unhappy rating: call the customer back")
             )
-        incidents._record_satisfaction(score, rating.feedback, origin="rating")
+        incidents._record_satisfaction(score, rating.feedback, origin="rating", rating=rating)
         return rating
+
+    @api.model
+    def _rating_link_days(self):
+        """How long a rating link works, in days: the system parameter
+        ``customer_care.rating_link_days``, else ``RATING_LINK_DAYS``."""
+        raw = self.env["ir.config_parameter"].sudo().get_param(RATING_LINK_DAYS_PARAM)
+        try:
+            days = int(raw or 0)
+        except ValueError:
+            days = 0
+        return days if days > 0 else RATING_LINK_DAYS
+
+    @api.model
+    def _rating_link_expired(self, rating):
+        """A link (a rating's token) older than the allowed days no longer
+        rates: counted from when the link was made for an email."""
+        limit = fields.Datetime.now() - timedelta(days=self._rating_link_days())
+        return bool(rating.create_date and rating.create_date < limit)
+
+    def _rating_get_access_token(self, partner=None):
+        """A new email carries a link that works: an unused link that has
+        expired is replaced by a new one."""
+        self.check_access("read")
+        expired = (
+            self.sudo()
+            .rating_ids.filtered(lambda r: not r.consumed)
+            .filtered(self._rating_link_expired)
+        )
+        if expired:
+            expired.unlink()
+        return super()._rating_get_access_token(partner=partner)
 
     def _reopen_for_check_back(self, summary):
         """Back to work and a call for the care user who checks back (see

@@ -167,29 +167,20 @@ class CustomerCareIncidentFollowup(models.AbstractModel):
         rated.write({"state": "closed"})
         (resolved - rated).write({"state": "followed_up"})
 
-    def _record_satisfaction(self, score, comment=None, origin="survey"):
-        """The survey answer or the rating faces' (``origin`` "rating"): the
-        score (kept as feedback on the customer too), and the incident
-        closes if followed up."""
-        if origin == "rating":
-            summary = self.env._("Rating of the resolution: %s/5", score)
+    def _record_satisfaction(self, score, comment=None, origin="survey", rating=None):
+        """The survey answer or the rating faces' (``origin`` "rating", with
+        the ``rating`` submitted): the score (kept as feedback on the
+        customer too, one feedback per rating), and the incident closes if
+        followed up."""
+        if rating:
+            self._rating_feedback_upsert(rating, score, comment)
         else:
-            summary = self.env._("Follow-up survey: %s/5", score)
-        self.env["customer.care.feedback"].sudo().create(
-            [
-                {
-                    "partner_id": incident.partner_id.id,
-                    "company_id": incident.company_id.id,
-                    "source": "survey",
-                    "sentiment": kpi.satisfaction_sentiment(score),
-                    "summary": summary,
-                    "text": comment or self.env._("Rated %s/5 without a comment.", score),
-                    "incident_id": incident.id,
-                    "plan_id": incident.followup_plan_id.id,
-                }
-                for incident in self
-            ]
-        )
+            self.env["customer.care.feedback"].sudo().create(
+                [
+                    incident._satisfaction_feedback_values(score, comment, origin)
+                    for incident in self
+                ]
+            )
         # the customer's own score: the survey's path, not a user's edit
         self.sudo().write({"satisfaction": score})
         self.filtered(lambda i: i.state == "followed_up").sudo().write({"state": "closed"})
@@ -199,6 +190,38 @@ class CustomerCareIncidentFollowup(models.AbstractModel):
             comment=comment or "",
         )
         self._message_log_batch(dict.fromkeys(self.ids, note))
+
+    def _satisfaction_feedback_values(self, score, comment, origin, rating=None):
+        self.ensure_one()
+        if origin == "rating":
+            summary = self.env._("Rating of the resolution: %s/5", score)
+        else:
+            summary = self.env._("Follow-up survey: %s/5", score)
+        return {
+            "partner_id": self.partner_id.id,
+            "company_id": self.company_id.id,
+            "source": "survey",
+            "sentiment": kpi.satisfaction_sentiment(score),
+            "summary": summary,
+            "text": comment or self.env._("Rated %s/5 without a comment.", score),
+            "incident_id": self.id,
+            "plan_id": self.followup_plan_id.id,
+            "rating_id": rating.id if rating else False,
+        }
+
+    def _rating_feedback_upsert(self, rating, score, comment):
+        """The feedback of one rating: created with the first submission,
+        updated when the customer submits the same link again."""
+        Feedback = self.env["customer.care.feedback"].sudo()
+        for incident in self:
+            values = incident._satisfaction_feedback_values(score, comment, "rating", rating=rating)
+            existing = Feedback.search([("rating_id", "=", rating.id)], limit=1)
+            if existing:
+                existing.write(
+                    {key: values[key] for key in ("sentiment", "summary", "text", "plan_id")}
+                )
+            else:
+                Feedback.create([values])
 
     def _delivery_received_at(self):
         """When the refund or the replacement reached the customer, as far as

@@ -15,9 +15,12 @@ class CareReportController(http.Controller):
     def care_report_thanks(self, **kw):
         """The page after the *Report a problem* form: the reference of the
         request the visitor just sent (Odoo's website form keeps it in the
-        session) and the time the care team promises to answer by; a
-        signed-in customer gets the link to follow it in the portal.
-        Nothing else of the incident is shown."""
+        session).  A signed-in customer whose request it is gets the time
+        the care team promises to answer by and the link to follow it in
+        the portal; anybody else a general promise, since the time follows
+        the customer's care group and would tell whether an address typed
+        is a known (or a valued) customer's.  Nothing else of the incident
+        is shown."""
         incident = request.env[INCIDENT]
         if request.session.get("form_builder_model_model") == INCIDENT:
             incident = incident.browse(request.session.get("form_builder_id") or []).sudo().exists()

@@ -1,38 +1,57 @@
 """What a visitor types in the *Report a problem* form, cut to size.
 
-The form is open to anybody: every text is bounded (a pasted log or a
-robot's megabytes do not bloat the incident), loses the control characters
-the database refuses, and the subject is one line, taken from the first
-line of the description when the visitor left it empty.
+The form is open to anybody: every text is bounded and cleaned as the
+portal's requests are (``customer_care/logic/text.py``), the subject is one
+line, taken from the first line of the description when the visitor left
+it empty, and the files are few, small and of the kinds the page offers.
 """
 
-import re
+from odoo.addons.customer_care.logic.text import (
+    ELLIPSIS,
+    MAX_DESCRIPTION,
+    clean,
+    clip,
+    one_line,
+)
+
+# the form's callers use the text helpers from here too
+__all__ = [
+    "ELLIPSIS",
+    "FILE_TYPES",
+    "MAX_CONTACT",
+    "MAX_CUSTOM",
+    "MAX_DESCRIPTION",
+    "MAX_FILES",
+    "MAX_FILE_BYTES",
+    "MAX_SUBJECT",
+    "clean",
+    "clip",
+    "one_line",
+    "subject",
+]
 
 MAX_SUBJECT = 200
-MAX_DESCRIPTION = 10_000
 MAX_CONTACT = 120
-ELLIPSIS = "…"
-# C0 controls but tab and newlines, and DEL: PostgreSQL refuses NUL in text
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def clean(text):
-    """``text`` without control characters, trailing spaces and outer blank lines."""
-    lines = _CONTROLS.sub("", text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return "\n".join(line.rstrip() for line in lines).strip()
-
-
-def clip(text, limit):
-    """``text`` cleaned, cut to ``limit`` characters (an ellipsis marks a cut)."""
-    text = clean(text)
-    if len(text) <= limit:
-        return text
-    return text[: limit - 1].rstrip() + ELLIPSIS
-
-
-def one_line(text, limit):
-    """``text`` cleaned and on one line, its spaces collapsed, cut to ``limit``."""
-    return clip(" ".join(clean(text).split()), limit)
+# the text of the fields a post names beyond the form's (``insert_record``)
+MAX_CUSTOM = 2_000
+# files: how many, how big, which kinds (the page's own limits, enforced
+# again by the server: a robot does not run the page's script)
+MAX_FILES = 5
+MAX_FILE_BYTES = 10 * 1024 * 1024
+FILE_TYPES = frozenset(
+    {
+        "image/jpeg",
+        "image/png",
+        "image/gif",
+        "image/webp",
+        "application/pdf",
+        "text/plain",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.oasis.opendocument.text",
+        "application/vnd.oasis.opendocument.spreadsheet",
+    }
+)
 
 
 def subject(given, description_text, limit=MAX_SUBJECT):

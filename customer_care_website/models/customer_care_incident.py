@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import email_normalize, formataddr, html2plaintext, plaintext2html
+from odoo.tools.mimetypes import guess_mimetype
 
 from odoo.addons.customer_care.logic import inbound
 
@@ -77,45 +78,65 @@ class CustomerCareIncident(models.Model):
         contact (their company's requests are theirs in the portal); a
         visitor is matched by the address typed, as the sender of an email
         is (that address's customer, else Odoo's partner finder, else a new
-        contact of the website's company).  Returns the partner and whether
-        it existed before."""
+        contact of the website's company)."""
         partner = user.partner_id
         if not user._is_public() and (not partner.company_id or partner.company_id == company):
-            return partner, True
+            return partner
         email = values.get("contact_email") or partner.email
         normalized = email_normalize(email or "")
         if not normalized:
             raise UserError(self.env._("Give your email address, so that we can answer you."))
-        known = bool(
-            self.env["res.partner"].search_count(
-                [
-                    ("email_normalized", "=", normalized),
-                    ("company_id", "in", [company.id, False]),
-                ],
-                limit=1,
-            )
-        )
         phone = values.get("contact_phone")
-        found = self._inbound_partner(
+        return self._inbound_partner(
             formataddr((values.get("contact_name") or "", normalized)),
             company,
             new_partner_values={"phone": phone} if phone else None,
         )
-        return found, known
 
-    def _website_form_received(self, user, known_partner):
+    @api.model
+    def _website_form_check_files(self, files):
+        """The files of a post: at most ``MAX_FILES``, each at most
+        ``MAX_FILE_BYTES``, photos, PDFs, text and office documents only
+        (judged by their content, not their name).  The page says the same
+        to the browser; a robot posting directly is refused here."""
+        if len(files) > web_form.MAX_FILES:
+            raise UserError(
+                self.env._("Attach at most %s files to your report.", web_form.MAX_FILES)
+            )
+        limit_mb = web_form.MAX_FILE_BYTES // (1024 * 1024)
+        for file in files:
+            data = file.read(web_form.MAX_FILE_BYTES + 1)
+            file.seek(0)
+            if len(data) > web_form.MAX_FILE_BYTES:
+                raise UserError(
+                    self.env._(
+                        "%(file)s is larger than %(size)s MB: attach a smaller file.",
+                        file=file.filename,
+                        size=limit_mb,
+                    )
+                )
+            if guess_mimetype(data) not in web_form.FILE_TYPES:
+                raise UserError(
+                    self.env._(
+                        "%s cannot be attached: send photos (JPEG, PNG, GIF, WebP), PDF, "
+                        "text or office documents.",
+                        file.filename,
+                    )
+                )
+
+    def _website_form_received(self, user):
         """The incident is the customer's conversation: they follow it (the
         care team's answers reach them by email).  The care user is warned
         as for an email: a dropped customer, a known customer's name from
-        another address, and a visitor who was not signed in writing from
-        the address of a known customer (the address was not verified)."""
+        another address, and an address nobody verified (typed by a visitor
+        who was not signed in, or signed in as someone else)."""
         self.ensure_one()
         self.message_subscribe(partner_ids=self.partner_id.ids)
-        if user._is_public() and known_partner:
+        if self.partner_id != user.partner_id:
             self._message_log(
                 body=self.env._(
-                    "Sent from the website by a visitor who was not signed in, with the "
-                    "address of %s: nothing proves it is them, make sure before sharing "
+                    "Sent from the website with the address of %s, by somebody who was not "
+                    "signed in as them: nothing proves it is them, make sure before sharing "
                     "anything about their orders.",
                     self.partner_id.display_name,
                 )

@@ -358,11 +358,13 @@ class TestReportForm(CareCommon, HttpCase):
         self.assertEqual(incident.contact_name, "Lan Visitor")
 
     # -- the thank-you page -------------------------------------------------
-    def test_thank_you_page_gives_the_reference_and_the_promised_time(self):
+    def test_thank_you_page_gives_the_reference_and_a_general_promise(self):
         incident = self._report()
         page = self.url_open("/report-a-problem/thank-you").text
         self.assertIn(f"#{incident.id}", page)
-        self.assertIn("o_care_report_promise", page)
+        # not the customer's own promised time: it follows their care group
+        self.assertNotIn("o_care_report_promise", page)
+        self.assertIn("o_care_report_general_promise", page)
         self.assertNotIn("o_care_report_follow", page)
         self.assertNotIn(incident.partner_id.email, page)
         # another visitor's session shows no reference
@@ -370,3 +372,98 @@ class TestReportForm(CareCommon, HttpCase):
         page = self.url_open("/report-a-problem/thank-you").text
         self.assertNotIn("o_care_report_reference", page)
         self.assertIn("get back to you shortly", page)
+
+    def test_thank_you_page_tells_nothing_of_the_address_typed(self):
+        """The promised time follows the customer's care group: shown to a
+        visitor, it would tell whether an address is a (valued) customer's."""
+        self.known.care_group_id = self.group_vip
+        pages = {}
+        for email in ("minh.tran@example.com", "nobody.yet@example.com"):
+            self.authenticate(None, None)
+            incident = self._report(contact_email=email)
+            page = self.url_open("/report-a-problem/thank-you").text
+            self.assertIn(f"#{incident.id}", page)
+            pages[email] = page.replace(str(incident.id), "ID")
+        self.assertTrue(self.env[INCIDENT].search([("partner_id", "=", self.known.id)]))
+        for page in pages.values():
+            self.assertNotIn("o_care_report_promise", page)
+            self.assertIn("o_care_report_general_promise", page)
+        # the signed-in customer gets their own promised time
+        self.authenticate(self.anna.login, self.anna.login)
+        self._report(contact_email="", contact_name="")
+        page = self.url_open("/report-a-problem/thank-you").text
+        self.assertIn("o_care_report_promise", page)
+        self.assertIn("o_care_report_follow", page)
+
+    def test_signed_in_user_of_another_company_typing_a_known_address_is_flagged(self):
+        other = self.env["res.company"].create({"name": "Web Fifth Co"})
+        self.anna.write({"company_ids": [(4, other.id)], "company_id": other.id})
+        self.anna.partner_id.write({"parent_id": False, "company_id": other.id})
+        self.authenticate(self.anna.login, self.anna.login)
+        incident = self._report(contact_email="minh.tran@example.com")
+        self.assertEqual(incident.partner_id, self.known)
+        notes = incident.message_ids.filtered(
+            lambda m: "nothing proves it is them" in (m.body or "")
+        )
+        self.assertEqual(len(notes), 1)
+        self.assertTrue(notes.subtype_id.internal)
+
+    def test_a_new_address_typed_by_a_visitor_is_flagged_too(self):
+        incident = self._report(contact_email="first.time@example.com")
+        self.assertTrue(
+            incident.message_ids.filtered(lambda m: "nothing proves it is them" in (m.body or ""))
+        )
+
+    # -- files and extra fields: the server's own limits ----------------------
+    PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"0" * 64
+
+    def _post_files(self, files, **data):
+        response = self.url_open(
+            FORM,
+            data={"contact_email": "lan.visitor@example.com", "description": "See", **data},
+            files=files,
+        )
+        self.assertEqual(response.status_code, 200)
+        return json.loads(response.text)
+
+    def test_files_beyond_the_pages_limits_are_refused(self):
+        before = self.env[INCIDENT].search_count([])
+        attachments = self.env["ir.attachment"].search_count([("res_model", "=", INCIDENT)])
+        six = {f"Photos or Documents[{n}]": (f"p{n}.png", self.PNG, "image/png") for n in range(6)}
+        self.assertEqual(self._post_files(six), {"error": "Attach at most 5 files to your report."})
+        # Odoo refuses a form part over 10 MB before the form is read (413);
+        # the form's own limit holds whatever the framework's is
+        self.assertEqual(web_form.MAX_FILE_BYTES, 10 * 1024 * 1024)
+        with patch.object(web_form, "MAX_FILE_BYTES", 2 * 1024 * 1024):
+            big = self.PNG + b"0" * (2 * 1024 * 1024)
+            answer = self._post_files({"Photos or Documents[0]": ("big.png", big, "image/png")})
+        self.assertEqual(answer, {"error": "big.png is larger than 2 MB: attach a smaller file."})
+        for name, content in (
+            ("page.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>x</script></svg>'),
+            ("page.html", b"<html><script>alert(1)</script></html>"),
+            ("setup.exe", b"MZ\x90\x00" + b"\x00" * 64),
+        ):
+            with self.subTest(file=name):
+                answer = self._post_files({"Photos or Documents[0]": (name, content, "image/png")})
+                self.assertIn(f"{name} cannot be attached", answer.get("error", ""))
+        # nothing was created, not even the incident
+        self.assertEqual(self.env[INCIDENT].search_count([]), before)
+        self.assertEqual(
+            self.env["ir.attachment"].search_count([("res_model", "=", INCIDENT)]), attachments
+        )
+        # five photos and a PDF's worth of documents are fine
+        five = {f"Photos or Documents[{n}]": (f"p{n}.png", self.PNG, "image/png") for n in range(4)}
+        five["Photos or Documents[4]"] = ("bill.pdf", b"%PDF-1.4 bill", "application/pdf")
+        answer = self._post_files(five)
+        incident = self.env[INCIDENT].browse(answer["id"])
+        self.assertEqual(len(incident.message_ids.attachment_ids), 5)
+
+    def test_extra_fields_are_cut_to_size(self):
+        incident = self._report(
+            description="Broken lid.",
+            extra_field="y" * 300_000,
+            **{f"field_{n}": "z" * 1000 for n in range(50)},
+        )
+        text = html2plaintext(incident.description)
+        self.assertIn("Broken lid.", text)
+        self.assertLess(len(text), web_form.MAX_DESCRIPTION + web_form.MAX_CUSTOM + 200)
