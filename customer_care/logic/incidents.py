@@ -1,7 +1,9 @@
-"""Selections of complaints and incidents, shared by models and views.
+"""Selections, shared constants and context keys of complaints and incidents.
 
 The names are the public interface of ``customer.care.incident`` (see the
 data model); labels stay plain strings and are translated through the fields.
+The incident's aspects (``customer_care_incident_*.py``) and the bridges
+take their shared constants from here, never from each other.
 """
 
 from datetime import timedelta
@@ -36,6 +38,42 @@ RESOLUTION_TYPES = [
 ]
 # what a care user may resolve with; "declined" needs a manager's approval
 RESOLVING_TYPES = ("instant", "exchange", "refund", "explanation")
+
+# the states a customer's reply (or "still not solved") sends back to work
+REOPENED_BY_REPLY = ("resolved", "followed_up")
+# the states an unhappy rating sends back to work: the incident was thought
+# solved (closed too: the customer may change the rating from the same link)
+REOPENED_BY_RATING = ("resolved", "followed_up", "closed")
+
+# -- fields with rules of their own -------------------------------------------
+# a change of these moves the clocks or their state
+SLA_TRIGGER_FIELDS = {
+    "date_received",
+    "sla_policy_id",
+    "priority",
+    "kind",
+    "care_group_id",
+    "company_id",
+    "date_first_response",
+    "date_resolved",
+    "state",
+}
+# set only by the SLA check (from the clocks), never by hand
+SLA_SYSTEM_FIELDS = {"sla_state", "escalation_level", "date_sla_next_check"}
+# set by the actions (acknowledge, start, resolve, decline), the survey and
+# the SLA engine; by hand only by a care manager, traced in the chatter
+MANAGED_FIELDS = ("date_first_response", "date_resolved", "satisfaction")
+# given when the incident is recorded; afterwards it moves the deadlines, so
+# only a care manager corrects it, traced as MANAGED_FIELDS
+RECEIVED_FIELD = "date_received"
+
+# -- context keys the incident's paths set and read ---------------------------
+# set while an automatic reply is processed: it is no customer's reply
+AUTO_REPLY = "customer_care_auto_reply"
+# set by the gateway (as superuser): the receiving server vouches for the sender
+SENDER_AUTHENTICATED = "customer_care_sender_authenticated"
+# set while the acknowledgements are posted: they are no care user's answer
+ACKNOWLEDGEMENT = "customer_care_acknowledgement"
 
 
 def recurring_customers(last_dates, now, window_days, threshold, last_alert=None):

@@ -5,11 +5,14 @@ from . import customer_care_facts_run
 from . import customer_care_feedback
 from . import customer_care_group
 from . import customer_care_hobby
+from . import customer_care_incident
 from . import customer_care_incident_sla
 from . import customer_care_incident_followup
 from . import customer_care_incident_acknowledgement
-from . import customer_care_incident
-from . import customer_care_incident_customer
+from . import customer_care_incident_decline
+from . import customer_care_incident_inbound
+from . import customer_care_incident_portal
+from . import customer_care_incident_rating
 from . import customer_care_team
 from . import customer_care_lost_reason
 from . import customer_care_outreach_log

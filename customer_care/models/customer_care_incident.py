@@ -4,38 +4,20 @@ from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.misc import format_datetime
 
-from ..logic import followup, sla
 from ..logic.channels import CHANNELS, PRIORITIES
 from ..logic.incidents import (
     INCIDENT_KINDS,
     INCIDENT_STATES,
-    OPEN_STATES,
+    MANAGED_FIELDS,
+    RECEIVED_FIELD,
     RESOLUTION_TYPES,
     RESOLVING_TYPES,
+    SLA_SYSTEM_FIELDS,
+    SLA_TRIGGER_FIELDS,
 )
-from .care_refs import activity_type_ref, optional_ref
+from .care_refs import optional_ref
 
 CARE_MANAGER = "customer_care.group_care_manager"
-# a change of these moves the clocks or their state
-SLA_TRIGGER_FIELDS = {
-    "date_received",
-    "sla_policy_id",
-    "priority",
-    "kind",
-    "care_group_id",
-    "company_id",
-    "date_first_response",
-    "date_resolved",
-    "state",
-}
-# set only by the SLA check (from the clocks), never by hand
-SLA_SYSTEM_FIELDS = {"sla_state", "escalation_level", "date_sla_next_check"}
-# set by the actions (acknowledge, start, resolve, decline), the survey and
-# the SLA engine; by hand only by a care manager, traced in the chatter
-MANAGED_FIELDS = ("date_first_response", "date_resolved", "satisfaction")
-# given when the incident is recorded; afterwards it moves the deadlines, so
-# only a care manager corrects it, traced as MANAGED_FIELDS
-RECEIVED_FIELD = "date_received"
 # a clock a little ahead of the server's still records "now"
 RECEIVED_TOLERANCE = timedelta(minutes=5)
 REQUESTABLE_STATES = ("new", "acknowledged", "in_progress")
@@ -57,10 +39,6 @@ class CustomerCareIncident(models.Model):
         "rating.mixin",
         "mail.activity.mixin",
         "portal.mixin",
-        "customer.care.incident.sla",
-        "customer.care.incident.followup",
-        # the acknowledgement of incoming emails, queued for a scheduled action
-        "customer.care.incident.acknowledgement",
     ]
     _order = "priority desc, date_received desc, id desc"
     _check_company_auto = True
@@ -123,69 +101,11 @@ class CustomerCareIncident(models.Model):
     )
 
     # -- SLA clocks --------------------------------------------------------
-    sla_policy_id = fields.Many2one(
-        "customer.care.sla.policy",
-        string="SLA Policy",
-        compute="_compute_sla_policy_id",
-        store=True,
-        readonly=False,
-        index=True,
-        tracking=True,
-        check_company=True,
-        ondelete="restrict",
-        help="The most specific policy matching kind, care group and priority.",
-    )
     date_received = fields.Datetime(
         string="Received", required=True, default=fields.Datetime.now, copy=False
     )
     date_first_response = fields.Datetime(string="First Response", readonly=True, copy=False)
     date_resolved = fields.Datetime(string="Resolved On", readonly=True, copy=False)
-    response_deadline = fields.Datetime(compute="_compute_sla_deadlines", store=True, copy=False)
-    resolution_deadline = fields.Datetime(compute="_compute_sla_deadlines", store=True, copy=False)
-    target_deadline = fields.Datetime(
-        string="Resolution Target",
-        compute="_compute_sla_deadlines",
-        store=True,
-        copy=False,
-        help="The stricter resolution target of the policy.",
-    )
-    date_response_risk = fields.Datetime(compute="_compute_sla_deadlines", store=True, copy=False)
-    date_resolution_risk = fields.Datetime(compute="_compute_sla_deadlines", store=True, copy=False)
-    sla_state = fields.Selection(
-        sla.SLA_STATES,
-        string="SLA",
-        required=True,
-        default=sla.ON_TRACK,
-        readonly=True,
-        copy=False,
-        index=True,
-    )
-    date_sla_next_check = fields.Datetime(
-        readonly=True,
-        copy=False,
-        index="btree_not_null",
-        help="When the SLA state or escalation of this open incident changes next.",
-    )
-    escalation_level = fields.Integer(
-        default=0,
-        readonly=True,
-        copy=False,
-        aggregator="max",
-        help="0: not escalated, 1: care managers, 2: senior management.",
-    )
-    sla_remaining_label = fields.Char(string="Time Left", compute="_compute_sla_remaining_label")
-    response_hours = fields.Float(
-        string="Response Time (h)",
-        compute="_compute_handling_hours",
-        store=True,
-        aggregator="avg",
-    )
-    resolution_hours = fields.Float(
-        string="Resolution Time (h)",
-        compute="_compute_handling_hours",
-        store=True,
-        aggregator="avg",
-    )
 
     # -- outcome -------------------------------------------------------------
     root_cause_id = fields.Many2one(
@@ -209,42 +129,6 @@ class CustomerCareIncident(models.Model):
         "satisfied); 0 until the customer answered.",
     )
 
-    # -- follow-up (brief §5 [001, 003, 004]) ------------------------------
-    followup_plan_id = fields.Many2one(
-        "customer.care.plan",
-        string="Follow-up",
-        readonly=True,
-        copy=False,
-        index="btree_not_null",
-        help="The care contact that checks the resolution worked, on another channel.",
-    )
-    date_customer_received = fields.Datetime(
-        string="Customer Received It",
-        copy=False,
-        help="Exchanges and refunds: when the replacement or the money reached the "
-        "customer; the follow-up waits for it.",
-    )
-    waiting_delivery = fields.Boolean(compute="_compute_waiting_delivery")
-    refund_move_id = fields.Many2one(
-        "account.move",
-        string="Credit Note",
-        copy=False,
-        index="btree_not_null",
-        domain="[('move_type', '=', 'out_refund'), "
-        "('commercial_partner_id', '=', commercial_partner_id)]",
-        help="Refunds: the follow-up is planned once this credit note is paid.",
-    )
-    replacement_order_id = fields.Many2one(
-        "sale.order",
-        copy=False,
-        index="btree_not_null",
-        help="Exchanges: with Inventory installed, the follow-up is planned once the "
-        "order's deliveries are done.",
-    )
-    survey_input_id = fields.Many2one(
-        "survey.user_input", string="Satisfaction Survey", readonly=True, copy=False
-    )
-    date_checked_back = fields.Datetime(readonly=True, copy=False)
     plan_id = fields.Many2one(
         "customer.care.plan",
         string="Raised During",
@@ -258,10 +142,6 @@ class CustomerCareIncident(models.Model):
         "CHECK(satisfaction IS NULL OR (satisfaction >= 0 AND satisfaction <= 5))",
         "Satisfaction is a score from 1 to 5.",
     )
-    _escalation_range = models.Constraint(
-        "CHECK(escalation_level >= 0 AND escalation_level <= 2)",
-        "The escalation level is 0, 1 or 2.",
-    )
 
     # -- computes ---------------------------------------------------------
     @api.depends("partner_id")
@@ -273,75 +153,6 @@ class CustomerCareIncident(models.Model):
     def _compute_priority(self):
         for incident in self:
             incident.priority = incident.care_group_id.priority or incident.priority or "0"
-
-    @api.depends("kind", "priority", "care_group_id", "company_id")
-    def _compute_sla_policy_id(self):
-        ranked = self.env["customer.care.sla.policy"]._ranked(self.company_id)
-        for incident in self:
-            incident.sla_policy_id = next(
-                (
-                    policy.id
-                    for policy in ranked
-                    if policy._matches(
-                        incident.kind,
-                        incident.care_group_id,
-                        incident.priority,
-                        incident.company_id,
-                    )
-                ),
-                False,
-            )
-
-    @api.depends("date_received", "sla_policy_id")
-    def _compute_sla_deadlines(self):
-        for policy, incidents in self.grouped("sla_policy_id").items():
-            deadlines = {}
-            if policy:
-                deadlines = policy.sudo()._deadlines(
-                    [incident.date_received for incident in incidents if incident.date_received]
-                )
-            for incident in incidents:
-                found = deadlines.get(incident.date_received)
-                incident.update(
-                    {
-                        "response_deadline": found.response if found else False,
-                        "resolution_deadline": found.resolution if found else False,
-                        "target_deadline": found.target if found else False,
-                        "date_response_risk": found.response_risk if found else False,
-                        "date_resolution_risk": found.resolution_risk if found else False,
-                    }
-                )
-
-    @api.depends_context("uid")
-    def _compute_sla_remaining_label(self):
-        now = fields.Datetime.now()
-        for incident in self:
-            deadline = incident._running_deadline()
-            if not deadline:
-                incident.sla_remaining_label = False
-                continue
-            minutes = sla.minutes_left(now, deadline)
-            duration = sla.duration_text(minutes)
-            incident.sla_remaining_label = (
-                self.env._("%s left", duration)
-                if minutes >= 0
-                else self.env._("%s overdue", duration)
-            )
-
-    @api.depends("date_received", "date_first_response", "date_resolved")
-    def _compute_handling_hours(self):
-        for incident in self:
-            received = incident.date_received
-            incident.response_hours = (
-                (incident.date_first_response - received).total_seconds() / 3600.0
-                if received and incident.date_first_response
-                else 0.0
-            )
-            incident.resolution_hours = (
-                (incident.date_resolved - received).total_seconds() / 3600.0
-                if received and incident.date_resolved
-                else 0.0
-            )
 
     # -- constraints ----------------------------------------------------------
     @api.constrains("date_received")
@@ -403,7 +214,6 @@ class CustomerCareIncident(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self._check_decline_values(vals, creating=True)
             if any(vals.get(fname) for fname in MANAGED_FIELDS):
                 self._check_managed_fields_access()
         # a client may send the state as a default in the context too
@@ -425,7 +235,6 @@ class CustomerCareIncident(models.Model):
                     "from its clocks; they cannot be changed by hand."
                 )
             )
-        self._check_decline_values(vals)
         self._check_state_by_actions(vals)
         managed = [fname for fname in MANAGED_FIELDS if fname in vals]
         if RECEIVED_FIELD in vals and self._changes(RECEIVED_FIELD, vals[RECEIVED_FIELD]):
@@ -510,42 +319,11 @@ class CustomerCareIncident(models.Model):
         self.check_access("write")
         return self.sudo().write(vals)
 
-    def _check_decline_values(self, vals, creating=False):
-        """No path but a requested decline approved by a manager sets an
-        incident declined (brief §5: nobody says "no" without approval).
-
-        A context key would not hold: any JSON-RPC client sends the context
-        it likes.  What a client cannot choose is to run as superuser, so
-        the two steps of the trail write their state as superuser after
-        their own checks: :meth:`action_request_decline` (the reason, the
-        manager's activity) enters *pending decline*, and
-        :meth:`action_approve_decline` (care managers) sets *declined*, and
-        only over incidents waiting in *pending decline* with a reason.  No
-        incident is created pending or declined.
-        """
-        declining = vals.get("state") == "declined" or vals.get("resolution_type") == "declined"
-        requesting = vals.get("state") == "pending_decline"
-        if not (declining or requesting):
-            return
-        refused = creating or not self.env.su
-        if declining and not refused:
-            refused = any(
-                incident.state != "pending_decline" or not (incident.decline_reason or "").strip()
-                for incident in self
-            )
-        if refused:
-            raise AccessError(
-                self.env._(
-                    "Nobody says no to a customer without a manager's approval: "
-                    "request the decline with its reason and a care manager approves it."
-                )
-            )
-
     def _check_state_by_actions(self, vals):
         """The state moves through the actions only (acknowledge, start,
         resolve, the decline trail, the follow-up and the customer's rating),
         which write it as superuser after their own checks, as the decline
-        trail does (see :meth:`_check_decline_values`): a direct write would
+        trail does (``customer_care_incident_decline.py``): a direct write would
         close an incident without its follow-up and survey, resolve it
         without a resolution date, or decide a pending decline without a
         manager.  Not even a care manager writes it by hand."""
@@ -627,15 +405,6 @@ class CustomerCareIncident(models.Model):
             return self.action_send_resolution()
         return True
 
-    @api.depends("state", "resolution_type", "date_customer_received", "followup_plan_id")
-    def _compute_waiting_delivery(self):
-        for incident in self:
-            incident.waiting_delivery = (
-                incident.state == "resolved"
-                and incident.resolution_type in followup.WAIT_FOR_DELIVERY
-                and not incident.followup_plan_id
-            )
-
     def action_send_resolution(self):
         """Open the composer with the "here is what we can do" email."""
         self.ensure_one()
@@ -660,103 +429,3 @@ class CustomerCareIncident(models.Model):
                 "force_email": True,
             },
         }
-
-    def action_open_decline_wizard(self):
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Request a Decline"),
-            "res_model": "customer.care.decline.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_incident_ids": self.ids},
-        }
-
-    def action_request_decline(self, reason=None):
-        """Ask a care manager to approve saying "no" to the customer [000].
-
-        The reason is required (given here or already on the incident); the
-        incident waits in *pending decline* and the care manager gets an
-        activity to approve or reject it.
-        """
-        self.check_access("write")
-        self._check_state(REQUESTABLE_STATES, self.env._("Requesting a decline"))
-        reason = (reason or "").strip()
-        for incident in self:
-            if not (reason or (incident.decline_reason or "").strip()):
-                raise UserError(
-                    self.env._("Explain why %s should be declined.", incident.display_name)
-                )
-        if reason:
-            self.write({"decline_reason": reason})
-        # as superuser, the mark of this path (see _check_decline_values);
-        # the chatter still names the user
-        self.sudo().write({"state": "pending_decline"})
-        activity_type = activity_type_ref(
-            self.env, "customer_care.mail_activity_type_care_decline_approval"
-        )
-        for incident in self:
-            approver = incident.sla_policy_id.sudo()._escalation_users(
-                sla.LEVEL_MANAGER, incident.company_id.sudo()
-            )[:1]
-            incident.activity_schedule(
-                activity_type_id=activity_type.id,
-                summary=self._decline_summary(),
-                note=incident.decline_reason,
-                user_id=(approver or self.env.user).id,
-            )
-        return True
-
-    def _decline_summary(self):
-        return self.env._("Approve or reject the decline")
-
-    def _check_manager(self):
-        if not (self.env.su or self.env.user.has_group(CARE_MANAGER)):
-            raise AccessError(self.env._("Only a care manager can approve or reject a decline."))
-
-    def action_approve_decline(self):
-        """Managers only: the customer is told "no", with the reason given."""
-        self._check_manager()
-        self._check_state(("pending_decline",), self.env._("Approving a decline"))
-        self.check_access("write")
-        now = fields.Datetime.now()
-        # as superuser, the mark of this path (see _check_decline_values)
-        self.sudo().write({"state": "declined", "resolution_type": "declined"})
-        self._write_clocks({"date_resolved": now})
-        self.filtered(lambda i: not i.date_first_response)._write_clocks(
-            {"date_first_response": now}
-        )
-        self._close_decline_activities(self.env._("Decline approved."))
-        return True
-
-    def action_reject_decline(self):
-        """Managers only: the decline is refused, work goes on."""
-        self._check_manager()
-        self._check_state(("pending_decline",), self.env._("Rejecting a decline"))
-        self._write_state({"state": "in_progress", "decline_reason": False})
-        self._close_decline_activities(self.env._("Decline rejected: find what we can do."))
-        return True
-
-    def _close_decline_activities(self, feedback):
-        activity_type = self.env.ref(
-            "customer_care.mail_activity_type_care_decline_approval", raise_if_not_found=False
-        )
-        if activity_type:
-            activities = self.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
-        else:
-            # the type was deleted: the request was scheduled as a generic to-do
-            summary = self._decline_summary()
-            activities = self.activity_ids.filtered(lambda a: a.summary == summary)
-        if activities:
-            activities.sudo().action_feedback(feedback=feedback)
-        else:
-            for incident in self:
-                incident.message_post(body=feedback, subtype_xmlid="mail.mt_note")
-
-    # -- SLA clocks ---------------------------------------------------------
-    def _running_deadline(self):
-        self.ensure_one()
-        if self.state not in OPEN_STATES:
-            return False
-        if not self.date_first_response:
-            return self.response_deadline
-        return self.resolution_deadline

@@ -4,17 +4,16 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
+from ..logic.incidents import ACKNOWLEDGEMENT
 from .care_refs import optional_ref
 
-# set while the acknowledgements are posted: they are no care user's answer
-ACKNOWLEDGEMENT = "customer_care_acknowledgement"
 # incidents acknowledged per batch (one commit each)
 ACK_BATCH = 200
 ACK_CRON = "customer_care.ir_cron_care_send_acknowledgements"
 ACK_TEMPLATE = "customer_care.mail_template_care_incident_acknowledgement"
 
 
-class CustomerCareIncidentAcknowledgement(models.AbstractModel):
+class CustomerCareIncident(models.Model):
     """The acknowledgement of an email that opened an incident, queued.
 
     The gateway only marks the new incident as awaiting its acknowledgement
@@ -26,8 +25,7 @@ class CustomerCareIncidentAcknowledgement(models.AbstractModel):
     never sends one twice.
     """
 
-    _name = "customer.care.incident.acknowledgement"
-    _description = "Incident Acknowledgement Queue"
+    _inherit = "customer.care.incident"  # pylint: disable=consider-merging-classes-inherited
 
     is_acknowledgement_pending = fields.Boolean(
         string="Acknowledgement Pending",
@@ -95,7 +93,10 @@ class CustomerCareIncidentAcknowledgement(models.AbstractModel):
     def _acknowledgement_pending_count(self):
         self.flush_model(["is_acknowledgement_pending"])
         return self.env.execute_query(
-            SQL("SELECT count(*) FROM customer_care_incident WHERE is_acknowledgement_pending")
+            SQL(
+                "SELECT count(*) FROM %s WHERE is_acknowledgement_pending",
+                SQL.identifier(self._table),
+            )
         )[0][0]
 
     @api.model
@@ -103,11 +104,12 @@ class CustomerCareIncidentAcknowledgement(models.AbstractModel):
         self.flush_model(["is_acknowledgement_pending"])
         rows = self.env.execute_query(
             SQL(
-                """SELECT id FROM customer_care_incident
+                """SELECT id FROM %s
                     WHERE is_acknowledgement_pending
                  ORDER BY id
                     LIMIT %s
                       FOR UPDATE SKIP LOCKED""",
+                SQL.identifier(self._table),
                 limit,
             )
         )
@@ -118,8 +120,8 @@ class CustomerCareIncidentAcknowledgement(models.AbstractModel):
         self.env.flush_all()
         self.env.execute_query(
             SQL(
-                "UPDATE customer_care_incident SET is_acknowledgement_pending = FALSE "
-                "WHERE id IN %s",
+                "UPDATE %s SET is_acknowledgement_pending = FALSE WHERE id IN %s",
+                SQL.identifier(self._table),
                 tuple(self.ids),
             )
         )

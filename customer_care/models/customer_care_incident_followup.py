@@ -8,7 +8,7 @@ from ..logic import followup, kpi
 from .care_refs import optional_ref
 
 
-class CustomerCareIncidentFollowup(models.AbstractModel):
+class CustomerCareIncident(models.Model):
     """Following up a resolved incident (brief §5 [001, 003, 004]): the
     follow-up care plan on another channel, once the customer has what was
     promised (at once, 24 hours after an instant fix, or when the refund is
@@ -16,14 +16,55 @@ class CustomerCareIncidentFollowup(models.AbstractModel):
     closes the incident, and the check-back when the customer stays silent.
 
     The resolution and follow-up emails also carry Odoo's rating faces: see
-    ``rating_apply`` in ``customer_care_incident_customer.py``.
-
-    Kept apart from ``customer.care.incident``, which inherits it and holds
-    the fields.
+    ``customer_care_incident_rating.py``.
     """
 
-    _name = "customer.care.incident.followup"
-    _description = "Incident Follow-up"
+    _inherit = "customer.care.incident"  # pylint: disable=consider-merging-classes-inherited
+
+    followup_plan_id = fields.Many2one(
+        "customer.care.plan",
+        string="Follow-up",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The care contact that checks the resolution worked, on another channel.",
+    )
+    date_customer_received = fields.Datetime(
+        string="Customer Received It",
+        copy=False,
+        help="Exchanges and refunds: when the replacement or the money reached the "
+        "customer; the follow-up waits for it.",
+    )
+    waiting_delivery = fields.Boolean(compute="_compute_waiting_delivery")
+    refund_move_id = fields.Many2one(
+        "account.move",
+        string="Credit Note",
+        copy=False,
+        index="btree_not_null",
+        domain="[('move_type', '=', 'out_refund'), "
+        "('commercial_partner_id', '=', commercial_partner_id)]",
+        help="Refunds: the follow-up is planned once this credit note is paid.",
+    )
+    replacement_order_id = fields.Many2one(
+        "sale.order",
+        copy=False,
+        index="btree_not_null",
+        help="Exchanges: with Inventory installed, the follow-up is planned once the "
+        "order's deliveries are done.",
+    )
+    survey_input_id = fields.Many2one(
+        "survey.user_input", string="Satisfaction Survey", readonly=True, copy=False
+    )
+    date_checked_back = fields.Datetime(readonly=True, copy=False)
+
+    @api.depends("state", "resolution_type", "date_customer_received", "followup_plan_id")
+    def _compute_waiting_delivery(self):
+        for incident in self:
+            incident.waiting_delivery = (
+                incident.state == "resolved"
+                and incident.resolution_type in followup.WAIT_FOR_DELIVERY
+                and not incident.followup_plan_id
+            )
 
     def action_confirm_received(self):
         """The replacement or refund reached the customer: plan the follow-up."""
@@ -263,12 +304,13 @@ class CustomerCareIncidentFollowup(models.AbstractModel):
         # calling the customer back twice
         rows = self.env.execute_query(
             SQL(
-                """SELECT i.id FROM customer_care_incident i
+                """SELECT i.id FROM %s i
                      JOIN customer_care_plan p ON p.id = i.followup_plan_id
                     WHERE i.state = 'followed_up' AND COALESCE(i.satisfaction, 0) = 0
                       AND i.date_checked_back IS NULL AND p.date_done <= %s
                  ORDER BY i.id
                       FOR UPDATE OF i SKIP LOCKED""",
+                SQL.identifier(self._table),
                 limit,
             )
         )

@@ -23,21 +23,163 @@ DEADLINE_FIELDS = (
 )
 
 
-class CustomerCareIncidentSla(models.AbstractModel):
-    """The SLA engine of the incidents (brief §5): the scheduled check that
-    moves the clocks on track → at risk → breached, and the escalation of
-    breaches, once per level.
+class CustomerCareIncident(models.Model):
+    """The SLA clocks of an incident (brief §5): the policy that matches it,
+    its deadlines, the state of its clocks (on track → at risk → breached),
+    and the scheduled check that moves them and escalates breaches, once
+    per level.
 
-    Kept apart from ``customer.care.incident`` (which inherits it and holds
-    the fields) so that each file reads as one subject.  A batch is one
-    selecting query, one read of the clock columns, the pure rules of
-    ``logic/sla.py`` and grouped writes: the same few queries whatever the
-    batch size and however many incidents escalate.
+    A batch of the check is one selecting query, one read of the clock
+    columns, the pure rules of ``logic/sla.py`` and grouped writes: a
+    constant number of queries, plus a few per hundred escalations (the
+    activities and notes go through the mail API).
     """
 
-    _name = "customer.care.incident.sla"
-    _description = "Incident SLA Check"
+    _inherit = "customer.care.incident"  # pylint: disable=consider-merging-classes-inherited
 
+    sla_policy_id = fields.Many2one(
+        "customer.care.sla.policy",
+        string="SLA Policy",
+        compute="_compute_sla_policy_id",
+        store=True,
+        readonly=False,
+        index=True,
+        tracking=True,
+        check_company=True,
+        ondelete="restrict",
+        help="The most specific policy matching kind, care group and priority.",
+    )
+
+    response_deadline = fields.Datetime(compute="_compute_sla_deadlines", store=True, copy=False)
+    resolution_deadline = fields.Datetime(compute="_compute_sla_deadlines", store=True, copy=False)
+    target_deadline = fields.Datetime(
+        string="Resolution Target",
+        compute="_compute_sla_deadlines",
+        store=True,
+        copy=False,
+        help="The stricter resolution target of the policy.",
+    )
+    date_response_risk = fields.Datetime(compute="_compute_sla_deadlines", store=True, copy=False)
+    date_resolution_risk = fields.Datetime(compute="_compute_sla_deadlines", store=True, copy=False)
+    sla_state = fields.Selection(
+        sla.SLA_STATES,
+        string="SLA",
+        required=True,
+        default=sla.ON_TRACK,
+        readonly=True,
+        copy=False,
+        index=True,
+    )
+    date_sla_next_check = fields.Datetime(
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="When the SLA state or escalation of this open incident changes next.",
+    )
+    escalation_level = fields.Integer(
+        default=0,
+        readonly=True,
+        copy=False,
+        aggregator="max",
+        help="0: not escalated, 1: care managers, 2: senior management.",
+    )
+    sla_remaining_label = fields.Char(string="Time Left", compute="_compute_sla_remaining_label")
+    response_hours = fields.Float(
+        string="Response Time (h)",
+        compute="_compute_handling_hours",
+        store=True,
+        aggregator="avg",
+    )
+    resolution_hours = fields.Float(
+        string="Resolution Time (h)",
+        compute="_compute_handling_hours",
+        store=True,
+        aggregator="avg",
+    )
+
+    _escalation_range = models.Constraint(
+        "CHECK(escalation_level >= 0 AND escalation_level <= 2)",
+        "The escalation level is 0, 1 or 2.",
+    )
+
+    @api.depends("kind", "priority", "care_group_id", "company_id")
+    def _compute_sla_policy_id(self):
+        ranked = self.env["customer.care.sla.policy"]._ranked(self.company_id)
+        for incident in self:
+            incident.sla_policy_id = next(
+                (
+                    policy.id
+                    for policy in ranked
+                    if policy._matches(
+                        incident.kind,
+                        incident.care_group_id,
+                        incident.priority,
+                        incident.company_id,
+                    )
+                ),
+                False,
+            )
+
+    @api.depends("date_received", "sla_policy_id")
+    def _compute_sla_deadlines(self):
+        for policy, incidents in self.grouped("sla_policy_id").items():
+            deadlines = {}
+            if policy:
+                deadlines = policy.sudo()._deadlines(
+                    [incident.date_received for incident in incidents if incident.date_received]
+                )
+            for incident in incidents:
+                found = deadlines.get(incident.date_received)
+                incident.update(
+                    {
+                        "response_deadline": found.response if found else False,
+                        "resolution_deadline": found.resolution if found else False,
+                        "target_deadline": found.target if found else False,
+                        "date_response_risk": found.response_risk if found else False,
+                        "date_resolution_risk": found.resolution_risk if found else False,
+                    }
+                )
+
+    @api.depends_context("uid")
+    def _compute_sla_remaining_label(self):
+        now = fields.Datetime.now()
+        for incident in self:
+            deadline = incident._running_deadline()
+            if not deadline:
+                incident.sla_remaining_label = False
+                continue
+            minutes = sla.minutes_left(now, deadline)
+            duration = sla.duration_text(minutes)
+            incident.sla_remaining_label = (
+                self.env._("%s left", duration)
+                if minutes >= 0
+                else self.env._("%s overdue", duration)
+            )
+
+    @api.depends("date_received", "date_first_response", "date_resolved")
+    def _compute_handling_hours(self):
+        for incident in self:
+            received = incident.date_received
+            incident.response_hours = (
+                (incident.date_first_response - received).total_seconds() / 3600.0
+                if received and incident.date_first_response
+                else 0.0
+            )
+            incident.resolution_hours = (
+                (incident.date_resolved - received).total_seconds() / 3600.0
+                if received and incident.date_resolved
+                else 0.0
+            )
+
+    def _running_deadline(self):
+        self.ensure_one()
+        if self.state not in OPEN_STATES:
+            return False
+        if not self.date_first_response:
+            return self.response_deadline
+        return self.resolution_deadline
+
+    # -- SLA check -------------------------------------------------------------
     def _recompute_sla_deadlines(self):
         """Recompute the deadlines (the policy changed), then the clocks."""
         for fname in DEADLINE_FIELDS:
@@ -63,9 +205,10 @@ class CustomerCareIncidentSla(models.AbstractModel):
                           COALESCE(p.escalation_extra_hours, 0),
                           i.date_response_risk, i.response_deadline, i.date_first_response,
                           i.date_resolution_risk, i.resolution_deadline, i.date_resolved
-                     FROM customer_care_incident i
+                     FROM %s i
                 LEFT JOIN customer_care_sla_policy p ON p.id = i.sla_policy_id
                     WHERE i.id IN %s""",
+                SQL.identifier(self._table),
                 tuple(self.ids),
             )
         )
@@ -100,13 +243,16 @@ class CustomerCareIncidentSla(models.AbstractModel):
         if changes:
             # one UPDATE for the batch, whatever the number of distinct values
             self.env.cr.execute(
-                """UPDATE customer_care_incident i
-                      SET sla_state = v.state, escalation_level = v.level,
-                          date_sla_next_check = v.next_check
-                     FROM unnest(%s::int[], %s::varchar[], %s::int[], %s::timestamp[])
-                          AS v(id, state, level, next_check)
-                    WHERE i.id = v.id""",
-                tuple(map(list, zip(*changes, strict=True))),
+                SQL(
+                    """UPDATE %s i
+                          SET sla_state = v.state, escalation_level = v.level,
+                              date_sla_next_check = v.next_check
+                         FROM unnest(%s::int[], %s::varchar[], %s::int[], %s::timestamp[])
+                              AS v(id, state, level, next_check)
+                        WHERE i.id = v.id""",
+                    SQL.identifier(self._table),
+                    *map(list, zip(*changes, strict=True)),
+                )
             )
             changed = self.browse(row[0] for row in changes)
             fnames = ["sla_state", "escalation_level", "date_sla_next_check"]
@@ -261,11 +407,12 @@ class CustomerCareIncidentSla(models.AbstractModel):
         self.flush_model(["date_sla_next_check", "state"])
         rows = self.env.execute_query(
             SQL(
-                """SELECT id FROM customer_care_incident
+                """SELECT id FROM %s
                     WHERE date_sla_next_check <= %s AND state IN %s
                  ORDER BY date_sla_next_check, id
                     LIMIT %s
                       FOR UPDATE SKIP LOCKED""",
+                SQL.identifier(self._table),
                 now,
                 OPEN_STATES,
                 limit,
@@ -277,8 +424,8 @@ class CustomerCareIncidentSla(models.AbstractModel):
         self.flush_model(["date_sla_next_check", "state"])
         rows = self.env.execute_query(
             SQL(
-                "SELECT count(*) FROM customer_care_incident "
-                "WHERE date_sla_next_check <= %s AND state IN %s",
+                "SELECT count(*) FROM %s WHERE date_sla_next_check <= %s AND state IN %s",
+                SQL.identifier(self._table),
                 now,
                 OPEN_STATES,
             )

@@ -4,14 +4,11 @@ from odoo import models
 from odoo.tools import email_normalize
 
 from ..logic import inbound
+from ..logic.incidents import AUTO_REPLY, SENDER_AUTHENTICATED
 
 _logger = logging.getLogger(__name__)
 
 INCIDENT = "customer.care.incident"
-# set while an automatic reply is processed: it is no customer's reply
-AUTO_REPLY = "customer_care_auto_reply"
-# set by the gateway (as superuser): the receiving server vouches for the sender
-SENDER_AUTHENTICATED = "customer_care_sender_authenticated"
 # the receiving mail servers whose Authentication-Results are trusted
 AUTHSERV_IDS_PARAM = "customer_care.mail_authserv_ids"
 

@@ -7,8 +7,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.tools import SQL, plaintext2html
 
-from odoo.addons.customer_care.logic import inbound
-from odoo.addons.customer_care.models.customer_care_incident_customer import REOPENED_BY_REPLY
+from odoo.addons.customer_care.logic.incidents import REOPENED_BY_REPLY
 
 from .. import providers
 from ..logic import conversation, media
@@ -341,26 +340,23 @@ class CustomerCareMessagingEvent(models.Model):
         fallback = self.env._(
             "%(provider)s message from %(name)s", provider=provider, name=partner.display_name
         )
-        incident = (
-            self.env["customer.care.incident"]
-            .sudo()
-            .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
-            .create(
-                [
-                    {
-                        "name": conversation.subject(self.text, fallback),
-                        "description": plaintext2html(self.text) if self.text else False,
-                        "partner_id": partner.id,
-                        "company_id": account.company_id.id,
-                        "channel": "social",
-                        "messaging_account_id": account.id,
-                        "kind": inbound.guess_kind("", self.text),
-                        "date_received": self.date_event,
-                        "user_id": False,
-                    }
-                ]
-            )
+        Incident = self.env["customer.care.incident"].sudo()
+        values = Incident._intake_values(
+            "social",
+            {
+                "name": conversation.subject(self.text, fallback),
+                "description": plaintext2html(self.text) if self.text else False,
+                "partner_id": partner.id,
+                "company_id": account.company_id.id,
+                "messaging_account_id": account.id,
+                "date_received": self.date_event,
+            },
+            "",
+            self.text,
         )
+        incident = Incident.with_context(
+            mail_create_nolog=True, mail_create_nosubscribe=True
+        ).create([values])
         incident._log_inbound_warnings(False, False, account.company_id)
         return incident
 

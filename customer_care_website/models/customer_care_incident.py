@@ -3,8 +3,6 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import email_normalize, formataddr, html2plaintext, plaintext2html
 from odoo.tools.mimetypes import guess_mimetype
 
-from odoo.addons.customer_care.logic import inbound
-
 from ..logic import web_form
 
 
@@ -64,13 +62,12 @@ class CustomerCareIncident(models.Model):
                 "contact_phone": web_form.one_line(
                     values.get("contact_phone"), web_form.MAX_CONTACT
                 ),
-                "kind": inbound.guess_kind(subject, text),
-                "channel": "website",
-                "date_received": fields.Datetime.now(),
-                "user_id": False,
             }
         )
-        return values
+        # what the visitor posted decides neither the kind, nor when, nor who
+        for fname in ("kind", "date_received", "user_id"):
+            values.pop(fname, None)
+        return self._intake_values("website", values, subject, text)
 
     @api.model
     def _website_form_partner(self, user, company, values):
