@@ -33,14 +33,13 @@ TAG = "bench-outreach"
 
 
 def odoo_env(db):
+    from common import odoo_options
+
     import odoo
     from odoo.modules.registry import Registry
     from odoo.tools import config
 
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    config.parse_config(
-        ["-d", db, f"--addons-path={root}", "--log-level=warn", "--http-interface=127.0.0.1"]
-    )
+    config.parse_config(odoo_options(db))
     registry = Registry(db)
     cr = registry.cursor()
     return odoo.api.Environment(cr, odoo.SUPERUSER_ID, {}), cr

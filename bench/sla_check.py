@@ -9,12 +9,17 @@ customer_care is installed; the incidents are deleted afterwards unless
 ``--keep`` is given::
 
     createdb -T my_care_db care_bench
-    python3 bench/sla_check.py -d care_bench --addons-path=. -n 100000
+    python3 bench/sla_check.py -d care_bench -n 100000
+
+The addons path defaults to this repository, as in the other benchmarks
+(``--addons-path`` points at another copy to compare two versions).
 """
 
 import argparse
 import statistics
 import time
+
+from common import odoo_options
 
 import odoo
 from odoo import SUPERUSER_ID, api
@@ -133,10 +138,7 @@ def cleanup(env):
 
 def main():
     args = parse_args()
-    options = ["-d", args.database, "--log-level=warn", "--http-interface=127.0.0.1"]
-    if args.addons_path:
-        options.append(f"--addons-path={args.addons_path}")
-    odoo.tools.config.parse_config(options)
+    odoo.tools.config.parse_config(odoo_options(args.database, args.addons_path))
     registry = Registry(args.database)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})

@@ -27,7 +27,7 @@ registry.category("web_tour.tours").add("customer_care_vietnamese_tour", {
         },
         {
             content: "The care group field, in Vietnamese",
-            trigger: ".o_form_view label:contains('Nhóm khách hàng')",
+            trigger: ".o_form_view label:contains('Nhóm chăm sóc')",
         },
         {
             content: "Open the care plans",
