@@ -33,6 +33,9 @@ from . import mail_thread
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import res_partner_care_state
+from . import res_partner_facts
+from . import res_partner_lookup
 from . import res_partner_revenue_chart
 from . import res_users
 from . import sale_order
