@@ -1,3 +1,4 @@
+import dataclasses
 import logging
 import secrets
 from datetime import timedelta
@@ -234,9 +235,22 @@ class CustomerCareMessagingAccount(models.Model):
             **{name: account[name] for name in SECRET_FIELDS},
         }
 
+    def _scrub(self, text):
+        """``text`` without any of the account's keys: error texts are shown
+        to care users, on the message to the customer and in the log, and
+        some providers want the access token in the query string, which
+        network errors quote."""
+        text = str(text or "")
+        account = self.sudo()
+        for name in SECRET_FIELDS:
+            if account[name] and len(account[name]) >= 4:
+                text = text.replace(account[name], "***")
+        return text
+
     def _call(self, api_request):
         """Perform an API call; ``(status, json or None)``, status 0 when the
-        provider could not be reached."""
+        provider could not be reached.  A network error is told by its kind
+        only: its text quotes the request's address, query string included."""
         try:
             response = requests.request(
                 api_request.method,
@@ -248,16 +262,28 @@ class CustomerCareMessagingAccount(models.Model):
                 timeout=API_TIMEOUT,
             )
         except requests.RequestException as error:
-            _logger.warning("%s account %s: %s", self.provider, self.id, error)
-            return 0, {"message": str(error)}
+            _logger.warning(
+                "%s account %s: %s unreachable (%s)",
+                self.provider,
+                self.id,
+                api_request.url.split("?", 1)[0],
+                type(error).__name__,
+            )
+            return 0, {
+                "message": self.env._(
+                    "The chat app could not be reached (%s): try again later.",
+                    type(error).__name__,
+                )
+            }
         try:
             return response.status_code, response.json()
         except ValueError:
-            return response.status_code, {"message": response.text[:200]}
+            return response.status_code, {"message": self._scrub(response.text[:200])}
 
     def _send(self, recipient, text, template=None, phone=None, params=None):
         """Send ``text`` (or the approved ``template``) to the provider's user
-        ``recipient``; a :class:`providers.SendResult`."""
+        ``recipient``; a :class:`providers.SendResult`, whose error text never
+        carries a key of the account."""
         self.ensure_one()
         provider, base, keys = self._provider(), self.sudo().api_base_url, self._keys()
         if template:
@@ -268,8 +294,12 @@ class CustomerCareMessagingAccount(models.Model):
             api_request = provider.text_request(base, keys, recipient, text)
         status, payload = self._call(api_request)
         if not status:
-            return providers.SendResult(providers.base.FAILED, error=payload["message"])
-        return provider.read_send_response(status, payload)
+            result = providers.SendResult(providers.base.FAILED, error=payload["message"])
+        else:
+            result = provider.read_send_response(status, payload)
+        if result.error:
+            result = dataclasses.replace(result, error=self._scrub(result.error))
+        return result
 
     def _fetch(self, kind, reference, deadline=media.DEADLINE):
         """The content of a file the customer sent, announced as ``kind``;
@@ -293,12 +323,27 @@ class CustomerCareMessagingAccount(models.Model):
         )
 
     # -- buttons ---------------------------------------------------------------------
+    def _check_system(self):
+        """Rotating the webhook address or the provider's tokens changes what
+        every provider delivery and every send depends on: Settings
+        administrators only, whatever path the call takes (the buttons are
+        hidden from others, but any care user can call a public method)."""
+        if not self.env.is_system():
+            raise AccessError(
+                self.env._(
+                    "Only Settings administrators renew the webhook address or the access "
+                    "tokens of a chat app account."
+                )
+            )
+
     def action_refresh_token(self):
+        self._check_system()
         self._refresh_tokens()
         return True
 
     def action_new_webhook_key(self):
         """A new webhook address: the old one stops working at once."""
+        self._check_system()
         for account in self.sudo():
             account.webhook_key = secrets.token_urlsafe(24)
         return True
@@ -325,8 +370,11 @@ class CustomerCareMessagingAccount(models.Model):
                 continue
             status, payload = account._call(api_request)
             try:
+                if not status:
+                    raise ValueError(payload["message"])
                 tokens = provider.read_refresh_response(status, payload)
             except ValueError as error:
+                error = account._scrub(error)
                 _logger.warning(
                     "%s account %s: token refresh refused: %s", account.provider, account.id, error
                 )
