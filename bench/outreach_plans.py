@@ -15,8 +15,8 @@ scratch databases).  The script makes sure ``--partners`` partners tagged
   batch.
 
 It prints throughput, the ratio to the floor, queries per batch and the
-resident memory after each batch, then removes the plans it created and
-archives its rule (``--keep`` leaves the plans and the rule active).
+resident memory after each batch, then removes the plans, contact lines and
+run it made and deletes its rule (``--keep`` leaves them).
 """
 
 import argparse
@@ -161,16 +161,19 @@ def outreach(env, cr, probe):
 
 
 def cleanup(env, cr, rule):
-    """Remove the plans the run made and archive its rule, as the addon asks
-    of a rule with history (its contact lines and runs stay: they are what
-    keeps a later run from contacting the same customers again)."""
+    """Remove what the run made: its plans, its contact lines and its run
+    (the benchmark's own rows, in SQL), then the rule through the ORM, which
+    deletes its scheduled action; the addon refuses to delete a rule with
+    history (``ondelete='restrict'``), so the history goes first."""
     cr.execute(
         "DELETE FROM customer_care_plan WHERE id IN "
         "(SELECT plan_id FROM customer_care_outreach_log WHERE rule_id = %s)",
         [rule.id],
     )
+    cr.execute("DELETE FROM customer_care_outreach_log WHERE rule_id = %s", [rule.id])
+    cr.execute("DELETE FROM customer_care_outreach_run WHERE rule_id = %s", [rule.id])
     env.invalidate_all()
-    rule.active = False
+    rule.unlink()
     env.flush_all()
     cr.commit()
 
