@@ -11,8 +11,8 @@ class ResPartner(models.Model):
 
     # the care address, the web form and the chat apps find the sender by
     # this address, as Odoo's mail gateway does: Odoo stores it without an
-    # index, a scan of every contact per incoming email (0.2 s a lookup at
-    # a million contacts)
+    # index, a scan of every contact per incoming email (bench/README.md,
+    # inbound_mail.py, has the figures)
     email_normalized = fields.Char(index="btree_not_null")
 
     def init(self):
@@ -43,9 +43,9 @@ class ResPartner(models.Model):
     @api.model
     def _care_namesake_query(self, name, email_normalized, company):
         """The query of :meth:`_care_namesake`, read through the index on
-        ``lower(name)``: the ``=ilike`` domain reads every contact (0.6 s at
-        a million).  Any namesake will do: ordered by id, the planner walks
-        the primary key looking for one (0.8 s at a million)."""
+        ``lower(name)``: the ``=ilike`` domain reads every contact.  Any
+        namesake will do, so no ORDER BY: ordered by id, the planner walks
+        the primary key looking for one."""
         return SQL(
             """SELECT id FROM res_partner
                 WHERE lower(name) = lower(%s)

@@ -47,8 +47,8 @@ def analyze(cr, table):
     A materialized view's rows change all at once and autovacuum may take
     long to analyze them (never, after a creation): without statistics the
     planner takes the month of a million rows for a dozen, sorts them on
-    disk to group them instead of hashing (measured: 1.5 s instead of 0.9 s
-    for the Keeping Customers dashboard at a million customers).
+    disk to group them instead of hashing (bench/README.md, reports.py,
+    has the figures at a million customers).
     """
     cr.execute(SQL("ANALYZE %s", SQL.identifier(table)))
 
