@@ -2,6 +2,7 @@
 selection has its ``_trigger_<kind>``, and a kind an addon adds runs
 through the same engine (contacts once per period, plans, figures)."""
 
+import json
 from datetime import date
 from unittest.mock import patch
 
@@ -64,3 +65,65 @@ class TestOutreachTriggers(OutreachCommon, MockEmail):
             ["recall", "needs", "answer", "offer"],
         )
         self.assertFalse(again, "nobody is contacted twice in the same period")
+
+
+@tagged("post_install", "-at_install")
+class TestOutreachAddressesPersons(OutreachCommon, MockEmail):
+    @freeze_time(NOW)
+    def test_birthday_and_anniversary_greet_persons_never_a_company(self):
+        person = self._born("Lan Pham", date(1990, 6, 15), care_customer_since=date(2020, 6, 15))
+        company = self._born(
+            "Lumber Inc", date(1990, 6, 15), is_company=True, care_customer_since=date(2020, 6, 15)
+        )
+        anniversary = self.rule.copy(
+            {"name": "Anniversary test", "trigger": "anniversary", "domain": self.only_new}
+        )
+        with self.mock_mail_gateway():
+            self._run()
+            self._run(anniversary)
+        self.assertEqual(self._logs().partner_id, person)
+        self.assertEqual(self._logs(anniversary).partner_id, person)
+        self.assertNotIn(company, self._new_mails.recipient_ids)
+
+
+@tagged("post_install", "-at_install")
+class TestRunNowIsReported(OutreachCommon, MockEmail):
+    def _notifications(self, user):
+        self.env.cr.precommit.run()  # the bus records are written at commit
+        messages = (
+            self.env["bus.bus"]
+            .sudo()
+            .search([("channel", "like", f'"res.partner",{user.partner_id.id}]')])
+        )
+        return [
+            json.loads(message.message)["payload"]
+            for message in messages
+            if json.loads(message.message)["type"] == "simple_notification"
+        ]
+
+    @freeze_time(NOW)
+    def test_the_manager_who_asked_is_told_when_the_run_finishes(self):
+        self._born("Binh Vo", date(1991, 6, 15))
+        self._partner("No Mail", birthdate_date=date(1992, 6, 15))
+        with self.committing_batches():
+            self.rule.with_user(self.care_manager).action_run()
+        self.assertEqual(self.rule.run_requested_by_id, self.care_manager)
+        self.assertFalse(self._notifications(self.care_manager), "nothing before the run")
+        with self.mock_mail_gateway(), self.committing_batches():
+            self.rule._cron_run()
+        (told,) = self._notifications(self.care_manager)
+        self.assertEqual(told["title"], "Outreach run finished")
+        self.assertIn("Birthday test", told["message"])
+        self.assertIn("2 selected, 1 contacted, 1 skipped, 0 failed", told["message"])
+        self.assertFalse(self.rule.run_requested_by_id)
+        # the next scheduled run tells nobody
+        with self.mock_mail_gateway(), self.committing_batches():
+            self.rule._cron_run()
+        self.assertEqual(len(self._notifications(self.care_manager)), 1)
+
+    def test_nobody_names_who_asked_for_a_run(self):
+        self.rule.with_user(self.care_manager).write(
+            {"run_requested_by_id": self.care_user.id, "name": "Renamed"}
+        )
+        self.assertFalse(self.rule.run_requested_by_id)
+        self.assertEqual(self.rule.name, "Renamed")

@@ -148,6 +148,13 @@ class CustomerCareOutreachRule(models.Model):
         help="Users who take plans in turn when nobody else is responsible.",
     )
     round_robin_position = fields.Integer(copy=False, readonly=True)
+    run_requested_by_id = fields.Many2one(
+        "res.users",
+        string="Run Requested By",
+        copy=False,
+        readonly=True,
+        help="Who asked for a run with Run Now: told when it finishes, with its figures.",
+    )
     send_all_day = fields.Boolean(
         string="Any Hour",
         default=True,
@@ -385,8 +392,12 @@ class CustomerCareOutreachRule(models.Model):
     def _stamp_domain_user(self, vals):
         """Whoever sets the audience filter answers for it: the run searches
         with their rights (see ``_audience_subselect``).
-        Nobody names another user for it."""
-        vals = {key: value for key, value in vals.items() if key != "domain_user_id"}
+        Nobody names another user for it, nor who asked for a run."""
+        vals = {
+            key: value
+            for key, value in vals.items()
+            if key != "domain_user_id" and (key != "run_requested_by_id" or self.env.su)
+        }
         if "domain" in vals:
             vals["domain_user_id"] = self.env.uid
         return vals
@@ -474,6 +485,7 @@ class CustomerCareOutreachRule(models.Model):
         for rule in self:
             if not rule.cron_id:
                 rule._sync_cron()
+            rule.sudo().run_requested_by_id = self.env.user
             rule.cron_id.sudo()._trigger()
         return {
             "type": "ir.actions.client",
@@ -481,7 +493,8 @@ class CustomerCareOutreachRule(models.Model):
             "params": {
                 "title": self.env._("Outreach run queued"),
                 "message": self.env._(
-                    "The scheduler runs %s in a moment; its figures appear under Runs.",
+                    "The scheduler runs %s in a moment; you are told when it finishes, and "
+                    "its figures appear under Runs.",
                     ", ".join(self.mapped("name")),
                 ),
                 "type": "success",

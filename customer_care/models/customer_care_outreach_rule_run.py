@@ -62,7 +62,34 @@ class CustomerCareOutreachRule(models.Model):
             run.candidate_count = rule._count_candidates(run.run_date)
             # the run record survives whatever happens to the batches
             self.env["ir.cron"]._commit_progress(0, remaining=run.candidate_count)
-        return run._run_batches()
+        run = run._run_batches()
+        if not run or run.state == "done":
+            rule._notify_run_finished(run)
+        return run
+
+    def _notify_run_finished(self, run):
+        """Tell the manager who asked for this run (*Run Now*) that it is
+        over, with its figures: the run itself goes on in the scheduler,
+        long after their request was answered."""
+        user = self.run_requested_by_id
+        if not user:
+            return
+        self.run_requested_by_id = False
+        user = user.with_context(lang=user.lang)
+        figures = (
+            run.with_env(user.env).summary
+            if run
+            else user.env._("nobody was due for a contact this time")
+        )
+        user._bus_send(
+            "simple_notification",
+            {
+                "type": "success",
+                "title": user.env._("Outreach run finished"),
+                "message": user.env._("%(rule)s: %(figures)s", rule=self.name, figures=figures),
+                "sticky": False,
+            },
+        )
 
     def _skip_without_groups(self):
         """A rule limited to care groups that are all archived contacts

@@ -62,14 +62,22 @@ class CustomerCareOutreachRule(models.Model):
     def _trigger_birthday(self, today):
         days = outreach.candidate_month_days(today, self.lead_days)
         return Trigger(
-            conditions=[SQL("to_char(p.birthdate_date, 'MM-DD') = ANY(%s)", days)],
+            # a person's birthday: a company has none to celebrate
+            conditions=[
+                SQL("NOT p.is_company"),
+                SQL("to_char(p.birthdate_date, 'MM-DD') = ANY(%s)", days),
+            ],
             period_key=self._yearly_period("birthdate_date", 0),
         )
 
     def _trigger_anniversary(self, today):
         days = outreach.candidate_month_days(today, self.lead_days)
         return Trigger(
-            conditions=[SQL("to_char(p.care_customer_since, 'MM-DD') = ANY(%s)", days)],
+            # greeted as a person ("Dear …, the day you became our customer")
+            conditions=[
+                SQL("NOT p.is_company"),
+                SQL("to_char(p.care_customer_since, 'MM-DD') = ANY(%s)", days),
+            ],
             period_key=self._yearly_period("care_customer_since", 1),
         )
 
