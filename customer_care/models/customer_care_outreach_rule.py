@@ -150,7 +150,6 @@ class CustomerCareOutreachRule(models.Model):
     round_robin_position = fields.Integer(copy=False, readonly=True)
     run_requested_by_id = fields.Many2one(
         "res.users",
-        string="Run Requested By",
         copy=False,
         readonly=True,
         help="Who asked for a run with Run Now: told when it finishes, with its figures.",
