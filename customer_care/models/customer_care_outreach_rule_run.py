@@ -272,12 +272,16 @@ class CustomerCareOutreachRule(models.Model):
             )
         )
         rows = self.env.cr.dictfetchall()
+        # the customer's own day where their time zone is known: one
+        # conversion per time zone of the batch, not per customer
+        now = pytz.utc.localize(datetime.utcnow())
+        local_days = {
+            tz: now.astimezone(pytz.timezone(tz)).date()
+            for tz in {row["tz"] for row in rows}
+            if tz and tz in pytz.all_timezones_set
+        }
         for row in rows:
-            local_today = today
-            if row["tz"] and row["tz"] in pytz.all_timezones_set:
-                local_today = (
-                    pytz.utc.localize(datetime.utcnow()).astimezone(pytz.timezone(row["tz"])).date()
-                )
+            local_today = local_days.get(row["tz"], today)
             row["period_key"] = query.period_key(row, today, local_today)
         return rows
 
