@@ -17,6 +17,8 @@ TRIGGERS = [
     ("warranty", "Warranty ending"),
     ("custom", "Custom audience"),
 ]
+# set by the engine and the actions, never taken from a client's values
+SYSTEM_FIELDS = ("domain_user_id", "run_requested_by_id")
 DEFAULT_PERIOD = {
     "birthday": "year",
     "anniversary": "year",
@@ -377,28 +379,26 @@ class CustomerCareOutreachRule(models.Model):
     # -- scheduled action ----------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        vals_list = [self._stamp_domain_user(vals) for vals in vals_list]
+        vals_list = [self._system_values(vals) for vals in vals_list]
         rules = super().create(vals_list)
         rules._sync_cron()
         return rules
 
     def write(self, vals):
-        result = super().write(self._stamp_domain_user(vals))
+        result = super().write(self._system_values(vals))
         if {"name", "active", "interval_number", "interval_type"} & set(vals):
             self._sync_cron()
         return result
 
-    def _stamp_domain_user(self, vals):
-        """Whoever sets the audience filter answers for it: the run searches
-        with their rights (see ``_audience_subselect``).
-        Nobody names another user for it, nor who asked for a run."""
-        vals = {
-            key: value
-            for key, value in vals.items()
-            if key != "domain_user_id" and (key != "run_requested_by_id" or self.env.su)
-        }
+    def _system_values(self, vals):
+        """``vals`` without the values only the system sets (who set the
+        audience filter, who asked for a run), and with the filter's author
+        when the filter changes: the run searches with their rights (see
+        ``_audience_subselect``)."""
+        if not self.env.su:
+            vals = {key: value for key, value in vals.items() if key not in SYSTEM_FIELDS}
         if "domain" in vals:
-            vals["domain_user_id"] = self.env.uid
+            vals = dict(vals, domain_user_id=self.env.uid)
         return vals
 
     @api.ondelete(at_uninstall=False)
