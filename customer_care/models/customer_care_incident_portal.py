@@ -10,13 +10,14 @@ from ..logic.incidents import (
     REOPENED_BY_REPLY,
 )
 
-# what a customer may read of their requests (see ``_has_field_access``): the
-# portal page's fields, the portal links and the public conversation
 # a customer's new requests from the portal: subject length, and how many
 # an hour (more is a robot, or a conversation that belongs in one request)
 PORTAL_MAX_SUBJECT = 200
 PORTAL_REQUESTS_PER_HOUR = 5
+# a customer's lists: the default order starts with the priority, hidden
 PORTAL_ORDER = "date_received desc, id desc"
+# what a customer may read of their requests (see ``_has_field_access``): the
+# portal page's fields, the portal links and the public conversation
 PORTAL_READABLE_FIELDS = frozenset(
     {
         "id",

@@ -6,8 +6,6 @@ from ..logic.care_state import STATES
 
 CARE_USER = "customer_care.group_care_user"
 CARE_MANAGER = "customer_care.group_care_manager"
-# set only by action_care_drop / action_care_reinstate and the facts refresh
-CARE_STATE_FIELDS = {"care_state", "care_drop_reason", "care_drop_note"}
 MAX_AGE = 130
 
 DROP_REASONS = [

@@ -2,7 +2,10 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..logic.care_state import STATE_ACTIVE, STATE_DROPPED
-from .res_partner import CARE_MANAGER, CARE_STATE_FIELDS, DROP_REASONS
+from .res_partner import CARE_MANAGER, DROP_REASONS
+
+# set only by action_care_drop / action_care_reinstate and the facts refresh
+CARE_STATE_FIELDS = {"care_state", "care_drop_reason", "care_drop_note"}
 
 
 class ResPartner(models.Model):
