@@ -97,11 +97,7 @@ class TestAssignRule(AssignmentWorld, IncidentCommon):
             incident.action_resolve()
         plan = incident.followup_plan_id
         with freeze_time(datetime(2026, 3, 3, 9, 0)):
-            plan.action_start()
-            for step in plan.step_ids.sorted("sequence"):
-                step.action_skip("Follow-up call, nothing to add")
-            plan.outcome = "positive"
-            plan.action_done()
+            self._complete(plan)
         # the handler left, the plan's responsible works for another company
         incident.user_id.active = False
         plan.user_id = self.elsewhere
@@ -221,14 +217,7 @@ class TestFollowupAndReplyAssignment(AssignmentWorld, IncidentCommon):
                 channel="email", resolution_type="refund", root_cause_id=self.cause.id
             )
             incident.action_resolve()
-        refund = self.env["account.move"].create(
-            {
-                "move_type": "out_refund",
-                "partner_id": self.customer.id,
-                "invoice_line_ids": [(0, 0, {"name": "Refund", "quantity": 1, "price_unit": 40.0})],
-            }
-        )
-        refund.action_post()
+        refund = self._posted_refund()
         incident.refund_move_id = refund
         self.env["account.payment.register"].with_user(accountant).with_context(
             active_model="account.move", active_ids=refund.ids

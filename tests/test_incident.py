@@ -63,6 +63,28 @@ class IncidentCommon(CareCommon):
     def _escalations(self, incident):
         return incident.activity_ids.filtered(lambda a: a.activity_type_id == self.escalation_type)
 
+    def _complete(self, plan):
+        """The follow-up call made: its steps closed, a positive outcome."""
+        plan.action_start()
+        for step in plan.step_ids.sorted("sequence"):
+            step.action_skip("Follow-up call, nothing to add")
+        plan.outcome = "positive"
+        plan.action_done()
+
+    def _posted_refund(self, amount=40.0):
+        """A posted credit note of the customer, not paid yet."""
+        refund = self.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": self.customer.id,
+                "invoice_line_ids": [
+                    (0, 0, {"name": "Refund", "quantity": 1, "price_unit": amount})
+                ],
+            }
+        )
+        refund.action_post()
+        return refund
+
 
 @tagged("post_install", "-at_install")
 class TestDeadlines(IncidentCommon):

@@ -107,13 +107,6 @@ class TestFollowup(IncidentCommon):
             with self.subTest(text=text), self.assertRaisesRegex(ValidationError, text):
                 self.env.company.care_followup_rules = text
 
-    def _complete(self, plan):
-        plan.action_start()
-        for step in plan.step_ids.sorted("sequence"):
-            step.action_skip("Follow-up call, nothing to add")
-        plan.outcome = "positive"
-        plan.action_done()
-
     def _answer_survey(self, incident, score, comment):
         answer = incident.survey_input_id
         score_question = self.env.ref("customer_care.survey_care_satisfaction_score")
@@ -205,14 +198,7 @@ class TestRefundHook(IncidentCommon):
             )
             incident.action_resolve()
         self.assertTrue(incident.waiting_delivery)
-        refund = self.env["account.move"].create(
-            {
-                "move_type": "out_refund",
-                "partner_id": self.customer.id,
-                "invoice_line_ids": [(0, 0, {"name": "Refund", "quantity": 1, "price_unit": 40.0})],
-            }
-        )
-        refund.action_post()
+        refund = self._posted_refund()
         incident.refund_move_id = refund
         self.Incident._cron_check_back()
         self.assertFalse(incident.followup_plan_id, "not paid yet: no follow-up")

@@ -42,12 +42,7 @@ class TestRating(IncidentCommon, HttpCase):
 
     def _followed_up(self):
         incident = self._resolved()
-        plan = incident.followup_plan_id
-        plan.action_start()
-        for step in plan.step_ids.sorted("sequence"):
-            step.action_skip("Follow-up call, nothing to add")
-        plan.outcome = "positive"
-        plan.action_done()
+        self._complete(incident.followup_plan_id)
         self.assertEqual(incident.state, "followed_up")
         return incident
 
