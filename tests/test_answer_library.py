@@ -329,3 +329,25 @@ class TestAnswerFaq(AnswerCommon, HttpCase):
     def test_customers_cannot_read_the_library_itself(self):
         with self.assertRaises(AccessError):
             self.env[ANSWER].with_user(self.portal).search([])
+
+
+@tagged("post_install", "-at_install")
+class TestAnswerDemoTranslations(CareCommon):
+    def test_the_demo_answers_come_in_each_language(self):
+        for code in ("vi_VN", "th_TH", "zh_CN", "zh_TW"):
+            self.env["res.lang"]._activate_lang(code)
+        self.env["ir.module.module"]._load_module_terms(
+            ["customer_care"], ["vi_VN", "th_TH", "zh_CN", "zh_TW"], overwrite=True
+        )
+        answer = self.env.ref("customer_care.customer_care_answer_demo_late_delivery")
+        expected = {
+            "vi_VN": ("Giao hàng trễ", "Kính gửi Quý khách {{customer}}"),
+            "th_TH": ("จัดส่งล่าช้า", "เรียน คุณ{{customer}}"),
+            "zh_CN": ("延迟送达", "尊敬的{{customer}}"),
+            "zh_TW": ("延遲送達", "親愛的{{customer}}"),
+        }
+        for code, (title, opening) in expected.items():
+            with self.subTest(lang=code):
+                translated = answer.with_context(lang=code)
+                self.assertTrue(translated.name.startswith(title))
+                self.assertIn(opening, translated.body)
