@@ -351,3 +351,14 @@ class TestAnswerDemoTranslations(CareCommon):
                 translated = answer.with_context(lang=code)
                 self.assertTrue(translated.name.startswith(title))
                 self.assertIn(opening, translated.body)
+
+
+@tagged("post_install", "-at_install")
+class TestAnswerSearch(AnswerCommon):
+    def test_answers_are_found_by_title_or_keyword(self):
+        self.answer.keywords = "shipping, late"
+        Answer = self.env[ANSWER].with_user(self.care_user)
+        by_keyword = Answer.name_search("shipping", [("state", "=", "approved")])
+        self.assertIn(self.answer.id, [answer_id for answer_id, _name in by_keyword])
+        by_title = Answer.name_search("Delivery date", [("state", "=", "approved")])
+        self.assertIn(self.answer.id, [answer_id for answer_id, _name in by_title])

@@ -30,6 +30,8 @@ class CustomerCareAnswer(models.Model):
     _description = "Care Answer"
     _inherit = ["mail.thread"]
     _order = "sequence, usage_count desc, id"
+    # found from the composer and the call script by its title or keywords
+    _rec_names_search = ["name", "keywords"]
 
     name = fields.Char(required=True, translate=True, tracking=True)
     body = fields.Html(
