@@ -4,6 +4,8 @@ from odoo import SUPERUSER_ID, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import html2plaintext
 
+from odoo.addons.customer_care.logic.incidents import OPEN_STATES
+
 INCIDENT_COMMAND = "/incident"
 CARE_USER = "customer_care.group_care_user"
 
@@ -24,8 +26,8 @@ class DiscussChannel(models.Model):
 
     def execute_command_incident(self, **kwargs):
         """``/incident <subject>``: a care incident for the visitor, with the
-        conversation so far.  The operator sees the link, or why not, as a
-        message only they read."""
+        conversation so far, unless one is still open for the conversation.
+        The operator sees the link, or why not, as a message only they read."""
         self.ensure_one()
         user = self.env.user
         body = html2plaintext(kwargs.get("body") or "").strip()
@@ -34,6 +36,13 @@ class DiscussChannel(models.Model):
             msg = self.env._("/incident opens a care incident from a live chat conversation only.")
         elif not user.has_group(CARE_USER):
             msg = self.env._("Only care users can open a care incident from a conversation.")
+        elif open_incident := self.env["customer.care.incident"].search(
+            [("discuss_channel_id", "=", self.id), ("state", "in", OPEN_STATES)], limit=1
+        ):
+            msg = self.env._(
+                "This conversation already has the open care incident %s.",
+                open_incident._get_html_link(),
+            )
         else:
             try:
                 incident = self.env["customer.care.incident"]._open_from_livechat(

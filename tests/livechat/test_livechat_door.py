@@ -158,6 +158,11 @@ class TestLivechatDoor(CareCommon, ChatbotCase):
         first = incident.date_first_response
         self._operator_says(channel, "Anything else?")
         self.assertEqual(incident.date_first_response, first)
+        # a second /incident while this one is open opens nothing more
+        channel.with_user(self.operator).execute_command_incident(body="/incident Again")
+        self.assertEqual(
+            self.env[INCIDENT].search_count([("discuss_channel_id", "=", channel.id)]), 1
+        )
 
     def test_a_signed_in_visitor_is_their_own_customer(self):
         portal = new_test_user(
