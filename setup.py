@@ -1,8 +1,9 @@
 """Installs the addons as ``odoo.addons.customer_care``,
-``odoo.addons.customer_care_stock``, ``odoo.addons.customer_care_website``
-and ``odoo.addons.customer_care_dashboard`` (the Inventory, Website and
-Dashboards bridges, which Odoo installs by itself only where Inventory,
-Website, or Odoo's spreadsheet dashboards are installed), and
+``odoo.addons.customer_care_stock``, ``odoo.addons.customer_care_website``,
+``odoo.addons.customer_care_dashboard`` and
+``odoo.addons.customer_care_livechat`` (the Inventory, Website, Dashboards
+and Live Chat bridges, which Odoo installs by itself only where Inventory,
+Website, Odoo's spreadsheet dashboards or Live Chat are installed), and
 ``odoo.addons.customer_care_messaging`` (the chat apps, which an
 administrator installs).
 
@@ -29,6 +30,7 @@ ADDONS = (
     "customer_care_website",
     "customer_care_dashboard",
     "customer_care_messaging",
+    "customer_care_livechat",
 )
 MANIFEST = ast.literal_eval((HERE / ADDON / "__manifest__.py").read_text())
 

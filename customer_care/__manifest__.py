@@ -49,6 +49,7 @@
         "views/customer_care_incident_views.xml",
         "views/customer_care_sla_policy_views.xml",
         "views/customer_care_root_cause_views.xml",
+        "views/customer_care_answer_views.xml",
         "views/res_partner_views.xml",
         "views/customer_care_outreach_rule_views.xml",
         "views/res_config_settings_views.xml",
@@ -66,6 +67,7 @@
         "report/customer_care_dashboard_views.xml",
         "views/menus.xml",
         "views/customer_care_portal_templates.xml",
+        "views/customer_care_faq_templates.xml",
     ],
     "demo": [
         "data/demo/customer_care_demo_customers.xml",
@@ -74,6 +76,7 @@
         "data/demo/customer_care_incident_demo.xml",
         "data/demo/customer_care_demo_story.xml",
         "data/demo/customer_care_history_demo.xml",
+        "data/demo/customer_care_answer_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -86,6 +86,14 @@ customer.care.incident              action_reject_decline   N     Y    N      N 
 customer.care.incident              write_state_declined    N     N    N      N       N
 customer.care.incident              write_state_undecline   N     N    N      N       N
 customer.care.decline.wizard        action_confirm          Y     Y    N      N       N
+customer.care.answer                read                    Y     Y    N      N       N
+customer.care.answer                create                  Y     Y    N      N       N
+customer.care.answer                write                   Y     Y    N      N       N
+customer.care.answer                unlink                  N     Y    N      N       N
+customer.care.answer                action_approve          N     Y    N      N       N
+customer.care.answer                write_answer_approved   N     Y    N      N       N
+customer.care.answer                write_answer_usage      N     N    N      N       N
+customer.care.answer.use            action_send             Y     Y    N      N       N
 customer.care.sla.policy            read                    Y     Y    N      N       N
 customer.care.sla.policy            create                  N     Y    N      N       N
 customer.care.sla.policy            write                   N     Y    N      N       N
@@ -278,6 +286,18 @@ class TestAccessMatrix(AccessCommon):
             }
         )
 
+    def _answer(self, state="draft"):
+        answer = self.env["customer.care.answer"].create(
+            {
+                "name": "Matrix answer",
+                "body": "<p>Hello {{customer}}</p>",
+                "company_id": self.company.id,
+            }
+        )
+        if state == "approved":
+            answer.action_approve()
+        return answer
+
     def _feedback_vals(self):
         return {
             "partner_id": self.customer.id,
@@ -377,6 +397,11 @@ class TestAccessMatrix(AccessCommon):
                     "company_id": company,
                 },
                 {"name": "Renamed complaint"},
+            ),
+            "customer.care.answer": (
+                self._answer,
+                lambda: {"name": "New answer", "body": "<p>Hi</p>", "company_id": company},
+                {"keywords": "matrix, hello"},
             ),
             "customer.care.sla.policy": (
                 lambda: self.env["customer.care.sla.policy"].create(
@@ -564,6 +589,16 @@ class TestAccessMatrix(AccessCommon):
                 "reason": "Outside our trade",
             }
             return self._wizard(user, model, vals)
+        if model == "customer.care.answer":
+            if operation == "action_approve":
+                return self._answer().with_user(user).action_approve()
+            if operation == "write_answer_approved":
+                return self._answer("approved").with_user(user).write({"body": "<p>Changed</p>"})
+            if operation == "write_answer_usage":
+                return self._answer("approved").with_user(user).write({"usage_count": 99})
+        if model == "customer.care.answer.use":
+            vals = {"incident_id": self._incident().id, "answer_id": self._answer("approved").id}
+            return self.env[model].with_user(user).create(vals).action_send()
         if model == "customer.care.outreach.rule":
             rule = self._rule().with_user(user)
             self.env.flush_all()

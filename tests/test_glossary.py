@@ -1,4 +1,4 @@
-"""One glossary for the five addons' catalogues (docs/glossary.md).
+"""One glossary for the six addons' catalogues (docs/glossary.md).
 
 Each key term is translated the same way in every addon, the variants the
 glossary bans appear nowhere (some only in what the customer reads), and the
@@ -21,6 +21,7 @@ ADDONS = (
     "customer_care_website",
     "customer_care_dashboard",
     "customer_care_messaging",
+    "customer_care_livechat",
 )
 LANGS = ("vi", "th", "zh_CN", "zh_TW")
 # labels, buttons, menus, selection values: short enough that the term's
@@ -89,7 +90,7 @@ def is_customer_facing(entry):
 
 
 def catalogues():
-    """``(addon, lang, entries)`` for each catalogue of the five addons."""
+    """``(addon, lang, entries)`` for each catalogue of the six addons."""
     for addon in ADDONS:
         for lang in LANGS:
             path = os.path.join(ROOT, addon, "i18n", f"{lang}.po")

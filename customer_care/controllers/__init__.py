@@ -1,2 +1,3 @@
+from . import faq
 from . import portal
 from . import rating

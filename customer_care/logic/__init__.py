@@ -4,6 +4,7 @@ Nothing in this package imports the ORM: the models gather facts over whole
 recordsets, call these functions, and write the results back in bulk.
 """
 
+from . import answers
 from . import cadence
 from . import care_sequence
 from . import care_state

@@ -5,6 +5,7 @@ from . import customer_care_facts_run
 from . import customer_care_feedback
 from . import customer_care_group
 from . import customer_care_hobby
+from . import customer_care_answer
 from . import customer_care_incident
 from . import customer_care_incident_sla
 from . import customer_care_incident_followup
@@ -13,6 +14,7 @@ from . import customer_care_incident_decline
 from . import customer_care_incident_inbound
 from . import customer_care_incident_portal
 from . import customer_care_incident_rating
+from . import customer_care_incident_answer
 from . import customer_care_team
 from . import customer_care_lost_reason
 from . import customer_care_outreach_log
@@ -24,6 +26,7 @@ from . import customer_care_plan
 from . import customer_care_plan_offer
 from . import customer_care_plan_question
 from . import customer_care_plan_step
+from . import customer_care_plan_answer
 from . import customer_care_point
 from . import customer_care_root_cause
 from . import customer_care_sla_policy

@@ -1,3 +1,4 @@
+from . import customer_care_answer_use
 from . import customer_care_decline_wizard
 from . import customer_care_drop_wizard
 from . import customer_care_lost_reason_wizard

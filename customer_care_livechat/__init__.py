@@ -1,0 +1,2 @@
+from . import logic
+from . import models

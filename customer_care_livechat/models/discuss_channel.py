@@ -1,0 +1,88 @@
+from markupsafe import Markup
+
+from odoo import SUPERUSER_ID, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import html2plaintext
+
+from odoo.addons.customer_care.logic.incidents import OPEN_STATES
+
+INCIDENT_COMMAND = "/incident"
+CARE_USER = "customer_care.group_care_user"
+
+
+class DiscussChannel(models.Model):
+    """The ``/incident`` command of a live chat conversation, and the
+    operator's first answer stopping the response clock of the incidents
+    opened from it."""
+
+    _inherit = "discuss.channel"
+
+    care_incident_ids = fields.One2many(
+        "customer.care.incident",
+        "discuss_channel_id",
+        string="Care Incidents",
+        groups=CARE_USER,
+    )
+
+    def execute_command_incident(self, **kwargs):
+        """``/incident <subject>``: a care incident for the visitor, with the
+        conversation so far, unless one is still open for the conversation.
+        The operator sees the link, or why not, as a message only they read."""
+        self.ensure_one()
+        user = self.env.user
+        body = html2plaintext(kwargs.get("body") or "").strip()
+        subject = body[len(INCIDENT_COMMAND) :].strip() if body.startswith(INCIDENT_COMMAND) else ""
+        if self.channel_type != "livechat":
+            msg = self.env._("/incident opens a care incident from a live chat conversation only.")
+        elif not user.has_group(CARE_USER):
+            msg = self.env._("Only care users can open a care incident from a conversation.")
+        elif open_incident := self.env["customer.care.incident"].search(
+            [("discuss_channel_id", "=", self.id), ("state", "in", OPEN_STATES)], limit=1
+        ):
+            msg = self.env._(
+                "This conversation already has the open care incident %s.",
+                open_incident._get_html_link(),
+            )
+        else:
+            try:
+                incident = self.env["customer.care.incident"]._open_from_livechat(
+                    self, subject, "", self.env.company
+                )
+            except UserError as error:
+                msg = error.args[0]
+            else:
+                msg = self.env._("Opened the care incident %s.", incident._get_html_link())
+        if not isinstance(msg, Markup):
+            msg = Markup("%s") % msg
+        user._bus_send_transient_message(self, msg)
+
+    def _message_post_after_hook(self, message, msg_vals):
+        """The operator's first message once an incident was opened from the
+        conversation stops the incident's response clock, as a care user's
+        first answer to an email does (the bot's messages and the visitor's
+        do not)."""
+        res = super()._message_post_after_hook(message, msg_vals)
+        livechats = self.filtered(lambda c: c.channel_type == "livechat")
+        if livechats and message.message_type == "comment" and message.author_id:
+            livechats._care_first_response(message)
+        return res
+
+    def _care_first_response(self, message):
+        author = message.author_id.sudo()
+        operators = author.user_ids.filtered(lambda u: not u.share and u.id != SUPERUSER_ID)
+        if author.partner_share or not operators:
+            return
+        # sudo: the operator answering need not be a care user; the clock is
+        # the incident's record of the answer the customer got
+        incidents = (
+            self.env["customer.care.incident"]
+            .sudo()
+            .search(
+                [
+                    ("discuss_channel_id", "in", self.ids),
+                    ("date_first_response", "=", False),
+                ]
+            )
+        )
+        if incidents:
+            incidents._write_clocks({"date_first_response": fields.Datetime.now()})
