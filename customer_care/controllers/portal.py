@@ -103,7 +103,7 @@ class CareCustomerPortal(CustomerPortal):
                 "incident": incident_sudo,
                 "page_name": "care_request",
                 "error": self._care_request_errors().get(error) if error else None,
-                "token": incident_sudo.access_token,
+                "token": incident_sudo._portal_ensure_token(),
             },
             "my_care_requests_history",
             False,
