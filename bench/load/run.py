@@ -587,10 +587,15 @@ def save(results, name):
     return data
 
 
-# the first page of each customer list as the load asks it (locustfile.py)
-LIST_DOMAINS = (
-    ("care customer list", [("parent_id", "=", False), ("care_order_count", ">", 0)]),
-    ("Odoo's customer list", [("customer_rank", ">", 0)]),
+# the first page of each customer list as the load asks it (locustfile.py):
+# domain, order (None: the model's), and the count of the pager up to 10,001
+LIST_QUERIES = (
+    (
+        "care customer list",
+        [("parent_id", "=", False), ("care_order_count", ">", 0)],
+        "complete_name ASC",
+    ),
+    ("Odoo's customer list", [("customer_rank", ">", 0)], None),
 )
 
 
@@ -609,12 +614,15 @@ def explain_lists(args):
             .with_user(user or env.user)
             .with_context(res_partner_search_mode="customer")
         )
-        for title, domain in LIST_DOMAINS:
-            page = partner._search(domain, limit=80).select()
-            count = partner._search(domain).select(SQL("count(*)"))
-            for part, query in (("page of 80", page), ("count", count)):
+        for title, domain, order in LIST_QUERIES:
+            page = partner._search(domain, limit=80, order=order or partner._order).select()
+            count = SQL(
+                "SELECT count(*) FROM (%s) AS page",
+                partner._search(domain, limit=10001).select(SQL("1")),
+            )
+            for part, query in (("page of 80", page), ("count up to 10,001", count)):
                 env.cr.execute(SQL("EXPLAIN (ANALYZE, BUFFERS) %s", query))
-                print(f"\n{title}, {part}: {domain}")
+                print(f"\n{title}, {part}: {domain}, order {order or partner._order}")
                 for (line,) in env.cr.fetchall():
                     print(f"  {line}")
         env.cr.rollback()
