@@ -1,6 +1,7 @@
 """Throughput and p95 latency per number of simulated people, as a PNG.
 
     python bench/load/chart.py RESULTS.json OUT.png
+    python bench/load/chart.py --replica RESULTS-REPLICA.json OUT.png
 
 Run by bench/load/run.py with the load environment's Python (matplotlib).
 """
@@ -47,5 +48,51 @@ def main(source, target):
     print(f"[load] chart written to {target}")
 
 
+DASHBOARDS = ("care: overview", "care: complaint report", "care: value report")
+
+
+def replica(source, target):
+    """Without and with the read replica: throughput, and the worst p95 of
+    the dashboards' and reports' requests, per number of simulated people."""
+    with open(source) as handle:
+        runs = json.load(handle)
+    figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
+    for label, title in (("primary", "primary only"), ("replica", "with read replica")):
+        steps = runs[label]["steps"]
+        users = [step["users"] for step in steps]
+        rps = [step["stats"].get("Aggregated", {}).get("rps", 0) for step in steps]
+        worst = [
+            max(
+                (step["stats"][name]["p95"] for name in DASHBOARDS if name in step["stats"]),
+                default=0,
+            )
+            for step in steps
+        ]
+        left.plot(users, rps, marker="o", label=title)
+        right.plot(users, worst, marker="o", label=title)
+        for x, y in zip(users, worst, strict=True):
+            right.annotate(f"{y:.0f}", (x, y), textcoords="offset points", xytext=(0, 6))
+    left.set_xlabel("simulated people")
+    left.set_ylabel("requests per second")
+    left.set_title("Throughput")
+    left.legend()
+    right.set_xlabel("simulated people")
+    right.set_ylabel("p95 latency (ms)")
+    right.set_title("Dashboards and reports, worst p95")
+    right.legend()
+    base = runs["replica"]
+    figure.suptitle(
+        f"customer_care on {base['nodes']} Odoo servers x {base['workers']} workers, "
+        f"without and with a read replica - {base['machine'].split(',')[0]}",
+        fontsize=10,
+    )
+    figure.tight_layout()
+    figure.savefig(target, dpi=110)
+    print(f"[load] chart written to {target}")
+
+
 if __name__ == "__main__":
-    main(*sys.argv[1:3])
+    if sys.argv[1] == "--replica":
+        replica(*sys.argv[2:4])
+    else:
+        main(*sys.argv[1:3])

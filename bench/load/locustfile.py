@@ -34,6 +34,9 @@ MANAGER_LOGINS = itertools.cycle(os.environ.get("CARE_LOAD_MANAGERS", "admin").s
 # simulated people of this process)
 PENDING_DECLINES = deque(maxlen=500)
 
+# what the web client's lists send: count up to 10,000 (then "10000+")
+COUNT_LIMIT = 10001
+
 PARTNER_LIST_SPEC = {
     "display_name": {},
     "email": {},
@@ -216,6 +219,7 @@ class OdooPerson(HttpUser):
                 "domain": [("customer_rank", ">", 0)],
                 "specification": CORE_PARTNER_LIST_SPEC,
                 "limit": 80,
+                "count_limit": COUNT_LIMIT,
                 "context": {"res_partner_search_mode": "customer"},
             },
             name="core: customer list",
@@ -303,6 +307,9 @@ class CareUser(OdooPerson):
                 "domain": [("parent_id", "=", False), ("care_order_count", ">", 0)],
                 "specification": PARTNER_LIST_SPEC,
                 "limit": 80,
+                "count_limit": COUNT_LIMIT,
+                # the list view's default_order
+                "order": "complete_name ASC",
                 "context": {"res_partner_search_mode": "customer"},
             },
             name="care: customer list",
@@ -328,6 +335,7 @@ class CareUser(OdooPerson):
                 "domain": [("state", "in", ["new", "acknowledged", "in_progress"])],
                 "specification": INCIDENT_LIST_SPEC,
                 "limit": 80,
+                "count_limit": COUNT_LIMIT,
             },
             name="care: incident list",
         )

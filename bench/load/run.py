@@ -101,6 +101,23 @@ def parse_args(argv=None):
     parser.add_argument(
         "--prepare-only", action="store_true", help="build the database, run nothing"
     )
+    parser.add_argument(
+        "--replica",
+        action="store_true",
+        help="run twice on a primary made for the run: without, then with a streaming "
+        "read replica (bench/load/replica.py), and print both side by side",
+    )
+    parser.add_argument(
+        "--min-requests",
+        type=int,
+        default=100,
+        help="a median or p95 resting on fewer requests is printed as too few",
+    )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="print the query plans of the care customer list and of Odoo's own",
+    )
     return parser.parse_args(argv)
 
 
@@ -240,7 +257,7 @@ def odoo_script():
     return script
 
 
-def start_nodes(args):
+def start_nodes(args, extra_options=()):
     nodes = []
     OUT.mkdir(parents=True, exist_ok=True)
     for index in range(args.nodes):
@@ -265,6 +282,7 @@ def start_nodes(args):
             "--limit-time-cpu=300",
             "--log-level=info",
             f"--logfile={logfile}",
+            *extra_options,
         ]
         process = subprocess.Popen(command, start_new_session=True)
         nodes.append({"process": process, "port": port, "log": logfile})
@@ -303,8 +321,8 @@ def stop_nodes(nodes):
 
 
 # -- one step of load ---------------------------------------------------------
-def run_step(args, python, nodes, users, care_logins, manager_logins):
-    prefix = OUT / f"step_{users}"
+def run_step(args, python, nodes, users, care_logins, manager_logins, label=""):
+    prefix = OUT / f"step_{label}{users}"
     env = dict(
         os.environ,
         CARE_HOSTS=",".join(f"http://127.0.0.1:{node['port']}" for node in nodes),
@@ -446,6 +464,42 @@ def describe_machine():
         return machine(cr)
 
 
+# the requests standing for the managers' dashboards and reports
+DASHBOARD_ACTIONS = ("care: overview", "care: complaint report", "care: value report")
+
+
+def figures(values, minimum):
+    """Median and p95 in ms with the number of requests behind them."""
+    if values["requests"] < minimum:
+        return f"{'too few':>15} ({values['requests']:>5})"
+    return f"{values['p50']:>7.0f} {values['p95']:>7.0f} ({values['requests']:>5})"
+
+
+def print_comparison(step, minimum):
+    """Each care action's median and p95 beside its core counterpart's, with
+    the number of requests behind each; a ratio only where both sides rest on
+    ``minimum`` requests or more (the verdict is on the median: the p95 of a
+    short run is its slowest one or two requests)."""
+    print(
+        f"each care action beside its core counterpart, {step['users']} users: median and "
+        f"p95 in ms (requests); verdict on the median, target <= {TARGET_RATIO}x; "
+        f"'too few' below {minimum} requests"
+    )
+    stats = actions(step["stats"])
+    for name, core in COMPARED.items():
+        if name not in stats or core not in stats:
+            continue
+        care, base = stats[name], stats[core]
+        enough = min(care["requests"], base["requests"]) >= minimum and base["p50"]
+        if enough:
+            ratio = care["p50"] / base["p50"]
+            verdict = f"{ratio:>5.2f}x {'ok' if ratio <= TARGET_RATIO else 'OVER'}"
+        else:
+            verdict = "  too few"
+        left, right = figures(care, minimum), figures(base, minimum)
+        print(f"  {name:<28} {left}  vs {core:<28} {right}  {verdict}")
+
+
 def print_tables(results):
     print()
     print(f"machine: {results['machine']}")
@@ -465,20 +519,7 @@ def print_tables(results):
         )
     focus = next((s for s in results["steps"] if s["users"] == 20), results["steps"][-1])
     print()
-    print(
-        f"p95 of each care action beside its core counterpart, {focus['users']} users "
-        f"(target <= {TARGET_RATIO}x)"
-    )
-    stats = actions(focus["stats"])
-    for name, core in COMPARED.items():
-        if name not in stats or core not in stats or not stats[core]["p95"]:
-            continue
-        ratio = stats[name]["p95"] / stats[core]["p95"]
-        flag = "ok" if ratio <= TARGET_RATIO else "OVER"
-        print(
-            f"  {name:<28} {stats[name]['p95']:>6.0f} ms  vs {core:<22} "
-            f"{stats[core]['p95']:>6.0f} ms  {ratio:>5.2f}x {flag}"
-        )
+    print_comparison(focus, results.get("min_requests", 100))
     pace = results["pace"]
     print()
     print(
@@ -501,23 +542,15 @@ def print_tables(results):
     return integrity_report(results["integrity_rows"])
 
 
-def main(argv=None):
-    args = parse_args(argv)
-    python = bench_venv(args)
-    prepare_database(args)
-    if args.prepare_only:
-        return 0
-    care_logins, manager_logins = logins(args)
-    size = database_size(args)
-    if not care_logins or not manager_logins:
-        sys.exit("no load users in the database: rebuild it with --replace")
+def run_scenario(args, python, care_logins, manager_logins, label="", extra_options=()):
+    """The steps of load on ``args.db``, then settling and the checks."""
     start = reset_run_state(args)
     started = time.monotonic()
-    nodes = start_nodes(args)
+    nodes = start_nodes(args, extra_options)
     steps = []
     try:
         for users in [int(n) for n in args.users.split(",")]:
-            stats = run_step(args, python, nodes, users, care_logins, manager_logins)
+            stats = run_step(args, python, nodes, users, care_logins, manager_logins, label)
             steps.append({"users": users, "stats": stats})
         minutes = (time.monotonic() - started) / 60
         settled = settle(args, start)
@@ -525,7 +558,8 @@ def main(argv=None):
         stop_nodes(nodes)
     with connect(args.db) as conn, conn.cursor() as cr:
         integrity_rows = run_checks(cr, start)
-    results = {
+    size = database_size(args)
+    return {
         "machine": describe_machine(),
         "db": args.db,
         "customers": size[0],
@@ -533,6 +567,7 @@ def main(argv=None):
         "nodes": args.nodes,
         "workers": args.workers,
         "duration": args.duration,
+        "min_requests": args.min_requests,
         "steps": steps,
         "settled": settled,
         "pace": cron_pace(args, start, minutes),
@@ -540,17 +575,235 @@ def main(argv=None):
         "user_failures": sum(
             v["failures"] for step in steps for v in actions(step["stats"]).values()
         ),
+        "integrity_rows": integrity_rows,
     }
-    results["integrity_rows"] = integrity_rows
+
+
+def save(results, name):
+    """``results`` without the integrity rows, as JSON in .local/load/."""
+    data = dict(results)
+    data["integrity"] = {n: count for n, (count, _rows) in data.pop("integrity_rows").items()}
+    (OUT / name).write_text(json.dumps(data, indent=1, default=str))
+    return data
+
+
+# the first page of each customer list as the load asks it (locustfile.py):
+# domain, order (None: the model's), and the count of the pager up to 10,001
+LIST_QUERIES = (
+    (
+        "care customer list",
+        [("parent_id", "=", False), ("care_order_count", ">", 0)],
+        "complete_name ASC",
+    ),
+    ("Odoo's customer list", [("customer_rank", ">", 0)], None),
+)
+
+
+def explain_lists(args):
+    """The plans of the care customer list's queries and of Odoo's own
+    customer list's, as the load's first page asks them: the page of 80
+    and the count of the pager (EXPLAIN ANALYZE, as a care user)."""
+    from common import odoo_env
+
+    from odoo.tools import SQL
+
+    with odoo_env(args.db, args.addons_path) as env:
+        user = env["res.users"].search([("login", "like", "load\\_care\\_%")], limit=1)
+        partner = (
+            env["res.partner"]
+            .with_user(user or env.user)
+            .with_context(res_partner_search_mode="customer")
+        )
+        for title, domain, order in LIST_QUERIES:
+            page = partner._search(domain, limit=80, order=order or partner._order).select()
+            count = SQL(
+                "SELECT count(*) FROM (%s) AS page",
+                partner._search(domain, limit=10001).select(SQL("1")),
+            )
+            for part, query in (("page of 80", page), ("count up to 10,001", count)):
+                env.cr.execute(SQL("EXPLAIN (ANALYZE, BUFFERS) %s", query))
+                print(f"\n{title}, {part}: {domain}, order {order or partner._order}")
+                for (line,) in env.cr.fetchall():
+                    print(f"  {line}")
+        env.cr.rollback()
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    python = bench_venv(args)
+    prepare_database(args)
+    if args.prepare_only:
+        return 0
+    if args.explain:
+        explain_lists(args)
+    care_logins, manager_logins = logins(args)
+    if not care_logins or not manager_logins:
+        sys.exit("no load users in the database: rebuild it with --replace")
+    if args.replica:
+        return replica_main(args, python, care_logins, manager_logins)
+    results = run_scenario(args, python, care_logins, manager_logins)
     failed = print_tables(results)
-    results["integrity"] = {name: count for name, (count, _rows) in integrity_rows.items()}
-    del results["integrity_rows"]
-    (OUT / "results.json").write_text(json.dumps(results, indent=1, default=str))
+    save(results, "results.json")
     subprocess.run(
         [str(python), str(HERE / "chart.py"), str(OUT / "results.json"), str(HERE / "load.png")],
         check=False,
     )
     return 1 if failed or results["user_failures"] else 0
+
+
+def replica_main(args, python, care_logins, manager_logins):
+    """The same scenario without, then with, the read replica."""
+    import copy
+
+    from common import DATA_DIR
+    from replica import ROLE, LagProbe, Pair
+
+    pair = Pair(OUT / "pg")
+    if args.replace:
+        pair.drop()
+    pair.make_primary()
+    pair.primary.start()
+    pair.copy_database(args.db, args.db, DATA_DIR / "filestore")
+    pair.make_replica()
+    pair.replica.start()
+    os.environ.update(PGHOST="127.0.0.1", PGPORT=str(pair.primary.port), PGUSER=ROLE)
+    os.environ.pop("PGPASSWORD", None)
+    relations = [
+        name
+        for (name,) in pair.primary.query(
+            """SELECT relname FROM pg_class
+                WHERE relkind IN ('v', 'm') AND relname LIKE 'customer\\_care\\_%'""",
+            dbname=args.db,
+        )
+    ]
+    runs = {}
+    modes = (
+        ("primary", ()),
+        (
+            "replica",
+            ("--db_replica_host=127.0.0.1", f"--db_replica_port={pair.replica.port}"),
+        ),
+    )
+    try:
+        for label, options in modes:
+            run_args = copy.copy(args)
+            run_args.db = f"{args.db}_run"
+            log("run %s: a fresh copy of %s", label, args.db)
+            pair.clone(args.db, run_args.db, DATA_DIR / "filestore")
+            pair.reset_statements(run_args.db)
+            probe = LagProbe(pair.primary)
+            probe.start()
+            results = run_scenario(
+                run_args, python, care_logins, manager_logins, f"{label}_", options
+            )
+            results["lag"] = probe.stop()
+            pair.wait_replayed()
+            results["statements"] = pair.statements(run_args.db, relations)
+            results["ro_retries"] = read_only_retries(run_args)
+            runs[label] = results
+    finally:
+        pair.replica.stop()
+        pair.primary.stop()
+    failed = print_replica(runs)
+    saved = {label: save(results, f"results-{label}.json") for label, results in runs.items()}
+    (OUT / "results-replica.json").write_text(json.dumps(saved, indent=1, default=str))
+    subprocess.run(
+        [
+            str(python),
+            str(HERE / "chart.py"),
+            "--replica",
+            str(OUT / "results-replica.json"),
+            str(HERE / "load-replica.png"),
+        ],
+        check=False,
+    )
+    return 1 if failed else 0
+
+
+def read_only_retries(args):
+    """Requests of read-only routes that attempted a write: Odoo logs them
+    and retries on the primary (a user would have seen an error with a
+    read-only database), so each counts as an error."""
+    count = 0
+    for log_file in OUT.glob("node*.log"):
+        with open(log_file, errors="replace") as handle:
+            count += sum("retrying with a read/write cursor" in line for line in handle)
+    return count
+
+
+def dashboards_p95(step):
+    """The worst p95 of the dashboards' and reports' requests, and their
+    number."""
+    stats = actions(step["stats"])
+    chosen = [stats[name] for name in DASHBOARD_ACTIONS if name in stats]
+    if not chosen:
+        return 0.0, 0
+    return max(v["p95"] for v in chosen), sum(v["requests"] for v in chosen)
+
+
+def print_replica(runs):
+    """Both runs side by side; returns True when something failed."""
+    base, replica = runs["primary"], runs["replica"]
+    minimum = base["min_requests"]
+    print()
+    print(f"machine: {replica['machine']}")
+    print(
+        f"database: {replica['db']} ({replica['customers']} customers), {replica['nodes']} "
+        f"nodes x {replica['workers']} workers + 1 cron thread each, {replica['duration']} s "
+        "per step; both runs on a fresh copy of the same data, one after the other"
+    )
+    print()
+    print("users | without replica: req/s  p50  p95 | with replica: req/s  p50  p95")
+    for left, right in zip(base["steps"], replica["steps"], strict=True):
+        a, b = left["stats"].get("Aggregated", {}), right["stats"].get("Aggregated", {})
+        print(
+            f"{left['users']:>5} | {a.get('rps', 0):>20.1f} {a.get('p50', 0):>4.0f} "
+            f"{a.get('p95', 0):>4.0f} | {b.get('rps', 0):>17.1f} {b.get('p50', 0):>4.0f} "
+            f"{b.get('p95', 0):>4.0f}"
+        )
+    print()
+    print("dashboards and reports, worst p95 in ms (requests), target with replica <= 0.7x:")
+    for left, right in zip(base["steps"], replica["steps"], strict=True):
+        (a, n_a), (b, n_b) = dashboards_p95(left), dashboards_p95(right)
+        if min(n_a, n_b) < minimum:
+            verdict = "too few"
+        else:
+            verdict = f"{b / a:.2f}x {'ok' if b <= 0.7 * a else 'OVER'}" if a else "-"
+        print(f"  {left['users']:>3} users: {a:>6.0f} ({n_a})  vs {b:>6.0f} ({n_b})  {verdict}")
+    print()
+    print("care actions, median and p95 in ms (requests), without -> with replica:")
+    for left, right in zip(base["steps"], replica["steps"], strict=True):
+        a, b = actions(left["stats"]), actions(right["stats"])
+        print(f"  {left['users']} users")
+        for name in sorted(n for n in a if n.startswith("care: ") and n in b):
+            print(f"    {name:<28} {figures(a[name], minimum)}  ->  {figures(b[name], minimum)}")
+    print()
+    counts = replica["statements"]
+    on_primary, on_replica = counts["primary"], counts["replica"]
+    for title, index in (("all SELECTs", 0), ("SELECTs of the report views", 1)):
+        total = on_primary[index] + on_replica[index]
+        share = 100 * on_replica[index] / total if total else 0
+        print(
+            f"{title} on the replica: {on_replica[index]} of {total} ({share:.0f} %)"
+            + ("  target >= 80 %" if index else "")
+        )
+    lag = replica["lag"]
+    print(
+        f"replication lag seen (replay_lag, every 2 s): median {lag.get('median_ms', 0)} ms, "
+        f"p95 {lag.get('p95_ms', 0)} ms, max {lag.get('max_ms', 0)} ms over "
+        f"{lag['samples']} samples"
+    )
+    failed = False
+    for label, results in runs.items():
+        errors = results["user_failures"] + results["ro_retries"]
+        print()
+        print(
+            f"{label}: errors users saw {results['user_failures']}, writes attempted on the "
+            f"replica {results['ro_retries']}, errors in the server logs "
+            f"{results['errors']['errors_logged']}; integrity check:"
+        )
+        failed |= bool(integrity_report(results["integrity_rows"])) or bool(errors)
+    return failed
 
 
 if __name__ == "__main__":

@@ -34,8 +34,15 @@ class CareCustomerPortal(CustomerPortal):
             )
         return values
 
+    # read-only: served by a read replica when there is one (the session's
+    # history list is not in the database; the rows link to ``access_url``,
+    # since ``get_portal_url`` would write a missing access token)
     @http.route(
-        ["/my/requests", "/my/requests/page/<int:page>"], type="http", auth="user", website=True
+        ["/my/requests", "/my/requests/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+        readonly=True,
     )
     def portal_my_care_requests(self, page=1, **kw):
         Incident = request.env[INCIDENT]
@@ -82,6 +89,8 @@ class CareCustomerPortal(CustomerPortal):
             ),
         }
 
+    # not read-only: the page gives the incident its access token when it has
+    # none yet (``get_portal_url`` / ``_portal_ensure_token`` write it)
     @http.route(["/my/requests/<int:incident_id>"], type="http", auth="public", website=True)
     def portal_my_care_request(self, incident_id, access_token=None, error=None, **kw):
         incident_sudo = self._care_request_check(incident_id, access_token)
@@ -94,7 +103,7 @@ class CareCustomerPortal(CustomerPortal):
                 "incident": incident_sudo,
                 "page_name": "care_request",
                 "error": self._care_request_errors().get(error) if error else None,
-                "token": incident_sudo.access_token,
+                "token": incident_sudo._portal_ensure_token(),
             },
             "my_care_requests_history",
             False,
