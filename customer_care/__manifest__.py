@@ -2,7 +2,7 @@
     "name": "Customer Care",
     "summary": "Care groups, the four-step care contact, complaint SLAs, "
     "scheduled loyalty outreach and retention figures",
-    "version": "19.0.1.5.0",
+    "version": "19.0.1.6.0",
     "category": "Sales/Customer Care",
     "author": "customer_care contributors",
     "website": "https://github.com/customer-care/customer_care",
@@ -39,6 +39,7 @@
         "wizard/customer_care_plan_step_skip_wizard_views.xml",
         "wizard/customer_care_plan_log_wizard_views.xml",
         "wizard/customer_care_lost_reason_wizard_views.xml",
+        "wizard/customer_care_consent_wizard_views.xml",
         "views/customer_care_group_views.xml",
         "views/customer_care_point_views.xml",
         "views/customer_care_plan_step_views.xml",
@@ -49,6 +50,7 @@
         "views/customer_care_incident_views.xml",
         "views/customer_care_sla_policy_views.xml",
         "views/customer_care_root_cause_views.xml",
+        "views/customer_care_consent_views.xml",
         "views/res_partner_views.xml",
         "views/customer_care_outreach_rule_views.xml",
         "views/res_config_settings_views.xml",
@@ -69,6 +71,7 @@
     ],
     "demo": [
         "data/demo/customer_care_demo_customers.xml",
+        "data/demo/customer_care_consent_demo.xml",
         "data/demo/customer_care_demo.xml",
         "data/demo/customer_care_plan_demo.xml",
         "data/demo/customer_care_incident_demo.xml",
