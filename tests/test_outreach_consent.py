@@ -238,6 +238,14 @@ class TestUnsubscribeLink(ConsentOutreachCommon, HttpCase):
             self.given._care_consent_state("marketing", "email")[self.given.id], "withdrawn"
         )
 
+    def test_the_pages_speak_the_customers_language(self):
+        self.env["res.lang"]._activate_lang("th_TH")
+        self.env["ir.module.module"]._load_module_terms(["customer_care"], ["th_TH"])
+        self.silent.lang = "th_TH"
+        page = self.url_open(self._path(self.silent)).text
+        self.assertIn("ท่านต้องการหยุดรับข้อเสนอ", page)
+        self.assertIn("ยกเลิกการรับข่าวสาร", page)
+
     @mute_logger("odoo.http")
     def test_a_post_that_is_not_one_click_changes_nothing(self):
         response = self.url_open(self._path(self.given), data={"List-Unsubscribe": "Yes"})

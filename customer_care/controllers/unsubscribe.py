@@ -33,6 +33,10 @@ class CareUnsubscribe(http.Controller):
         )
 
     def _care_render(self, partner, template, **values):
+        """The page in the customer's language (as the email's footer)."""
+        lang = partner.env.lang
+        if lang and lang in dict(request.env["res.lang"].get_installed()):
+            request.update_context(lang=lang)
         return request.render(
             template,
             {"partner": partner, "company": partner.env.company, **values},
