@@ -1,3 +1,4 @@
 from . import faq
 from . import portal
 from . import rating
+from . import unsubscribe

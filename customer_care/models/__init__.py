@@ -2,6 +2,7 @@ from . import account_move
 from . import crm_team
 from . import customer_care_facts
 from . import customer_care_facts_run
+from . import customer_care_consent
 from . import customer_care_feedback
 from . import customer_care_group
 from . import customer_care_hobby
@@ -31,12 +32,15 @@ from . import customer_care_point
 from . import customer_care_root_cause
 from . import customer_care_sla_policy
 from . import customer_care_top_snapshot
+from . import ir_mail_server
+from . import mail_mail
 from . import mail_template
 from . import mail_thread
 from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import res_partner_care_state
+from . import res_partner_consent
 from . import res_partner_facts
 from . import res_partner_lookup
 from . import res_partner_revenue_chart
