@@ -63,7 +63,7 @@
         "report/customer_care_report_point_views.xml",
         "report/customer_care_report_value_views.xml",
         "report/customer_care_report_service_views.xml",
-        "report/customer_care_dashboard_views.xml",
+        "report/customer_care_overview_views.xml",
         "views/menus.xml",
         "views/customer_care_portal_templates.xml",
     ],
