@@ -16,6 +16,12 @@ DEFAULTS = {
     "customer_care.customer_care_report_complaint_action": ("last_12_months", "period"),
     "customer_care.customer_care_report_repeat_action": ("last_12_months", "period"),
     "customer_care.customer_care_report_retention_action": ("last_12_months", "period"),
+    "customer_care.customer_care_top_snapshot_action": ("last_12_months", "period"),
+    "customer_care.customer_care_report_referral_action": ("last_12_months", "date_referred"),
+    "customer_care.customer_care_report_activity_action": ("last_12_months", "date_deadline"),
+    "customer_care.customer_care_report_point_action": ("last_12_months", "date_done"),
+    "customer_care.customer_care_incident_action_report": ("last_12_months", "date_received"),
+    "customer_care.customer_care_incident_action_satisfaction": ("last_12_months", "date_received"),
 }
 
 
@@ -61,3 +67,31 @@ class TestReportDefaults(TransactionCase):
             },
         )[0][2]
         self.assertEqual(bound, "2026-01-01")
+
+
+@tagged("post_install", "-at_install")
+class TestTopWatchDefaults(TransactionCase):
+    """The top-20 % watch opens as a list grouped by month, groups open,
+    with no total across months (a sum of several months' revenue of the
+    top customers means nothing)."""
+
+    def test_watch_opens_grouped_by_month_without_cross_month_totals(self):
+        action = self.env.ref("customer_care.customer_care_top_snapshot_action")
+        self.assertEqual(action.view_mode.split(",")[0], "list")
+        context = safe_eval(action.context)
+        self.assertEqual(context.get("search_default_group_period"), 1)
+        search = etree.fromstring(action.search_view_id.arch)
+        (group,) = search.xpath("//filter[@name='group_period']")
+        self.assertEqual(safe_eval(group.get("context")), {"group_by": "period:month"})
+        arch = etree.fromstring(
+            self.env["customer.care.top.snapshot"].get_views([(False, "list")])["views"]["list"][
+                "arch"
+            ]
+        )
+        self.assertEqual(arch.get("expand"), "1")
+        self.assertFalse(arch.xpath("//field[@sum or @avg]"), "no total row across months")
+        # the rank and the growth read as such: no rank 0, no 0.0 % from nothing
+        (rank,) = arch.xpath("//field[@name='rank']")
+        self.assertEqual(rank.get("invisible"), "not rank")
+        self.assertTrue(arch.xpath("//field[@name='growth']"))
+        self.assertFalse(arch.xpath("//field[@name='change_percent']"))
