@@ -12,7 +12,7 @@ registry.category("web_tour.tours").add("customer_care_reporting_tour", {
         ...openReport("customer_care.menu_customer_care_dashboard", "Overview", ".o_care_overview_kanban"),
         {
             content: "The team's card counts the manager's open incident, the number beside its label",
-            trigger: ".o_kanban_record:contains('Reporting Tour Team') .o_care_tile_my_open:contains('My Open Incidents') [name='my_open_count']:contains('1')",
+            trigger: ".o_kanban_record:contains('Reporting Tour Team') .o_care_tile_my_open:contains('My Open Incidents'):contains('1')",
         },
         {
             content: "The card draws its weekly bars with their values",

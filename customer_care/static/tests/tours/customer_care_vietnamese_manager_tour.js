@@ -11,7 +11,7 @@ registry.category("web_tour.tours").add("customer_care_vietnamese_manager_tour",
         ...openReport("customer_care.menu_customer_care_dashboard", "Tổng quan", ".o_care_overview_kanban"),
         {
             content: "The team's card, its tiles in Vietnamese with the number beside the label",
-            trigger: ".o_kanban_record:contains('Đội tour tiếng Việt') .o_care_tile_my_open:contains('Sự cố đang mở của tôi') [name='my_open_count']:contains('1')",
+            trigger: ".o_kanban_record:contains('Đội tour tiếng Việt') .o_care_tile_my_open:contains('Sự cố đang mở của tôi'):contains('1')",
         },
         {
             content: "Follow the tile to its list",
