@@ -79,9 +79,19 @@
         "web.assets_backend": [
             "customer_care/static/src/scss/customer_care.scss",
         ],
+        # the graph view is loaded on demand, with this bundle
+        "web.assets_backend_lazy": [
+            "customer_care/static/src/views/graph_integer_ticks.js",
+        ],
         "web.assets_tests": [
             "customer_care/static/tests/tours/*.js",
         ],
     },
+    "images": [
+        "static/description/overview.png",
+        "static/description/customer_care_tab.png",
+        "static/description/incident_form.png",
+        "static/description/dashboard_care_service.png",
+    ],
     "application": True,
 }

@@ -95,3 +95,19 @@ class TestTopWatchDefaults(TransactionCase):
         self.assertEqual(rank.get("invisible"), "not rank")
         self.assertTrue(arch.xpath("//field[@name='growth']"))
         self.assertFalse(arch.xpath("//field[@name='change_percent']"))
+
+
+@tagged("post_install", "-at_install")
+class TestCountTicks(TransactionCase):
+    """The graph views of the care reports tick in whole numbers when they
+    count: the bundle of the graph view carries the rule, which applies to the care
+    models' record count and integer measures only."""
+
+    def test_graph_bundle_carries_the_whole_number_ticks(self):
+        bundle = self.env["ir.qweb"]._get_asset_bundle("web.assets_backend_lazy", debug_assets=True)
+        (asset,) = [a for a in bundle.javascripts if a.url.endswith("/graph_integer_ticks.js")]
+        source = asset.content
+        self.assertIn("precision: 0", source)
+        self.assertIn('resModel.startsWith("customer.care.")', source)
+        self.assertIn('measure === "__count"', source)
+        self.assertIn('measures[measure]?.type === "integer"', source)

@@ -44,5 +44,21 @@ registry.category("web_tour.tours").add("customer_care_vietnamese_manager_tour",
             content: "No rank 0: the customer who fell out has an empty rank",
             trigger: ".o_list_view tr:has(td:contains('Khách rời nhóm')) td[name='rank']:not(:contains('0'))",
         },
+        {
+            content: "Switch the watch to its graph",
+            trigger: "button.o_switch_view.o_graph",
+            run: "click",
+        },
+        {
+            content: "The graph counts customers: its axis ticks in whole numbers",
+            trigger: ".o_graph_renderer canvas",
+            run() {
+                const chart = window.Chart.getChart(document.querySelector(".o_graph_renderer canvas"));
+                const ticks = chart.scales.y.ticks.map((tick) => tick.value);
+                if (!ticks.length || ticks.some((value) => !Number.isInteger(value))) {
+                    throw new Error(`the count axis ticks ${ticks.join(", ")}`);
+                }
+            },
+        },
     ],
 });
