@@ -2,9 +2,10 @@
 of the recent months or weeks, and that filter keeps the recent rows and
 drops the old ones."""
 
-from datetime import date
+from datetime import date, datetime
 
 from dateutil.relativedelta import relativedelta
+from freezegun import freeze_time
 from lxml import etree
 
 from odoo.tests import TransactionCase, tagged
@@ -111,3 +112,38 @@ class TestCountTicks(TransactionCase):
         self.assertIn('resModel.startsWith("customer.care.")', source)
         self.assertIn('measure === "__count"', source)
         self.assertIn('measures[measure]?.type === "integer"', source)
+
+
+@tagged("post_install", "-at_install")
+class TestLastRefreshed(TransactionCase):
+    """The reports kept as materialized views say in their title when their
+    rows were last computed; their menus open them that way."""
+
+    def test_each_materialized_report_says_when_it_was_refreshed(self):
+        self.env.user.tz = "Asia/Ho_Chi_Minh"
+        reports = {
+            "customer.care.report.purchase": (
+                "customer_care.customer_care_report_repeat_action",
+                "customer_care.menu_customer_care_report_repeat",
+            ),
+            "customer.care.report.value": (
+                "customer_care.customer_care_report_value_action",
+                "customer_care.menu_customer_care_report_value",
+            ),
+            "customer.care.report.referral": (
+                "customer_care.customer_care_report_referral_action",
+                "customer_care.menu_customer_care_report_referral",
+            ),
+        }
+        for model, (xmlid, menu) in reports.items():
+            with self.subTest(model=model):
+                with freeze_time("2026-12-07 23:30:00"):
+                    self.env[model]._refresh()
+                self.assertEqual(self.env[model]._last_refreshed(), datetime(2026, 12, 7, 23, 30))
+                action = self.env[model]._action_open(xmlid)
+                # 06:30 the next morning in Ho Chi Minh City, the reader's time
+                self.assertIn("last refreshed 12/08/2026 06:30", action["name"])
+                self.assertEqual(action["res_model"], model)
+                server = self.env.ref(menu).action
+                self.assertEqual(server._name, "ir.actions.server")
+                self.assertIn(xmlid, server.code)

@@ -136,26 +136,41 @@ class CustomerCareOverview(models.Model):
             )
         return domain & Domain("user_id", "in", members)
 
-    def _tile_domains(self):
-        self.ensure_one()
-        today = fields.Date.context_today(self)
+    def _today(self):
+        """Today where the company is: days are the company's, as in every
+        figure of the suite (care_sql.local_time)."""
+        return fields.Date.context_today(self.with_context(tz=company_tz(self.env.company)))
+
+    def _tile_filters(self):
+        """``{tile: (model, domain)}``: what each tile counts, before the
+        card's scope."""
+        today = self._today()
         since = fields.Datetime.now() - timedelta(days=SATISFACTION_DAYS)
-        incident = self._scope_domain("customer.care.incident")
-        plan = self._scope_domain("customer.care.plan")
         opened = Domain("state", "in", OPEN_INCIDENT_STATES)
         open_plan = Domain("state", "in", OPEN_PLAN_STATES)
+        incident, plan = "customer.care.incident", "customer.care.plan"
         return {
-            "my_open": incident & opened & Domain("user_id", "=", self.env.uid),
-            "at_risk": incident & opened & Domain("sla_state", "=", "at_risk"),
-            "breached": incident & opened & Domain("sla_state", "=", "breached"),
-            "plans_due": plan & open_plan & Domain("date_deadline", "=", today),
-            "plans_late": plan & open_plan & Domain("date_deadline", "<", today),
-            "questions_late": self._scope_domain("customer.care.plan.question")
-            & Domain("state", "=", "open")
-            & Domain("date_promised", "<", today),
-            "satisfaction": incident
-            & Domain("satisfaction", ">", 0)
-            & Domain("date_resolved", ">=", since),
+            "my_open": (incident, opened & Domain("user_id", "=", self.env.uid)),
+            "at_risk": (incident, opened & Domain("sla_state", "=", "at_risk")),
+            "breached": (incident, opened & Domain("sla_state", "=", "breached")),
+            "plans_due": (plan, open_plan & Domain("date_deadline", "=", today)),
+            "plans_late": (plan, open_plan & Domain("date_deadline", "<", today)),
+            "questions_late": (
+                "customer.care.plan.question",
+                Domain("state", "=", "open") & Domain("date_promised", "<", today),
+            ),
+            "satisfaction": (
+                incident,
+                Domain("satisfaction", ">", 0) & Domain("date_resolved", ">=", since),
+            ),
+        }
+
+    def _tile_domains(self):
+        """``{tile: domain}`` of this card: the records its tiles count."""
+        self.ensure_one()
+        return {
+            tile: self._scope_domain(model) & domain
+            for tile, (model, domain) in self._tile_filters().items()
         }
 
     def _grouped(self, model, domain, aggregates, extra_groupby=()):
@@ -174,25 +189,12 @@ class CustomerCareOverview(models.Model):
             rows.append((team.id or None, company.id, user.id or None, *values))
         return rows
 
-    @api.depends_context("uid", "allowed_company_ids", "tz")
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_counts(self):
-        today = fields.Date.context_today(self)
-        opened = Domain("state", "in", OPEN_INCIDENT_STATES)
-        open_plan = Domain("state", "in", OPEN_PLAN_STATES)
-        queries = {
-            "my_open": ("customer.care.incident", opened & Domain("user_id", "=", self.env.uid)),
-            "at_risk": ("customer.care.incident", opened & Domain("sla_state", "=", "at_risk")),
-            "breached": ("customer.care.incident", opened & Domain("sla_state", "=", "breached")),
-            "plans_due": ("customer.care.plan", open_plan & Domain("date_deadline", "=", today)),
-            "plans_late": ("customer.care.plan", open_plan & Domain("date_deadline", "<", today)),
-            "questions_late": (
-                "customer.care.plan.question",
-                Domain("state", "=", "open") & Domain("date_promised", "<", today),
-            ),
-        }
         rows = {
             tile: self._grouped(model, domain, ["__count"])
-            for tile, (model, domain) in queries.items()
+            for tile, (model, domain) in self._tile_filters().items()
+            if tile != "satisfaction"
         }
         for card in self:
             key = card._card_key()

@@ -6,7 +6,7 @@ aggregate a million customers' facts read stored rows instead.
 """
 
 from odoo import api, fields, models
-from odoo.tools import SQL, format_datetime, sql
+from odoo.tools import SQL, format_date, sql
 
 REFRESHED_PARAM = "customer_care.refreshed_at.%s"
 
@@ -118,9 +118,11 @@ class CustomerCareReportMaterialized(models.AbstractModel):
         action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
         when = self._last_refreshed()
         if when:
+            # the reader's date format and time zone, to the minute
+            local = fields.Datetime.context_timestamp(self, when)
             action["name"] = action["display_name"] = self.env._(
                 "%(report)s · last refreshed %(when)s",
                 report=action["name"],
-                when=format_datetime(self.env, when, dt_format="short"),
+                when=f"{format_date(self.env, local.date())} {local:%H:%M}",
             )
         return action
