@@ -513,19 +513,11 @@ def run_lists(env):
     timings = []
     env.invalidate_all()
     with timer(timings):
-        dashboard = env["customer.care.dashboard"].create({})
-        dashboard.fetch(
-            [
-                "plans_due_count",
-                "lost_month_count",
-                "feedback_week_count",
-                "satisfaction_recent",
-                "incidents_week_chart",
-                "satisfaction_week_chart",
-                "top_decliner_chart",
-            ]
-        )
-    results.append((f"Overview ({today})", 8, timings[0], ""))
+        cards = env["customer.care.overview"].search([])
+        cards.fetch(["display_name"])
+        for card in cards:
+            card.my_open_count, card.satisfaction, card.week_chart  # noqa: B018
+    results.append((f"Overview ({today})", len(cards), timings[0], ""))
     return results
 
 

@@ -66,7 +66,7 @@
         "report/customer_care_report_point_views.xml",
         "report/customer_care_report_value_views.xml",
         "report/customer_care_report_service_views.xml",
-        "report/customer_care_dashboard_views.xml",
+        "report/customer_care_overview_views.xml",
         "views/menus.xml",
         "views/customer_care_portal_templates.xml",
         "views/customer_care_faq_templates.xml",
@@ -86,9 +86,19 @@
         "web.assets_backend": [
             "customer_care/static/src/scss/customer_care.scss",
         ],
+        # the graph view is loaded on demand, with this bundle
+        "web.assets_backend_lazy": [
+            "customer_care/static/src/views/graph_integer_ticks.js",
+        ],
         "web.assets_tests": [
             "customer_care/static/tests/tours/*.js",
         ],
     },
+    "images": [
+        "static/description/overview.png",
+        "static/description/customer_care_tab.png",
+        "static/description/incident_form.png",
+        "static/description/dashboard_care_service.png",
+    ],
     "application": True,
 }

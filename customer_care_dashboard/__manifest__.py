@@ -11,6 +11,10 @@
         "data/dashboards.xml",
     ],
     "assets": {
+        # whole-number ticks on the value axis of the charts of counts
+        "spreadsheet.o_spreadsheet": [
+            "customer_care_dashboard/static/src/integer_ticks.js",
+        ],
         "web.assets_tests": [
             "customer_care_dashboard/static/tests/tours/*.js",
         ],

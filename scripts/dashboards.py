@@ -193,6 +193,7 @@ class Dashboard:
                         "cumulative": False,
                         "chartId": figure_id,
                         **data,
+                        **_axes_design(chart.get("axes", {})),
                     },
                 }
             )
@@ -292,6 +293,12 @@ class Dashboard:
         self.styles[f"A{self.row}"] = 1
         self.row += 1
 
+    def note(self, text):
+        """A line of explanation under a heading (what the rows, columns and
+        cells of the table below are)."""
+        self.cells[f"A{self.row}"] = f'=_t("{text}")'
+        self.row += 1
+
     def pivot_table(self, pivot_id, rows, columns=None, heat=False):
         """``=PIVOT(id)`` spilling over ``rows`` rows (headers and total
         included); ``heat`` colours the values from red to green."""
@@ -303,6 +310,10 @@ class Dashboard:
             self.cells[f"A{top}"] = f"=PIVOT({pivot_id})"
         if heat:
             last_col = chr(ord("A") + columns)
+            # shares in percent: "45 %", not "45.00"
+            for row in range(top + 1, top + rows + 1):
+                for col in range(1, columns + 1):
+                    self.formats[f"{chr(ord('A') + col)}{row}"] = PERCENT_FORMAT
             self.conditional_formats.append(
                 {
                     "id": f"{_slug(self.name)}-heat-{pivot_id}",
@@ -379,7 +390,7 @@ class Dashboard:
                 "1": {"textColor": "#01666b", "bold": True, "fontSize": 16},
                 "2": {"textColor": "#434343", "bold": True, "fontSize": 11},
             },
-            "formats": {},
+            "formats": {str(PERCENT_FORMAT): '0" %"'},
             "borders": {},
             "revisionId": "START_REVISION",
             "uniqueFigureIds": True,
@@ -392,6 +403,18 @@ class Dashboard:
             "globalFilters": global_filters(self.period_default),
             "chartOdooMenusReferences": self.menus,
         }
+
+
+def _axes_design(axes):
+    """Axis titles (``{"x": "Month", "y": "Customers"}``): what a chart's
+    axis counts, where the title alone leaves it open."""
+    if not axes:
+        return {}
+    return {
+        "axesDesign": {
+            axis: {"title": {"text": text, "color": "#434343"}} for axis, text in axes.items()
+        }
+    }
 
 
 def _dimension(spec):
@@ -485,6 +508,7 @@ def care_service():
             {
                 "title": "Incidents received and resolved per week",
                 "type": "bar",
+                "axes": {"y": "Incidents"},
                 "labels": weeks,
                 "datasets": [received, resolved],
                 "menu": "customer_care.menu_customer_care_report_service",
@@ -554,6 +578,7 @@ def care_service():
     return board
 
 
+PERCENT_FORMAT = 1  # the id of the format '0" %"' in the JSON's "formats"
 NO_DATA = '_t("No data")'
 
 
@@ -648,6 +673,7 @@ def keeping_customers():
             {
                 "title": "Customers lost per month, by reason",
                 "type": "odoo_bar",
+                "axes": {"y": "Customers"},
                 "model": "res.partner",
                 "measure": "__count",
                 "groupby": ["care_lost_date:month", "care_lost_reason_id"],
@@ -665,6 +691,7 @@ def keeping_customers():
             {
                 "title": "Top 20% customers: growing, flat, declining",
                 "type": "odoo_bar",
+                "axes": {"y": "Customers"},
                 "model": "customer.care.top.snapshot",
                 "measure": "__count",
                 "groupby": ["period:month", "trend"],
@@ -675,6 +702,7 @@ def keeping_customers():
             {
                 "title": "Referred customers per month",
                 "type": "bar",
+                "axes": {"y": "Customers"},
                 "labels": referral_months,
                 "datasets": [referred],
                 "menu": "customer_care.menu_customer_care_report_referral",
@@ -694,6 +722,10 @@ def keeping_customers():
     )
     board.start_tables()
     board.heading("Retention by cohort: share of each month's new customers buying, month by month")
+    board.note(
+        "Rows: month of the first order. Columns: months after the first order (0 = that "
+        "month). Cells: % of the cohort buying; blank: nobody bought, or the month is not over."
+    )
     cohorts = board.pivot(
         "Retention by cohort",
         PURCHASE,

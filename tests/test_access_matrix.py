@@ -129,7 +129,7 @@ customer.care.lost.reason           create                  N     Y    N      N 
 customer.care.lost.reason           write                   N     Y    N      N       Y
 customer.care.lost.reason           unlink                  N     Y    N      N       Y
 customer.care.lost.reason.wizard    create                  Y     Y    N      N       Y
-customer.care.dashboard             create                  N     Y    N      N       Y
+customer.care.overview              search                  Y     Y    N      N       Y
 customer.care.top.snapshot          search                  N     Y    N      N       Y
 customer.care.report.purchase       search                  N     Y    N      N       Y
 customer.care.report.referral       search                  N     Y    N      N       Y
@@ -456,7 +456,6 @@ class TestAccessMatrix(AccessCommon):
                 {"state": "withdrawn"},
             ),
             "customer.care.consent.wizard": (None, self._consent_wizard_vals, None),
-            "customer.care.dashboard": (None, dict, None),
             "customer.care.outreach.run": (
                 lambda: self.env["customer.care.outreach.run"].create({"rule_id": self._rule().id}),
                 lambda: {"rule_id": self._rule().id},

@@ -334,9 +334,13 @@ class TestReportAccess(ReportCase):
         for model in REPORTS:
             self.env[model].with_user(self.care_manager).search_count([])
 
-    def test_reporting_menu_is_for_managers_only(self):
-        menu = self.env.ref("customer_care.menu_customer_care_reporting")
+    def test_reporting_menu_shows_care_users_the_overview_only(self):
+        reporting = self.env.ref("customer_care.menu_customer_care_reporting")
+        overview = self.env.ref("customer_care.menu_customer_care_dashboard")
+        reports = reporting.child_id - overview
+        self.assertTrue(reports)
         visible = self.env["ir.ui.menu"].with_user(self.care_user)._visible_menu_ids()
-        self.assertNotIn(menu.id, visible)
+        self.assertIn(overview.id, visible)
+        self.assertFalse(set(reports.ids) & visible)
         visible = self.env["ir.ui.menu"].with_user(self.care_manager)._visible_menu_ids()
-        self.assertIn(menu.id, visible)
+        self.assertLessEqual({reporting.id, overview.id, *reports.ids}, visible)

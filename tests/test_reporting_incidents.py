@@ -3,8 +3,6 @@ tiles (brief §6)."""
 
 from datetime import datetime, timedelta
 
-from freezegun import freeze_time
-
 from odoo.exceptions import AccessError
 from odoo.tests import BaseCase, tagged
 
@@ -85,43 +83,6 @@ class TestComplaintRate(IncidentCommon):
     def test_care_users_cannot_open_the_rate(self):
         with self.assertRaises(AccessError):
             self.env["customer.care.report.complaint"].with_user(self.care_user).search([])
-
-
-@tagged("post_install", "-at_install")
-class TestOverviewIncidentTiles(IncidentCommon):
-    def test_tiles_count_open_breached_and_recent_satisfaction(self):
-        now = datetime(2026, 3, 20, 10, 0)
-        with freeze_time(now - timedelta(days=3)):
-            late = self._incident(name="Late")
-        with freeze_time(now):
-            self._incident(name="Fresh")
-            self.Incident._sla_check_due()
-            rated = {}
-            for days, score in ((5, 5), (10, 4), (40, 2), (45, 3)):
-                incident = self._incident(
-                    name=f"Rated {days}", resolution_type="instant", root_cause_id=self.cause.id
-                )
-                incident.write({"state": "closed", "date_resolved": now - timedelta(days=days)})
-                incident.satisfaction = score
-                rated[days] = incident
-            dashboard = self.env["customer.care.dashboard"].with_user(self.care_manager).create({})
-            self.assertEqual(late.sla_state, "breached")
-            self.assertEqual(
-                dashboard.incidents_breached_count,
-                self.Incident.search_count(
-                    [
-                        ("state", "in", ("new", "acknowledged", "in_progress", "pending_decline")),
-                        ("sla_state", "=", "breached"),
-                    ]
-                ),
-            )
-            self.assertGreaterEqual(dashboard.incidents_open_count, 2)
-            # last 30 days: 5 and 4 -> 4.5; the 30 days before: 2 and 3 -> 2.5
-            self.assertAlmostEqual(dashboard.satisfaction_recent, 4.5)
-            self.assertAlmostEqual(dashboard.satisfaction_previous, 2.5)
-            self.assertEqual(dashboard.satisfaction_trend, "up")
-            action = dashboard.with_context(care_tile="incidents_breached").action_open_tile()
-            self.assertEqual(action["res_model"], "customer.care.incident")
 
 
 @tagged("post_install", "-at_install")

@@ -5,8 +5,9 @@ import json
 from datetime import date, datetime, timedelta
 
 from freezegun import freeze_time
+from lxml import etree
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.tests import BaseCase, new_test_user, tagged
 
 from odoo.addons.customer_care.logic import kpi
@@ -46,67 +47,213 @@ class TestTrendLogic(BaseCase):
 
 
 @tagged("post_install", "-at_install")
-class TestOverviewTrends(IncidentCommon):
-    def _rated(self, days_ago, score):
-        incident = self._incident(resolution_type="instant", root_cause_id=self.cause.id)
-        incident.write({"state": "closed", "date_resolved": NOW - timedelta(days=days_ago)})
-        incident.satisfaction = score
-        return incident
+class TestOverviewLogic(BaseCase):
+    def test_a_team_card_takes_its_incidents_and_its_members_unassigned_ones(self):
+        rows = [
+            (7, 1, 20, "team 7, other user"),
+            (None, 1, 20, "no team, member"),
+            (None, 1, 30, "no team, not a member"),
+            (8, 1, 20, "another team"),
+            (7, 2, 20, "team 7, other company"),
+            (None, 1, None, "no team, nobody"),
+        ]
+        self.assertEqual(
+            [row[3] for row in kpi.card_rows(rows, 7, 1, frozenset({20}))],
+            ["team 7, other user", "no team, member"],
+        )
+        # a company without a team: everything of the company
+        self.assertEqual(len(kpi.card_rows(rows, None, 1, frozenset())), 5)
 
-    def test_an_empty_company_says_no_data(self):
-        company = self.env["res.company"].create({"name": "Quiet Care Co"})
+    def test_bars_keep_their_values_and_a_height_relative_to_the_highest(self):
+        self.assertEqual(
+            kpi.bar_chart([("a", 0), ("b", 1), ("c", 40)]),
+            [
+                {"label": "a", "value": 0, "height": 0},
+                {"label": "b", "value": 1, "height": 4},  # small but visible
+                {"label": "c", "value": 40, "height": 100},
+            ],
+        )
+        self.assertEqual(kpi.bar_chart([("a", 0)]), [{"label": "a", "value": 0, "height": 0}])
+
+
+@tagged("post_install", "-at_install")
+class TestOverviewCards(IncidentCommon):
+    """One card per care team, one for a company without a team; each tile
+    counts what the list it opens shows."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Overview = cls.env["customer.care.overview"]
+        cls.team = cls.env["customer.care.team"].create(
+            {"name": "Hotline", "member_ids": [Command.set(cls.care_user.ids)]}
+        )
+        cls.other_team = cls.env["customer.care.team"].create(
+            {"name": "Shop desk", "member_ids": [Command.set(cls.other_user.ids)]}
+        )
+
+    def _card(self, user, team):
+        cards = self.Overview.with_user(user).search([("team_id", "=", team.id)])
+        self.assertEqual(len(cards), 1)
+        return cards
+
+    def test_one_card_per_team_and_one_for_a_company_without_team(self):
+        company = self.env["res.company"].create({"name": "Teamless Co"})
         manager = new_test_user(
             self.env,
-            login="care_quiet_manager",
+            login="care_teamless_manager",
             company_id=company.id,
             company_ids=[Command.set(company.ids)],
             groups="base.group_user,customer_care.group_care_manager",
         )
-        with freeze_time(NOW):
-            self._rated(3, 5)  # in the first company: not counted
-            dashboard = self.env["customer.care.dashboard"].with_user(manager).create({})
-            self.assertEqual(
-                (
-                    dashboard.satisfaction_recent_count,
-                    dashboard.satisfaction_previous_count,
-                    dashboard.satisfaction_trend,
-                ),
-                (0, 0, "none"),
+        (card,) = self.Overview.with_user(manager).search([])
+        self.assertFalse(card.team_id)
+        self.assertEqual((card.company_id, card.display_name), (company, "Teamless Co"))
+        team = self.env["customer.care.team"].create(
+            {"name": "First team", "company_id": company.id}
+        )
+        (card,) = self.Overview.with_user(manager).search([])
+        self.assertEqual(card.team_id, team)
+        team.active = False
+        self.assertFalse(self.Overview.with_user(manager).search([]).team_id)
+
+    def test_care_users_see_their_teams_managers_every_team(self):
+        mine = self.Overview.with_user(self.care_user).search([])
+        self.assertEqual(mine.team_id, self.team)
+        every = self.Overview.with_user(self.care_manager).search([])
+        self.assertLessEqual(self.team | self.other_team, every.team_id)
+        menu = self.env.ref("customer_care.menu_customer_care_dashboard")
+        visible = self.env["ir.ui.menu"].with_user(self.care_user)._visible_menu_ids()
+        self.assertIn(menu.id, visible)
+        report = self.env.ref("customer_care.menu_customer_care_report_complaint")
+        self.assertNotIn(report.id, visible)
+
+    def test_tiles_count_the_teams_work_and_open_the_same_records(self):
+        now = datetime(2026, 3, 20, 10, 0)
+        with freeze_time(now - timedelta(days=3)):
+            late = self._incident(name="Late", team_id=self.team.id)
+        with freeze_time(now):
+            card = self._card(self.care_user, self.team)
+            before = {
+                name: card[name]
+                for name in (
+                    "my_open_count",
+                    "breached_count",
+                    "plans_due_count",
+                    "plans_late_count",
+                    "questions_late_count",
+                )
+            }
+            mine = self._incident(name="Mine", user_id=self.care_user.id)  # no team, a member
+            self._incident(name="Elsewhere", user_id=self.other_user.id)  # not this card
+            self.Incident._sla_check_due()
+            self.assertEqual(late.sla_state, "breached")
+            Plan = self.env["customer.care.plan"]
+            today = fields.Date.context_today(Plan)
+            due = Plan.create(
+                {
+                    "partner_id": self.customer.id,
+                    "user_id": self.care_user.id,
+                    "date_deadline": today,
+                }
             )
-            self.assertFalse(dashboard.has_incidents_week)
-            self.assertFalse(dashboard.has_satisfaction_week)
-            self.assertFalse(dashboard.has_top_decliners)
-            self.assertEqual(_values(dashboard.satisfaction_week_chart), [None] * 12)
-        # the form shows 'No data' instead of the score, the trend and each chart
-        arch = dashboard.get_views([(False, "form")])["views"]["form"]["arch"]
-        self.assertEqual(arch.count("o_care_no_data"), 5)
-        self.assertIn('invisible="satisfaction_recent_count"', arch)
-        self.assertIn('invisible="has_satisfaction_week"', arch)
+            Plan.create(
+                {
+                    "partner_id": self.customer.id,
+                    "user_id": self.care_user.id,
+                    "date_deadline": today - timedelta(days=2),
+                }
+            )
+            Plan.create(
+                {
+                    "partner_id": self.customer.id,
+                    "user_id": self.other_user.id,
+                    "date_deadline": today,
+                }
+            )
+            due.action_start()
+            step = due.step_ids.sorted("sequence")[0]
+            self.env["customer.care.plan.question"].create(
+                {
+                    "step_id": step.id,
+                    "name": "Spare part?",
+                    "date_promised": today - timedelta(days=1),
+                }
+            )
+            self.env.flush_all()
+            card = self._card(self.care_user, self.team)
+            card.invalidate_recordset()
+            after = {name: card[name] for name in before}
+            self.assertEqual(
+                {name: after[name] - before[name] for name in after},
+                {
+                    "my_open_count": 1,
+                    "breached_count": 1,
+                    "plans_due_count": 1,
+                    "plans_late_count": 1,
+                    "questions_late_count": 1,
+                },
+            )
+            for tile, model, record in (
+                ("my_open", "customer.care.incident", mine),
+                ("breached", "customer.care.incident", late),
+                ("plans_due", "customer.care.plan", due),
+            ):
+                with self.subTest(tile=tile):
+                    action = card.with_context(care_tile=tile).action_open_tile()
+                    self.assertEqual(action["res_model"], model)
+                    found = self.env[model].with_user(self.care_user).search(action["domain"])
+                    self.assertIn(record, found)
+                    self.assertEqual(len(found), card[f"{tile}_count"])
+                    self.assertIn("Hotline", action["display_name"])
 
-    def test_one_empty_window_gives_no_trend(self):
-        with freeze_time(NOW):
-            self._rated(3, 5)
-            dashboard = self.env["customer.care.dashboard"].with_user(self.care_manager).create({})
-            self.assertGreaterEqual(dashboard.satisfaction_recent_count, 1)
-            self.assertEqual(dashboard.satisfaction_previous_count, 0)
-            self.assertEqual(dashboard.satisfaction_trend, "none")
+    def test_satisfaction_of_the_last_30_days_and_its_trend(self):
+        now = datetime(2026, 3, 20, 10, 0)
+        with freeze_time(now):
+            for days, score in ((5, 5), (10, 4), (40, 2), (45, 3)):
+                incident = self._incident(
+                    name=f"Rated {days}",
+                    team_id=self.other_team.id,
+                    resolution_type="instant",
+                    root_cause_id=self.cause.id,
+                )
+                incident.write({"state": "closed", "date_resolved": now - timedelta(days=days)})
+                incident.satisfaction = score
+            card = self._card(self.care_manager, self.other_team)
+            # last 30 days: 5 and 4 -> 4.5; the 30 days before: 2 and 3 -> 2.5
+            self.assertEqual(
+                (card.satisfaction, card.satisfaction_count, card.satisfaction_trend),
+                (4.5, 2, "up"),
+            )
+            quiet = self._card(self.care_manager, self.team)
+            self.assertEqual((quiet.satisfaction_count, quiet.satisfaction_trend), (0, "none"))
 
-    def test_weekly_charts_count_incidents_and_average_scores(self):
-        with freeze_time(NOW):
-            base = self.env["customer.care.dashboard"].with_user(self.care_manager).create({})
-            before_counts = _values(base.incidents_week_chart)
-            self._rated(1, 5)  # this week
-            self._rated(2, 3)  # this week (Wednesday)
-            self._rated(14, 2)  # two weeks ago
-            dashboard = self.env["customer.care.dashboard"].with_user(self.care_manager).create({})
-            counts = _values(dashboard.incidents_week_chart)
-            scores = _values(dashboard.satisfaction_week_chart)
-        # the three incidents are received now: this week's bar grows by 3
-        self.assertEqual(counts[-1] - before_counts[-1], 3)
-        self.assertEqual(len(counts), 12)
-        # (5 + 3) / 2 this week, nothing last week, 2 the week before
-        self.assertEqual(scores[-3:], [2.0, None, 4.0])
-        self.assertTrue(dashboard.has_satisfaction_week)
+    def test_weekly_bars_with_their_values(self):
+        now = datetime(2026, 3, 20, 10, 0)  # a Friday
+        with freeze_time(now):
+            for days in (0, 1, 14):
+                self._incident(name=f"Received {days}", team_id=self.team.id).date_received = (
+                    now - timedelta(days=days)
+                )
+            card = self._card(self.care_manager, self.team)
+            bars = card.week_chart
+        self.assertEqual(len(bars), 8)
+        self.assertEqual([bar["value"] for bar in bars[-3:]], [1, 0, 2])
+        self.assertEqual(bars[-1]["label"], "16/03")
+        self.assertEqual(bars[-1]["height"], 100)
+
+    def test_the_kanban_writes_each_number_beside_its_label(self):
+        arch = self.Overview.get_views([(False, "kanban")])["views"]["kanban"]["arch"]
+        root = etree.fromstring(arch)
+        tiles = root.xpath("//a[@name='action_open_tile']")
+        self.assertEqual(len(tiles), 7)
+        for tile in tiles:
+            label, value = tile.getchildren()[:2]
+            self.assertEqual(label.tag, "span")
+            self.assertIn(value.tag, ("field", "span"))
+            self.assertTrue(label.text.strip())
+            # the count is its own element, set apart from the label by the gap
+            self.assertIn("gap-2", tile.get("class"))
 
 
 @tagged("post_install", "-at_install")

@@ -91,6 +91,26 @@ class TestTopWatch(CareCommon):
             },
         )
 
+    def test_growth_from_nothing_reads_new_and_ranks_start_at_one(self):
+        self._run(FEB)
+        self._run(MAR)
+        feb = self.snapshots.search([("period", "=", FEB), ("partner_id", "=", self.p3.id)])
+        # 0 → 1,200: no percentage, "New"
+        self.assertEqual((feb.is_new, feb.growth, feb.rank), (True, "New in the top", 1))
+        mar = {
+            s.partner_id: s
+            for s in self.snapshots.search(
+                [("period", "=", MAR), ("company_id", "=", self.env.company.id)]
+            )
+        }
+        self.assertEqual(mar[self.p1].growth, "+25.0 %")
+        self.assertEqual(mar[self.p2].growth, "-10.0 %")
+        self.assertFalse(mar[self.p1].is_new)
+        # fell out: no rank (shown empty), a fall of 100 %, not new
+        self.assertEqual((mar[self.p3].rank, mar[self.p3].growth), (0, "-100.0 %"))
+        self.assertEqual(sorted(s.rank for s in mar.values() if s.rank), [1, 2])
+        self.assertEqual(mar[self.p1].month, "March 2023")
+
     def test_months_are_the_shops_not_utcs(self):
         """The tests' shop is seven hours ahead of UTC: an order at 20:00
         UTC on the last day of February is a March order there."""

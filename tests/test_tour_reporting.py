@@ -1,6 +1,7 @@
-"""A care manager opens the overview and every report in the browser."""
+"""A care manager opens the overview, follows a tile to its list, and
+opens every report in the browser."""
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
 
@@ -13,8 +14,18 @@ class TestReportingTour(HttpCase):
             password="care_tour_reports",
             groups="base.group_user,customer_care.group_care_manager",
         )
-        lost = self.env["res.partner"].create({"name": "Reporting Tour Lost"})
-        lost.with_user(manager).action_care_drop("no_profit", "Never pays")
+        team = self.env["customer.care.team"].create(
+            {"name": "Reporting Tour Team", "member_ids": [Command.set(manager.ids)]}
+        )
+        customer = self.env["res.partner"].create({"name": "Reporting Tour Customer"})
+        self.env["customer.care.incident"].create(
+            {
+                "name": "Reporting Tour Incident",
+                "partner_id": customer.id,
+                "team_id": team.id,
+                "user_id": manager.id,
+            }
+        )
         top = self.env["res.partner"].create({"name": "Reporting Tour Top"})
         self.env["customer.care.top.snapshot"].create(
             {

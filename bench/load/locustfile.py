@@ -104,21 +104,17 @@ INCIDENT_LIST_SPEC = {
 }
 
 OVERVIEW_FIELDS = [
+    "display_name",
+    "my_open_count",
+    "at_risk_count",
+    "breached_count",
     "plans_due_count",
     "plans_late_count",
-    "top_decliner_count",
-    "lost_month_count",
-    "lost_without_reason_count",
-    "feedback_week_count",
-    "negative_feedback_week_count",
-    "incidents_open_count",
-    "incidents_at_risk_count",
-    "incidents_breached_count",
-    "breaches_today_count",
-    "complaints_week_count",
-    "satisfaction_recent",
-    "satisfaction_previous",
+    "questions_late_count",
+    "satisfaction",
+    "satisfaction_count",
     "satisfaction_trend",
+    "week_chart",
 ]
 
 
@@ -431,15 +427,12 @@ class CareManager(OdooPerson):
 
     @task(3)
     def overview(self):
-        action = self.kw(
-            "customer.care.dashboard", "action_open_overview", [], name="care: overview"
-        )
         self.kw(
-            "customer.care.dashboard",
-            "web_read",
-            [[action["res_id"]]],
-            {"specification": {name: {} for name in OVERVIEW_FIELDS}},
-            name="care: overview read",
+            "customer.care.overview",
+            "web_search_read",
+            [],
+            {"domain": [], "specification": {name: {} for name in OVERVIEW_FIELDS}},
+            name="care: overview",
         )
 
     @task(2)

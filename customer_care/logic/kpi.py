@@ -183,3 +183,39 @@ def weekly_average(weeks, daily):
         (week, round(total / count, 2) if count else None, count)
         for week, (total, count) in totals.items()
     ]
+
+
+def card_rows(rows, team_id, company_id, member_ids):
+    """The rows of an overview card among grouped ``rows``.
+
+    ``rows`` are ``(team id or None, company id, user id or None, …)``; a
+    team's card (``team_id`` set) takes the rows of its company that the team
+    opened, and those without a team held by one of its ``member_ids``; a
+    company's card (``team_id`` None) takes every row of its company.
+    """
+    return [
+        row
+        for row in rows
+        if row[1] == company_id
+        and (
+            team_id is None
+            or row[0] == team_id
+            or (row[0] is None and row[2] is not None and row[2] in member_ids)
+        )
+    ]
+
+
+def bar_chart(points):
+    """A small bar chart drawn without a chart library: ``points`` are
+    ``(label, value)``; each bar gets its height in percent of the highest
+    value (a value above 0 stays visible) and keeps its value to be written
+    above it."""
+    top = max((value for _label, value in points), default=0) or 0
+    return [
+        {
+            "label": label,
+            "value": value,
+            "height": (max(round(value * 100 / top), 4) if value else 0) if top else 0,
+        }
+        for label, value in points
+    ]

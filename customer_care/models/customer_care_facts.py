@@ -11,7 +11,7 @@ from ..logic import kpi
 from ..logic.care_state import STATE_DROPPED
 from ..logic.classification import RULE_TOP_REVENUE, top_rank_size
 from ..logic.facts import PURCHASE_FIELDS, GroupPolicy, PartnerRow, evaluate, purchase_values
-from .care_sql import AMOUNT, local_time
+from .care_sql import AMOUNT, COMPANY_TZ, local_time
 
 _logger = logging.getLogger(__name__)
 
@@ -450,11 +450,13 @@ class CustomerCareFacts(models.AbstractModel):
                           %(top)s
                      FROM sale_order so
                      JOIN res_partner p ON p.id = so.partner_id
+                     JOIN %(company_tz)s ctz ON ctz.company_id = so.company_id
                 LEFT JOIN crm_team t ON t.id = so.team_id
                     WHERE so.state = 'sale' AND p.commercial_partner_id = ANY(%(ids)s)
                  GROUP BY p.commercial_partner_id, so.company_id""",
                 amount=AMOUNT,
-                day=SQL("(%s)::date", local_time(self.env, SQL("so.date_order"))),
+                day=SQL("(%s)::date", local_time(SQL("so.date_order"), SQL("ctz.tz"))),
+                company_tz=COMPANY_TZ,
                 online=self._online_condition(),
                 top=SQL("").join(SQL(", %s", col) for col in top_columns),
                 ids=list(partner_ids),

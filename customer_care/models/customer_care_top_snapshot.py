@@ -1,7 +1,7 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.tools import SQL, format_amount, split_every
+from odoo.tools import SQL, format_amount, format_date, split_every
 
 from ..logic import kpi
 from ..logic.kpi import TREND_DECLINING, TRENDS
@@ -39,14 +39,33 @@ class CustomerCareTopSnapshot(models.Model):
     rank = fields.Integer(
         readonly=True,
         aggregator=False,
-        help="Rank by revenue in the month; 0 when the customer fell out of the top.",
+        help="Rank by revenue in the month, from 1; 0 (shown empty) when the customer fell "
+        "out of the top.",
+    )
+    month = fields.Char(
+        compute="_compute_month", help="The month watched, written as a month (not a day)."
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     revenue = fields.Monetary(readonly=True, help="Untaxed revenue of the month.")
     previous_revenue = fields.Monetary(readonly=True, help="Untaxed revenue of the month before.")
     change_amount = fields.Monetary(string="Change", readonly=True)
     change_percent = fields.Float(
-        string="Change (%)", readonly=True, aggregator="avg", digits=(16, 1)
+        string="Change (%)",
+        readonly=True,
+        aggregator=False,
+        digits=(16, 1),
+        help='0 for a customer who bought nothing the month before: see "New in the top".',
+    )
+    is_new = fields.Boolean(
+        string="New in the Top",
+        compute="_compute_is_new",
+        store=True,
+        help="Bought nothing the month before: a growth from zero has no percentage.",
+    )
+    growth = fields.Char(
+        compute="_compute_growth",
+        help='The change in percent, or "New in the top" for a customer who bought nothing '
+        "the month before.",
     )
     trend = fields.Selection(TRENDS, required=True, readonly=True, index=True)
     user_id = fields.Many2one(
@@ -59,6 +78,23 @@ class CustomerCareTopSnapshot(models.Model):
         "A customer is snapshotted once per company and month.",
     )
     _company_period_idx = models.Index("(company_id, period, trend)")
+
+    @api.depends_context("lang")
+    def _compute_month(self):
+        for snapshot in self:
+            snapshot.month = format_date(self.env, snapshot.period, date_format="MMMM yyyy")
+
+    @api.depends("previous_revenue", "revenue")
+    def _compute_is_new(self):
+        for snapshot in self:
+            snapshot.is_new = not snapshot.previous_revenue and snapshot.revenue > 0
+
+    @api.depends("is_new", "change_percent")
+    @api.depends_context("lang")
+    def _compute_growth(self):
+        new = self.env._("New in the top")
+        for snapshot in self:
+            snapshot.growth = new if snapshot.is_new else f"{snapshot.change_percent:+.1f} %"
 
     # -- scheduled action ---------------------------------------------------
     @api.model
@@ -119,7 +155,7 @@ class CustomerCareTopSnapshot(models.Model):
 
     def _month_revenues(self, company, period):
         """Untaxed revenue per commercial partner over one month (the month
-        where the shop is: the time zone "today" is taken in), one query."""
+        in the company's time zone, as every report cuts months: care_sql), one query."""
         self.env["sale.order"].flush_model()
         self.env["res.partner"].flush_model(["commercial_partner_id"])
         self.env.cr.execute(
@@ -132,8 +168,8 @@ class CustomerCareTopSnapshot(models.Model):
                  GROUP BY p.commercial_partner_id""",
                 AMOUNT,
                 company.id,
-                kpi.utc_day_start(period, self.env.tz),
-                kpi.utc_day_start(kpi.add_months(period, 1), self.env.tz),
+                kpi.utc_day_start(period, company._care_tz()),
+                kpi.utc_day_start(kpi.add_months(period, 1), company._care_tz()),
             )
         )
         return {pid: float(amount or 0.0) for pid, amount in self.env.cr.fetchall()}

@@ -5,7 +5,7 @@ from odoo.tools import SQL
 from odoo.tools.misc import format_date
 
 from ..logic import kpi
-from .care_sql import AMOUNT, local_time
+from .care_sql import AMOUNT, company_tz, local_time
 
 CARE_USER = "customer_care.group_care_user"
 CHART_MONTHS = 12
@@ -43,7 +43,9 @@ class CustomerCarePartnerRevenue(models.AbstractModel):
 
     @api.depends_context("company", "lang")
     def _compute_care_revenue_chart(self):
-        months = kpi.last_months(fields.Date.context_today(self), CHART_MONTHS)
+        # this month where the company is, as the months of the orders
+        today = fields.Date.context_today(self.with_context(tz=company_tz(self.env.company)))
+        months = kpi.last_months(today, CHART_MONTHS)
         amounts = self._care_monthly_revenue(months[0])
         label = self.env._("Revenue")
         for partner in self:
@@ -56,7 +58,7 @@ class CustomerCarePartnerRevenue(models.AbstractModel):
                         "key": label,
                         "values": [
                             {
-                                "label": format_date(self.env, month, date_format="MMM yy"),
+                                "label": format_date(self.env, month, date_format="MMM yyyy"),
                                 "value": round(amount, 2),
                                 "type": "future",  # drawn in the Odoo palette's teal
                             }
@@ -88,10 +90,10 @@ class CustomerCarePartnerRevenue(models.AbstractModel):
                       AND so.date_order >= %s
                       AND p.commercial_partner_id IN %s
                  GROUP BY 1, 2""",
-                local_time(self.env, SQL("so.date_order")),
+                local_time(SQL("so.date_order"), company_tz(self.env.company)),
                 AMOUNT,
                 self.env.company.id,
-                kpi.utc_day_start(start, self.env.tz),
+                kpi.utc_day_start(start, self.env.company._care_tz()),
                 commercial_ids,
             )
         )

@@ -6,8 +6,8 @@ from . import customer_care_report_purchase
 from . import customer_care_report_referral
 from . import customer_care_report_service
 from . import customer_care_report_value
+from . import customer_care_overview
 
-from . import customer_care_dashboard
 
 # reads customer_care_report_purchase: created after it
 from . import customer_care_report_complaint

@@ -1,6 +1,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from ..models.care_sql import COMPANY_TZ, local_time
+
 
 class CustomerCareReportComplaint(models.Model):
     """Complaint rate by month (brief §6): complaints per 100 customers who
@@ -45,13 +47,14 @@ class CustomerCareReportComplaint(models.Model):
         return SQL(
             """
             incidents AS (
-                SELECT company_id,
-                       date_trunc('month', date_received)::date AS period,
+                SELECT i.company_id,
+                       date_trunc('month', %(received)s)::date AS period,
                        count(*) FILTER (WHERE kind = 'complaint') AS complaints,
                        count(*) AS incidents,
                        count(*) FILTER (WHERE sla_state = 'breached') AS breached,
                        AVG(satisfaction) FILTER (WHERE satisfaction > 0) AS satisfaction
-                  FROM customer_care_incident
+                  FROM customer_care_incident i
+                  JOIN %(company_tz)s ctz ON ctz.company_id = i.company_id
               GROUP BY 1, 2
             ), buying AS (
                 SELECT company_id, period,
@@ -60,7 +63,9 @@ class CustomerCareReportComplaint(models.Model):
                   FROM customer_care_report_purchase
               GROUP BY 1, 2
             )
-            """
+            """,
+            received=local_time(SQL("i.date_received"), SQL("ctz.tz")),
+            company_tz=COMPANY_TZ,
         )
 
     def _select(self):

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..models.care_sql import AMOUNT
+from ..models.care_sql import AMOUNT, COMPANY_TZ, local_time
 
 # refreshed together by the scheduled action "refresh the purchase reports"
 MATERIALIZED_REPORTS = (
@@ -14,7 +14,8 @@ MATERIALIZED_REPORTS = (
 class CustomerCareReportPurchase(models.Model):
     """Customers per month: repeat purchases, purchase interval, retention.
 
-    One row per company, customer and month with an order (brief §6:
+    One row per company, customer and month with an order (the month in
+    the company's time zone, care_sql.local_time) (brief §6:
     repeat-purchase level, retention by cohort).  Computing it needs every
     customer's order history (window functions over all confirmed orders),
     far too slow to run live on a million orders, so the rows live in a
@@ -78,21 +79,23 @@ class CustomerCareReportPurchase(models.Model):
                 SELECT so.company_id,
                        p.commercial_partner_id AS partner_id,
                        so.date_order,
+                       %(local_order)s AS local_order,
                        %(amount)s AS amount,
                        so.date_order - LAG(so.date_order) OVER (
                            PARTITION BY so.company_id, p.commercial_partner_id
                            ORDER BY so.date_order, so.id) AS gap
                   FROM sale_order so
                   JOIN res_partner p ON p.id = so.partner_id
+                  JOIN %(company_tz)s ctz ON ctz.company_id = so.company_id
                  WHERE so.state = 'sale'
             ), months AS (
                 SELECT company_id, partner_id,
-                       date_trunc('month', date_order)::date AS period,
+                       date_trunc('month', local_order)::date AS period,
                        count(*) AS order_count,
                        SUM(amount) AS revenue,
                        AVG(EXTRACT(EPOCH FROM gap) / 86400.0) AS interval_days
                   FROM orders
-              GROUP BY company_id, partner_id, date_trunc('month', date_order)
+              GROUP BY company_id, partner_id, date_trunc('month', local_order)
             ), ranked AS (
                 SELECT m.*,
                        MIN(period) OVER w AS cohort,
@@ -102,6 +105,8 @@ class CustomerCareReportPurchase(models.Model):
             )
             """,
             amount=AMOUNT,
+            local_order=local_time(SQL("so.date_order"), SQL("ctz.tz")),
+            company_tz=COMPANY_TZ,
         )
 
     def _select(self):

@@ -1,7 +1,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from ..models.care_sql import COMPANY_ID_SPAN, company_value
+from ..models.care_sql import COMPANY_ID_SPAN, COMPANY_TZ, company_value, local_time
 
 
 class CustomerCareReportReferral(models.Model):
@@ -70,7 +70,7 @@ class CustomerCareReportReferral(models.Model):
             ref.care_group_id AS referrer_group_id,
             p.care_group_id,
             c.company_id,
-            COALESCE(p.care_customer_since, p.create_date::date) AS date_referred,
+            COALESCE(p.care_customer_since, (%(created)s)::date) AS date_referred,
             %(first_order)s AS first_order_date,
             1 AS referral_count,
             COALESCE(%(orders)s, 0) AS order_count,
@@ -78,6 +78,15 @@ class CustomerCareReportReferral(models.Model):
             CASE WHEN %(orders)s > 0 THEN 1 ELSE 0 END AS buyer_count
             """,
             span=COMPANY_ID_SPAN,
+            # a row of no company (a shared contact who bought nothing, referred
+            # by another one): the first company's time zone
+            created=local_time(
+                SQL("p.create_date"),
+                SQL(
+                    "COALESCE(ctz.tz, (SELECT f.tz FROM %s f ORDER BY f.company_id LIMIT 1))",
+                    COMPANY_TZ,
+                ),
+            ),
             first_order=self._fact("care_first_order_date", "date"),
             orders=orders,
             revenue=self._fact("care_revenue", "numeric"),
@@ -101,7 +110,9 @@ class CustomerCareReportReferral(models.Model):
                         WHERE p.company_id IS NULL
                           AND COALESCE(p.care_order_count, '{}'::jsonb) = '{}'::jsonb
                        ) AS c
-            """
+             LEFT JOIN %s ctz ON ctz.company_id = c.company_id
+            """,
+            COMPANY_TZ,
         )
 
     def _where(self):

@@ -5,8 +5,10 @@ update) and again on each refresh, not at every read: the reports that
 aggregate a million customers' facts read stored rows instead.
 """
 
-from odoo import api, models
-from odoo.tools import SQL, sql
+from odoo import api, fields, models
+from odoo.tools import SQL, format_date, sql
+
+REFRESHED_PARAM = "customer_care.refreshed_at.%s"
 
 
 def create_materialized_view(cr, table, query, unique, indexes=()):
@@ -87,10 +89,40 @@ class CustomerCareReportMaterialized(models.AbstractModel):
             unique=self._materialized_unique,
             indexes=self._materialized_indexes,
         )
+        self._stamp_refreshed()
 
     @api.model
     def _refresh(self):
         """Recompute the rows from the data as it is now; readers are not
         blocked."""
         refresh_materialized_view(self)
+        self._stamp_refreshed()
         return True
+
+    def _stamp_refreshed(self):
+        self.env["ir.config_parameter"].sudo().set_param(
+            REFRESHED_PARAM % self._table, fields.Datetime.to_string(fields.Datetime.now())
+        )
+
+    @api.model
+    def _last_refreshed(self):
+        """When the rows were last computed (UTC), or None."""
+        value = self.env["ir.config_parameter"].sudo().get_param(REFRESHED_PARAM % self._table)
+        return fields.Datetime.to_datetime(value) if value else None
+
+    @api.model
+    def _action_open(self, xmlid):
+        """The report's window action, its title saying when its rows were
+        last computed: a manager who confirmed an order an hour ago and does
+        not see it knows why (the rows are refreshed daily)."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        when = self._last_refreshed()
+        if when:
+            # the reader's date format and time zone, to the minute
+            local = fields.Datetime.context_timestamp(self, when)
+            action["name"] = action["display_name"] = self.env._(
+                "%(report)s · last refreshed %(when)s",
+                report=action["name"],
+                when=f"{format_date(self.env, local.date())} {local:%H:%M}",
+            )
+        return action

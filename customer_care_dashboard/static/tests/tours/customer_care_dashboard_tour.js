@@ -16,6 +16,25 @@ function chartsWithData() {
     );
 }
 
+/** Whether every value of the chart is a whole number: a chart of counts. */
+function countsOnly(chart) {
+    const values = chart.data.datasets.flatMap((dataset) =>
+        dataset.data
+            .map((value) => (value && typeof value === "object" ? value.y : value))
+            .filter((value) => value !== null && value !== undefined && value !== "")
+    );
+    return values.length > 0 && values.every((value) => Number.isInteger(Number(value)));
+}
+
+/** The ticks of a chart of counts' value axis are whole numbers. */
+function checkWholeTicks(chart) {
+    const axis = chart.scales.y;
+    const ticks = (axis?.ticks || []).map((tick) => tick.value);
+    if (!ticks.length || ticks.some((value) => !Number.isInteger(value))) {
+        throw new Error(`a chart of counts ticks ${ticks.join(", ")}`);
+    }
+}
+
 function openDashboard(name, expectedCharts) {
     return [
         {
@@ -35,14 +54,21 @@ function openDashboard(name, expectedCharts) {
                 // the data sources load after the figures are drawn, and only
                 // the figures in view are drawn: wait, and scroll down
                 const seen = new Set();
+                const counts = new Set();
                 const scrollbar = document.querySelector(".o-scrollbar.vertical");
                 for (let attempt = 0; attempt < 60; attempt++) {
                     for (const chart of chartsWithData()) {
-                        seen.add(
-                            JSON.stringify([chart.data.labels, chart.data.datasets.map((d) => d.label)])
-                        );
+                        const key = JSON.stringify([
+                            chart.data.labels,
+                            chart.data.datasets.map((d) => d.label),
+                        ]);
+                        seen.add(key);
+                        if (countsOnly(chart)) {
+                            checkWholeTicks(chart);
+                            counts.add(key);
+                        }
                     }
-                    if (seen.size >= expectedCharts) {
+                    if (seen.size >= expectedCharts && counts.size) {
                         if (scrollbar) {
                             scrollbar.scrollTop = 0;
                         }
@@ -53,7 +79,9 @@ function openDashboard(name, expectedCharts) {
                     }
                     await new Promise((resolve) => setTimeout(resolve, 500));
                 }
-                throw new Error(`${name}: ${seen.size} of ${expectedCharts} charts have data`);
+                throw new Error(
+                    `${name}: ${seen.size} of ${expectedCharts} charts have data, ${counts.size} count charts`
+                );
             },
         },
     ];
