@@ -48,7 +48,13 @@ def main(source, target):
     print(f"[load] chart written to {target}")
 
 
-DASHBOARDS = ("care: overview", "care: complaint report", "care: value report")
+DASHBOARDS = (
+    "care: overview",
+    "care: overview tile",
+    "care: overview tile list",
+    "care: complaint report",
+    "care: value report",
+)
 
 
 def replica(source, target):

@@ -425,14 +425,45 @@ class CareManager(OdooPerson):
     weight = 1
     logins = MANAGER_LOGINS
 
+    card_ids = ()
+
     @task(3)
     def overview(self):
-        self.kw(
+        result = self.kw(
             "customer.care.overview",
             "web_search_read",
             [],
             {"domain": [], "specification": {name: {} for name in OVERVIEW_FIELDS}},
             name="care: overview",
+        )
+        self.card_ids = [record["id"] for record in (result or {}).get("records", [])]
+
+    @task(2)
+    def overview_tile(self):
+        # a click on a tile of a card seen on the overview: the action, then
+        # the first page of its list
+        if not self.card_ids:
+            return
+        cards = [random.choice(self.card_ids)]
+        tile = random.choice(["my_open", "at_risk", "breached", "plans_due", "plans_late"])
+        action = self.kw(
+            "customer.care.overview",
+            "action_open_tile",
+            [cards],
+            {"context": {"care_tile": tile}},
+            name="care: overview tile",
+        )
+        self.kw(
+            action["res_model"],
+            "web_search_read",
+            [],
+            {
+                "domain": action["domain"],
+                "specification": {"display_name": {}},
+                "limit": 80,
+                "count_limit": COUNT_LIMIT,
+            },
+            name="care: overview tile list",
         )
 
     @task(2)

@@ -64,8 +64,9 @@ COMPARED = {
     "care: incident list": "core: customer list",
     "care: customer care tab": "core: partner form",
     "care: plan steps": "core: partner form",
-    "care: overview read": "core: sales teams overview",
-    "care: overview": "core: chatter message",
+    "care: overview": "core: sales teams overview",
+    "care: overview tile": "core: chatter message",
+    "care: overview tile list": "core: customer list",
     "care: complaint report": "core: sales teams overview",
     "care: value report": "core: sales teams overview",
     "care: plan create": "core: lead create",
@@ -465,7 +466,13 @@ def describe_machine():
 
 
 # the requests standing for the managers' dashboards and reports
-DASHBOARD_ACTIONS = ("care: overview", "care: complaint report", "care: value report")
+DASHBOARD_ACTIONS = (
+    "care: overview",
+    "care: overview tile",
+    "care: overview tile list",
+    "care: complaint report",
+    "care: value report",
+)
 
 
 def figures(values, minimum):
