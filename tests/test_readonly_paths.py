@@ -4,10 +4,10 @@ Odoo 19 sends a request to the replica (``--db_replica_host``) when its
 route is marked ``readonly=True`` or its ``call_kw`` method is marked
 ``@api.readonly``; PostgreSQL refuses any write there, and Odoo serves the
 request again on the primary with a warning. Here every screen of
-Customer Care → Reporting (the team overview, each report, as the web
-client opens them), the Care tab and the portal's list of requests run on a
-cursor that refuses writes, and through the HTTP routes without the
-warning.
+Customer Care → Reporting (the team overview with its tiles, each report,
+as the web client opens them), the Care tab and the portal's list of
+requests run on a cursor that refuses writes, and through the HTTP routes
+without the warning.
 """
 
 import json
@@ -63,11 +63,14 @@ class TestReadOnlyPaths(CareCommon, HttpCase):
         context = dict(safe_eval(context or "{}", {"uid": env.uid}))
         domain = safe_eval(domain or "[]", {"uid": env.uid})
         model = env[res_model].with_context(**context)
+        # stored columns and computed figures (the overview's tiles and chart)
         fields_ = [
             name
             for name, field in model._fields.items()
-            if field.store and field.type not in ("binary", "one2many", "many2many")
-        ][:20]
+            if field.type not in ("binary", "one2many", "many2many")
+            and (field.store or field.compute)
+            and model._has_field_access(field, "read")
+        ]
         model.web_search_read(domain, {name: {} for name in fields_}, limit=80)
         groupable = [
             name
@@ -86,6 +89,20 @@ class TestReadOnlyPaths(CareCommon, HttpCase):
                     self._read_like_the_client(env, action)
             # the cursor refuses writes, as a replica does: any write above
             # would have raised ReadOnlySqlTransaction
+            cr.execute("SHOW transaction_read_only")
+            self.assertEqual(cr.fetchone()[0], "on")
+
+    def test_overview_tiles_open_on_a_cursor_that_refuses_writes(self):
+        from odoo.addons.customer_care.report.customer_care_overview import TILE_ACTIONS
+
+        with self.registry.cursor(readonly=True) as cr:
+            env = api.Environment(cr, self.care_manager.id, {})
+            cards = env["customer.care.overview"].search([])
+            self.assertTrue(cards)
+            for tile in TILE_ACTIONS:
+                action = cards[0].with_context(care_tile=tile).action_open_tile()
+                self.assertTrue(action["domain"], tile)
+                env[action["res_model"]].search_count(action["domain"])
             cr.execute("SHOW transaction_read_only")
             self.assertEqual(cr.fetchone()[0], "on")
 
@@ -145,6 +162,16 @@ class TestReadOnlyPaths(CareCommon, HttpCase):
                     },
                 },
             )
+        card = self.env["customer.care.overview"].with_user(self.care_manager).search([], limit=1)
+        self.make_jsonrpc_request(
+            "/web/dataset/call_button/customer.care.overview/action_open_tile",
+            {
+                "model": "customer.care.overview",
+                "method": "action_open_tile",
+                "args": [card.ids],
+                "kwargs": {"context": {"care_tile": "breached"}},
+            },
+        )
         self.authenticate(self.portal_user.login, self.portal_user.login)
         response = self.url_open("/my/requests")
         self.assertEqual(response.status_code, 200)

@@ -258,6 +258,8 @@ class CustomerCareOverview(models.Model):
                 )
 
     # -- the tiles ----------------------------------------------------------
+    # read-only: a replica may serve the click (it only builds the action)
+    @api.readonly
     def action_open_tile(self):
         """Open the records behind the tile named in the button's context:
         the same domain as its count."""
