@@ -156,7 +156,14 @@ class CustomerCareMessagingEvent(models.Model):
     def _cron_process(self, batch_size=EVENT_BATCH):
         """Process the pending events in batches within the scheduler's
         time slice (claimed with ``SKIP LOCKED``: two workers never take
-        the same event), committing each batch."""
+        the same event), committing each batch.
+
+        A run that processed events and finds none left asks for one more
+        run: the route does not ask again while a request is pending, and
+        the scheduler drops the request this run started with only when the
+        run ends, so the events that arrived meanwhile (invisible to this
+        run's last count) are taken by the next run at once, not at the
+        next scheduled time.  That run ends at once when nothing is left."""
         cron = self.env["ir.cron"]
         while True:
             ids = self._claim(batch_size)
@@ -166,6 +173,10 @@ class CustomerCareMessagingEvent(models.Model):
             self.browse(ids)._process()
             self.env.flush_all()
             remaining = self.search_count([("state", "=", "pending")])
+            if not remaining:
+                job = self.env.ref("customer_care_messaging.ir_cron_messaging_process", False)
+                if job:
+                    job.sudo()._trigger()
             time_left = cron._commit_progress(len(ids), remaining=remaining)
             self.env.invalidate_all()
             if not time_left or not remaining:

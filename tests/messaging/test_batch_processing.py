@@ -226,3 +226,21 @@ class TestBatchProcessing(MessagingCommon, MockEmail):
 
         measure(3, "warm")  # the caches (subtypes, templates, model ids)
         self.assertEqual(measure(3, "small"), measure(12, "large"))
+
+    def test_a_run_that_emptied_the_queue_asks_for_one_more(self):
+        """A message arriving while the job runs does not ask for a run (one
+        is pending: the one the job started with, dropped when it ends); the
+        job asks for one more itself, which finds nothing and asks no more."""
+        job = self.env.ref("customer_care_messaging.ir_cron_messaging_process")
+        Trigger = self.env["ir.cron.trigger"].sudo()
+        Event = self.env["customer.care.messaging.event"]
+        self._store(("z-late", "Xin chào"))
+        Trigger.search([("cron_id", "=", job.id)]).unlink()
+        with self.committing_batches():
+            Event._cron_process()
+        self.assertEqual(self._events("zalo").state, "done")
+        self.assertEqual(len(Trigger.search([("cron_id", "=", job.id)])), 1)
+        Trigger.search([("cron_id", "=", job.id)]).unlink()
+        with self.committing_batches():
+            Event._cron_process()
+        self.assertFalse(Trigger.search([("cron_id", "=", job.id)]))
