@@ -1,25 +1,39 @@
 """Benchmark: signed chat app webhook events through the real HTTP route.
 
     python3 bench/messaging_inbound.py --db NAME [-n 10000] [--senders 1000]
-                                       [--threads 16] [--workers 0] [--keep]
+                                       [--threads 50] [--workers 0]
+                                       [--phase live|backlog|both]
+                                       [--previous DIR [--previous-events N]]
+                                       [--json FILE] [--keep]
 
-``NAME`` is a database where customer_care_messaging is installed; the
-script copies it (``createdb -T NAME NAME_bench``), starts an Odoo server
-on 127.0.0.1 on that copy with ``odoo-bin`` (prefork re-executes
+``NAME`` is a database where customer_care_messaging is installed; for each
+run the script copies it (``createdb -T NAME NAME_bench``), starts an Odoo
+server on 127.0.0.1 on that copy with ``odoo-bin`` (prefork re-executes
 ``sys.argv[0]``), creates an active Zalo account there, and posts N signed
 Zalo events (``user_send_text``, from ``--senders`` distinct users: each
 user's first message opens an incident, the next ones thread into it) from
-a pool of threads, as Zalo does.  ``--workers 0`` (Odoo's default) is the
-threaded server with its default two cron threads; ``--workers N`` the
-prefork server.
+a pool of ``--threads`` threads, as Zalo does.  ``--workers 0`` (Odoo's
+default) is the threaded server with its default two cron threads;
+``--workers N`` the prefork server.
 
-It prints the events accepted per second and the p50 / p95 / max answer
-times of the route (Zalo's limit is 2 s), then waits for the processing
-job (the server's own scheduled action, woken up by the route) to finish
-and prints the events processed per second, the server's memory (RSS,
-with its workers) before, after posting and after processing, the load
-average and the machine.  Nothing is asserted.  The copy is dropped at the
-end unless ``--keep``.
+Two phases, each on a fresh copy:
+
+* **live**: the processing job (the server's own scheduled action, woken up
+  by the route) runs while the events arrive; printed: the events accepted
+  per second, the p50 / p95 / max answer times of the route (Zalo's limit is
+  2 s), and the events processed per second from the first arrival to the
+  last processing (it cannot exceed the arrival rate);
+* **backlog**: the events are posted with the job paused, then the job is
+  resumed and drains them; printed: the events processed per second, the
+  job's own pace.
+
+``--previous DIR`` runs the same phases with the addons of ``DIR`` (a
+checkout of the previous code, e.g. ``git worktree add /tmp/prev <commit>``)
+before this code, on the same database and machine, and prints both side by
+side (``--previous-events`` to post fewer events to the slower side; the
+table gives each run's count).  Also printed: the server's memory (RSS, with
+its workers), the load average and the machine.  Nothing is asserted.  The
+copies are dropped at the end unless ``--keep``.
 """
 
 import argparse
@@ -149,16 +163,46 @@ def wait_for_server(url, proc, timeout=180):
     sys.exit("the Odoo server did not answer in time")
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", required=True)
-    parser.add_argument("-n", "--events", type=int, default=10000)
-    parser.add_argument("--senders", type=int, default=1000)
-    parser.add_argument("--threads", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=0)
-    parser.add_argument("--keep", action="store_true")
-    args = parser.parse_args()
+def cron_id(db):
+    return sql(
+        db,
+        """SELECT res_id FROM ir_model_data
+            WHERE model = 'ir.cron' AND module = 'customer_care_messaging'
+              AND name = 'ir_cron_messaging_process'""",
+    )[0][0]
 
+
+def pause_job(db):
+    sql(db, "UPDATE ir_cron SET active = false WHERE id = %s", (cron_id(db),), fetch=False)
+
+
+def resume_job(db):
+    """The job active and due now, its cron thread woken up as Odoo does."""
+    job = cron_id(db)
+    sql(db, "UPDATE ir_cron SET active = true, nextcall = now() WHERE id = %s", (job,), fetch=False)
+    sql(
+        db,
+        "INSERT INTO ir_cron_trigger (cron_id, call_at) VALUES (%s, now() at time zone 'UTC')",
+        (job,),
+        fetch=False,
+    )
+    sql(db, "SELECT pg_notify('cron_trigger', %s)", (db,), fetch=False)
+
+
+def wait_processed(db, server):
+    while True:
+        ((pending,),) = sql(
+            db, "SELECT count(*) FROM customer_care_messaging_event WHERE state = 'pending'"
+        )
+        if not pending:
+            return
+        if server.poll() is not None:
+            sys.exit("the Odoo server stopped while processing")
+        time.sleep(1)
+
+
+def run(args, addons_path, events, phase):
+    """One run of ``phase`` with the addons of ``addons_path``: its figures."""
     bench_db = f"{args.db}_bench"
     subprocess.run(["dropdb", "--if-exists", "--force", bench_db], check=True)
     subprocess.run(["createdb", "-T", args.db, bench_db], check=True)
@@ -173,7 +217,7 @@ def main():
         str(odoo_bin()),
         f"--database={bench_db}",
         f"--db-filter=^{bench_db}$",
-        f"--addons-path={REPO_ROOT}",
+        f"--addons-path={addons_path}",
         f"--data-dir={REPO_ROOT / '.local' / 'data'}",
         "--http-interface=127.0.0.1",
         f"--http-port={port}",
@@ -188,43 +232,35 @@ def main():
         session = requests.Session()
         session.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=args.threads))
         # warm up the route (registry, caches) before measuring
-        for index in range(args.events, args.events + 20):
+        for index in range(events, events + 20):
             body, headers = signed_event(index, args.senders)
             session.post(f"{url}/customer_care/messaging/zalo/{key}", data=body, headers=headers)
+        wait_processed(bench_db, server)
         sql(bench_db, "DELETE FROM customer_care_messaging_event", fetch=False)
+        if phase == "backlog":
+            pause_job(bench_db)
         rss_before = rss_kb(server.pid)
 
         def post(index):
             body, headers = signed_event(index, args.senders)
             started = time.perf_counter()
             response = session.post(
-                f"{url}/customer_care/messaging/zalo/{key}", data=body, headers=headers, timeout=30
+                f"{url}/customer_care/messaging/zalo/{key}", data=body, headers=headers, timeout=60
             )
             return time.perf_counter() - started, response.status_code
 
         started = time.perf_counter()
         with ThreadPoolExecutor(args.threads) as pool:
-            results = list(pool.map(post, range(args.events)))
+            results = list(pool.map(post, range(events)))
         posting = time.perf_counter() - started
         rss_posted = rss_kb(server.pid)
         times = sorted(duration for duration, _status in results)
         accepted = sum(1 for _duration, status in results if status == 200)
-        p95 = times[int(len(times) * 0.95) - 1]
-
-        # the processing job: woken up by the route, it runs in the server's
-        # cron threads (or cron worker); wait until nothing is pending
-        while True:
-            ((pending, last),) = sql(
-                bench_db,
-                """SELECT count(*) FILTER (WHERE state = 'pending'), max(date_processed)
-                     FROM customer_care_messaging_event""",
-            )
-            if not pending:
-                break
-            if server.poll() is not None:
-                sys.exit("the Odoo server stopped while processing")
-            time.sleep(2)
-        processing = time.perf_counter() - started
+        resumed = None
+        if phase == "backlog":
+            ((resumed,),) = sql(bench_db, "SELECT now() at time zone 'UTC'")
+            resume_job(bench_db)
+        wait_processed(bench_db, server)
         ((done, failed, incidents, first, last),) = sql(
             bench_db,
             """SELECT count(*) FILTER (WHERE state = 'done'),
@@ -232,31 +268,26 @@ def main():
                       min(create_date), max(date_processed)
                  FROM customer_care_messaging_event""",
         )
-        rss_after = rss_kb(server.pid)
-        mode = f"prefork, {args.workers} workers" if args.workers else "threaded (workers=0)"
-        print(
-            f"server: {mode}, default cron threads (other scheduled actions postponed); "
-            f"{args.threads} posting threads"
-        )
-        print(
-            f"posted {args.events} signed Zalo events from {args.senders} users "
-            f"in {posting:.1f} s: {accepted} accepted ({accepted / posting:.0f}/s)"
-        )
-        print(
-            f"answer time: p50 {statistics.median(times) * 1000:.0f} ms, "
-            f"p95 {p95 * 1000:.0f} ms, max {times[-1] * 1000:.0f} ms (Zalo's limit: 2000 ms)"
-        )
-        span = (last - first).total_seconds() if first and last else processing
-        print(
-            f"processed {done} events ({failed} failed, {incidents} incidents) "
-            f"{span:.1f} s after the first arrived: {done / span:.0f}/s"
-        )
-        print(
-            f"server RSS: {rss_before / 1024:.0f} MB before, {rss_posted / 1024:.0f} MB after "
-            f"posting, {rss_after / 1024:.0f} MB after processing"
-        )
-        with contextlib.closing(psycopg2.connect(dbname=bench_db)) as conn, conn.cursor() as cr:
-            print(f"machine: {machine(cr)}")
+        span = (last - (resumed or first)).total_seconds()
+        return {
+            "phase": phase,
+            "addons_path": str(addons_path),
+            "events": events,
+            "accepted": accepted,
+            "posting_s": posting,
+            "accepted_per_s": accepted / posting,
+            "p50_ms": statistics.median(times) * 1000,
+            "p95_ms": times[int(len(times) * 0.95) - 1] * 1000,
+            "max_ms": times[-1] * 1000,
+            "done": done,
+            "failed": failed,
+            "incidents": incidents,
+            "processing_s": span,
+            "processed_per_s": done / span if span > 0 else None,
+            "rss_mb": [
+                round(value / 1024) for value in (rss_before, rss_posted, rss_kb(server.pid))
+            ],
+        }
     finally:
         server.terminate()
         try:
@@ -265,6 +296,66 @@ def main():
             server.kill()
         if not args.keep:
             subprocess.run(["dropdb", "--if-exists", "--force", bench_db], check=False)
+
+
+def print_run(label, result):
+    print(
+        f"{label:<9} {result['phase']:<8} {result['events']:>7,} "
+        f"{result['accepted_per_s']:>9.0f} {result['p50_ms']:>7.0f} {result['p95_ms']:>7.0f} "
+        f"{result['max_ms']:>7.0f} {result['processed_per_s'] or 0:>11.1f} "
+        f"{result['failed']:>6} {result['incidents']:>9,}  "
+        f"{result['rss_mb'][0]}/{result['rss_mb'][1]}/{result['rss_mb'][2]}"
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", required=True)
+    parser.add_argument("-n", "--events", type=int, default=10000)
+    parser.add_argument("--senders", type=int, default=1000)
+    parser.add_argument("--threads", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=0)
+    parser.add_argument("--phase", choices=("live", "backlog", "both"), default="both")
+    parser.add_argument("--addons-path", default=str(REPO_ROOT))
+    parser.add_argument("--previous", help="addons path of the previous code, run first")
+    parser.add_argument("--previous-events", type=int, help="events posted to the previous code")
+    parser.add_argument("--json", help="write the figures to this file")
+    parser.add_argument("--keep", action="store_true")
+    args = parser.parse_args()
+
+    phases = ("live", "backlog") if args.phase == "both" else (args.phase,)
+    sides = [("this", args.addons_path, args.events)]
+    if args.previous:
+        sides.insert(0, ("previous", args.previous, args.previous_events or args.events))
+    figures = []
+    for phase in phases:
+        for label, addons_path, events in sides:
+            result = run(args, addons_path, events, phase)
+            result["code"] = label
+            figures.append(result)
+            print(f"{label} code, {phase}: {json.dumps(result)}", flush=True)
+
+    mode = f"prefork, {args.workers} workers" if args.workers else "threaded (workers=0)"
+    print()
+    print(
+        f"server: {mode}, default cron threads (other scheduled actions postponed); "
+        f"{args.threads} posting threads, {args.senders} senders"
+    )
+    print(
+        "code      phase     events  accepted/s  p50 ms  p95 ms  max ms  processed/s "
+        "failed incidents  RSS MB before/posted/after"
+    )
+    for result in figures:
+        print_run(result["code"], result)
+    for phase in phases:
+        pair = {r["code"]: r for r in figures if r["phase"] == phase}
+        if len(pair) == 2 and pair["previous"]["processed_per_s"]:
+            ratio = pair["this"]["processed_per_s"] / pair["previous"]["processed_per_s"]
+            print(f"{phase}: processed/s this / previous = {ratio:.1f}x")
+    with contextlib.closing(psycopg2.connect(dbname=args.db)) as conn, conn.cursor() as cr:
+        print(f"machine: {machine(cr)}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=1, default=str))
 
 
 if __name__ == "__main__":

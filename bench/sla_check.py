@@ -13,13 +13,26 @@ customer_care is installed; the incidents are deleted afterwards unless
 
 The addons path defaults to this repository, as in the other benchmarks
 (``--addons-path`` points at another copy to compare two versions).
+``--previous DIR`` compares in one go: the script runs itself ``--rounds``
+times with the addons of ``DIR`` (a checkout of the previous code, e.g.
+``git worktree add /tmp/prev <commit>``) and with this code, alternating,
+each run on its own fresh incidents, then prints every run and the medians
+side by side, with the CPU seconds of the Python process and of its
+PostgreSQL backend (wall-clock times move with whatever else runs on the
+machine, CPU seconds much less).
 """
 
 import argparse
+import json
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 
-from common import odoo_options
+import psutil
+from common import machine, odoo_options
 
 import odoo
 from odoo import SUPERUSER_ID, api
@@ -36,6 +49,9 @@ def parse_args():
     parser.add_argument("-n", "--count", type=int, default=100_000)
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--keep", action="store_true", help="keep the generated incidents")
+    parser.add_argument("--json", help="write this run's figures to this file")
+    parser.add_argument("--previous", help="addons path of the previous code: compare")
+    parser.add_argument("--rounds", type=int, default=2, help="runs of each code with --previous")
     return parser.parse_args()
 
 
@@ -89,6 +105,9 @@ def run_check(env, batch_size):
     cron = env["ir.cron"]
     now = odoo.fields.Datetime.now()
     rows = []
+    env.cr.execute("SELECT pg_backend_pid()")
+    backend, own = psutil.Process(env.cr.fetchone()[0]), psutil.Process()
+    cpu_before = [cpu_seconds(own), cpu_seconds(backend)]
     env.cr.execute("SELECT COALESCE(MAX(id), 0) FROM mail_message")
     last_message = env.cr.fetchone()[0]
     while True:
@@ -105,7 +124,13 @@ def run_check(env, batch_size):
         # outside the measure: the batch's escalation notes (one per incident)
         escalated, last_message = _notes_since(env, last_message)
         rows.append((len(ids), elapsed, queries, escalated))
-    return rows
+    cpu = [cpu_seconds(own) - cpu_before[0], cpu_seconds(backend) - cpu_before[1]]
+    return rows, cpu
+
+
+def cpu_seconds(process):
+    times = process.cpu_times()
+    return times.user + times.system
 
 
 def _notes_since(env, last_id):
@@ -136,8 +161,75 @@ def cleanup(env):
     env.cr.commit()
 
 
+def compare(args):
+    """Run this script ``--rounds`` times per code, alternating, and print
+    the runs and the medians side by side."""
+    sides = [("previous", args.previous), ("this", args.addons_path or "")]
+    runs = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for round_ in range(1, args.rounds + 1):
+            for label, addons_path in sides:
+                out = Path(tmp) / f"{label}-{round_}.json"
+                command = [
+                    sys.executable,
+                    __file__,
+                    "-d",
+                    args.database,
+                    "-n",
+                    str(args.count),
+                    "--batch",
+                    str(args.batch),
+                    "--json",
+                    str(out),
+                ]
+                if addons_path:
+                    command += ["--addons-path", addons_path]
+                subprocess.run(command, check=True)
+                run = json.loads(out.read_text())
+                run.update(code=label, round=round_)
+                runs.append(run)
+                print(f"{label} code, run {round_}: {json.dumps(run)}", flush=True)
+    print()
+    print(
+        f"{args.count:,} incidents, batch {args.batch}, "
+        f"{runs[0]['escalated'] / runs[0]['checked']:.0%} escalated"
+    )
+    print(
+        "code      run  incidents/s  seconds  CPU py+pg s  incidents/CPU s  "
+        "queries/batch (median)  activities"
+    )
+    for run in runs:
+        print(
+            f"{run['code']:<9} {run['round']:>3} {run['per_second']:>12,.0f} "
+            f"{run['seconds']:>8.1f} {run['cpu_python']:>6.1f}+{run['cpu_backend']:<5.1f}"
+            f"{run['checked'] / (run['cpu_python'] + run['cpu_backend']):>16,.0f}  "
+            f"{run['queries_min']:>6}-{run['queries_max']:<4} ({run['queries_median']:g})"
+            f"{run['activities']:>12,}"
+        )
+    medians = {}
+    for label, _path in sides:
+        mine = [run for run in runs if run["code"] == label]
+        medians[label] = (
+            statistics.median(run["per_second"] for run in mine),
+            statistics.median(
+                run["checked"] / (run["cpu_python"] + run["cpu_backend"]) for run in mine
+            ),
+        )
+        print(
+            f"median {label:<9} {medians[label][0]:>8,.0f}/s wall, "
+            f"{medians[label][1]:,.0f}/CPU s ({len(mine)} runs)"
+        )
+    print(
+        f"this / previous: {medians['this'][0] / medians['previous'][0]:.2f}x wall, "
+        f"{medians['this'][1] / medians['previous'][1]:.2f}x per CPU second"
+    )
+
+
 def main():
     args = parse_args()
+    if args.previous:
+        compare(args)
+        return
     odoo.tools.config.parse_config(odoo_options(args.database, args.addons_path))
     registry = Registry(args.database)
     with registry.cursor() as cr:
@@ -147,7 +239,7 @@ def main():
         insert_incidents(env, args.count)
         inserted = time.perf_counter() - start
         start = time.perf_counter()
-        rows = run_check(env, args.batch)
+        rows, cpu = run_check(env, args.batch)
         checked = time.perf_counter() - start
         env.cr.execute(
             SQL(
@@ -164,6 +256,7 @@ def main():
             )
         )
         activities = env.cr.fetchone()[0]
+        the_machine = machine(env.cr)
         if not args.keep:
             cleanup(env)
 
@@ -174,6 +267,10 @@ def main():
     spent = sum(seconds)
     print(f"incidents checked       {done:>10,}  in {spent:.1f} s ({done / spent:,.0f}/s)")
     print(f"  wall time with the per-batch counting of escalations: {checked:.1f} s")
+    print(
+        f"  CPU: Python {cpu[0]:.1f} s, PostgreSQL backend {cpu[1]:.1f} s "
+        f"({done / sum(cpu):,.0f} incidents per CPU second)"
+    )
     print(f"batches of {args.batch:<6}       {len(rows):>10,}")
     print(
         f"queries per batch       min {min(queries)}  max {max(queries)}  "
@@ -192,6 +289,26 @@ def main():
     print(f"escalation activities   {activities:>10,}")
     for state, level, count in outcome:
         print(f"  {state:<10} level {level}  {count:>10,}")
+    print(f"machine: {the_machine}")
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps(
+                {
+                    "checked": done,
+                    "seconds": spent,
+                    "per_second": done / spent,
+                    "cpu_python": cpu[0],
+                    "cpu_backend": cpu[1],
+                    "batches": len(rows),
+                    "queries_min": min(queries),
+                    "queries_max": max(queries),
+                    "queries_median": statistics.median(queries),
+                    "escalated": sum(row[3] for row in rows),
+                    "activities": activities,
+                    "machine": the_machine,
+                }
+            )
+        )
 
 
 if __name__ == "__main__":

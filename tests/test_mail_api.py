@@ -92,6 +92,30 @@ class TestEscalationMailApi(IncidentCommon):
             self._check(at(1, 0))
         self.assertEqual(seen, self._escalations(incident).ids)
 
+    def test_a_batch_escalates_each_level_once_per_incident(self):
+        """Incidents of one batch at different stages (one level reached
+        before, both levels at once, the first level only), each check run
+        twice: one activity and one note per level and incident."""
+        with freeze_time(T0):
+            earlier = self.Incident.union(*(self._incident(name=f"A{i}") for i in range(3)))
+        self._check(at(1, 0))  # the first level of the earlier ones
+        with freeze_time(T0):
+            unchecked = self.Incident.union(*(self._incident(name=f"C{i}") for i in range(3)))
+        with freeze_time(at(4, 0)):
+            later = self.Incident.union(*(self._incident(name=f"B{i}") for i in range(3)))
+        for moment in (at(5, 0), at(5, 0), at(30, 0), at(30, 0)):
+            self._check(moment)
+        for incident in earlier | unchecked | later:
+            self.assertEqual(incident.escalation_level, 2)
+            self.assertEqual(
+                sorted(self._escalations(incident).mapped("summary")),
+                ["SLA breach: senior management", "SLA breached"],
+                incident.name,
+            )
+            bodies = incident.message_ids.mapped("body")
+            self.assertEqual(len([b for b in bodies if "breached: escalated to" in b]), 1)
+            self.assertEqual(len([b for b in bodies if "reaches senior management" in b]), 1)
+
     def _spent(self, count, moment):
         with freeze_time(T0):
             incidents = self.Incident.create(

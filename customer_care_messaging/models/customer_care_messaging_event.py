@@ -1,6 +1,7 @@
 import json
 import logging
 import time
+from collections import defaultdict
 
 from markupsafe import Markup
 
@@ -15,7 +16,7 @@ from ..providers.base import KIND_FOLLOW, KIND_MESSAGE, KIND_OTHER, KIND_UNFOLLO
 
 _logger = logging.getLogger(__name__)
 
-EVENT_BATCH = 25  # the scheduler runs a job at least 10 times in a row: keep batches short
+EVENT_BATCH = 200  # a batch costs a few queries whatever its size; committed as a whole
 # seconds a batch may spend (mostly fetching customers' files): once spent,
 # the batch's other events wait for the next batch (the first always runs)
 BATCH_FETCH_SECONDS = 30
@@ -155,7 +156,14 @@ class CustomerCareMessagingEvent(models.Model):
     def _cron_process(self, batch_size=EVENT_BATCH):
         """Process the pending events in batches within the scheduler's
         time slice (claimed with ``SKIP LOCKED``: two workers never take
-        the same event), committing each batch."""
+        the same event), committing each batch.
+
+        A run that processed events and finds none left asks for one more
+        run: the route does not ask again while a request is pending, and
+        the scheduler drops the request this run started with only when the
+        run ends, so the events that arrived meanwhile (invisible to this
+        run's last count) are taken by the next run at once, not at the
+        next scheduled time.  That run ends at once when nothing is left."""
         cron = self.env["ir.cron"]
         while True:
             ids = self._claim(batch_size)
@@ -165,6 +173,10 @@ class CustomerCareMessagingEvent(models.Model):
             self.browse(ids)._process()
             self.env.flush_all()
             remaining = self.search_count([("state", "=", "pending")])
+            if not remaining:
+                job = self.env.ref("customer_care_messaging.ir_cron_messaging_process", False)
+                if job:
+                    job.sudo()._trigger()
             time_left = cron._commit_progress(len(ids), remaining=remaining)
             self.env.invalidate_all()
             if not time_left or not remaining:
@@ -183,37 +195,42 @@ class CustomerCareMessagingEvent(models.Model):
         return [row[0] for row in rows]
 
     def _process(self):
-        """Each event in order: the customer (found or created), their
-        consent, and where the message lands.  One event failing is
-        recorded on it and does not stop the others."""
+        """The events of a claimed batch, in order: the customers (found or
+        created), their consent, and where their messages land.
+
+        The files the customers sent are fetched first, within the batch's
+        time (the events not reached wait for the next batch, in order);
+        then the whole batch is handled at once (``_handle``): a few
+        queries for the senders, their open incidents and plans, one
+        ``create`` for the new incidents, the messages posted together.
+        Should anything fail, the batch is handled again one event at a
+        time, so that one event failing is recorded on it and does not stop
+        the others."""
         events = self.filtered(lambda e: e.state == "pending").sorted("id")
         identities = self._identities(events)
-        targets = self._targets(events, identities)
-        greeted = self.env["customer.care.messaging.outbound"]
-        now = fields.Datetime.now()
+        fetched = {}
         fetching_ends = time.monotonic() + BATCH_FETCH_SECONDS
-        for event in events:
-            if event != events[0] and time.monotonic() > fetching_ends:
-                break  # the rest stays pending, in order, for the next batch
-            identity = identities[(event.account_id, event.sender_ref)]
-            vals = {"identity_id": identity.id, "date_processed": now, "state": "done"}
-            try:
-                with self.env.cr.savepoint():
-                    if event.kind == KIND_MESSAGE:
-                        vals.update(event._land(identity, targets))
-                    elif event.kind == KIND_FOLLOW:
-                        identity.write({"opted_out": False, "date_opt_change": event.date_event})
-                        greeted |= event._greet(identity)
-                    elif event.kind == KIND_UNFOLLOW:
-                        identity.write({"opted_out": True, "date_opt_change": event.date_event})
-                    else:
-                        vals["state"] = "ignored"
-            except Exception as error:
-                _logger.exception("chat event %s could not be processed", event.id)
-                vals.update({"state": "failed", "error": str(error)})
-            event.write(vals)
-        if greeted:
-            greeted._wake_up()
+        for index, event in enumerate(events):
+            if index and time.monotonic() > fetching_ends:
+                events = events[:index]  # the rest stays pending for the next batch
+                break
+            if event.kind == KIND_MESSAGE:
+                fetched[event] = event._fetch_attachments()
+        now = fields.Datetime.now()
+        try:
+            with self.env.cr.savepoint():
+                results = events._handle(identities, fetched)
+        except Exception:
+            _logger.exception("chat events %s: the batch failed, taken one by one", events.ids)
+            results = {}
+            for event in events:
+                try:
+                    with self.env.cr.savepoint():
+                        results.update(event._handle(identities, fetched))
+                except Exception as error:
+                    _logger.exception("chat event %s could not be processed", event.id)
+                    results[event] = {"state": "failed", "error": str(error)}
+        self._write_results(results, identities, now)
 
     def _identities(self, events):
         """``{(account, user id): identity}`` for the senders of ``events``,
@@ -307,58 +324,179 @@ class CustomerCareMessagingEvent(models.Model):
                     targets.setdefault((account, plan.partner_id), plan)
         return targets
 
-    def _land(self, identity, targets):
-        """Thread the message into the customer's open incident or plan, or
-        open an incident; returns the event's values."""
-        self.ensure_one()
-        partner, account = identity.partner_id, self.account_id
-        if not identity.date_last_inbound or identity.date_last_inbound < self.date_event:
-            identity.date_last_inbound = self.date_event
-        record = targets.get((account, partner))
-        if not record:
-            record = self._open_incident(identity)
-            targets[(account, partner)] = record
-        elif record._name == "customer.care.incident" and record.state in REOPENED_BY_REPLY:
-            record._reopen_on_reply()
-        files, notes = self._fetch_attachments()
-        record.with_context(mail_create_nosubscribe=True).message_post(
-            body=plaintext2html(self.text) if self.text else "",
-            author_id=partner.id,
-            message_type="care_chat",
-            subtype_xmlid="mail.mt_comment",
-            attachments=files,
-        )
-        if notes:
-            record._message_log(body=Markup("<br/>").join(notes))
-        if record._name == "customer.care.incident":
-            return {"incident_id": record.id}
-        return {"plan_id": record.id}
+    def _handle(self, identities, fetched):
+        """``{event: values}``: what became of these events.  Consent
+        changes and greetings event by event (they are rare); the messages
+        of the whole batch together: their targets read at once, the new
+        incidents created at once, the resolved ones reopened at once, the
+        messages posted together per kind of record."""
+        results = {}
+        greeted = self.env["customer.care.messaging.outbound"]
+        messages = self.browse()
+        for event in self:
+            identity = identities[(event.account_id, event.sender_ref)]
+            results[event] = {"state": "done"}
+            if event.kind == KIND_MESSAGE:
+                messages |= event
+            elif event.kind == KIND_FOLLOW:
+                identity.write({"opted_out": False, "date_opt_change": event.date_event})
+                greeted |= event._greet(identity)
+            elif event.kind == KIND_UNFOLLOW:
+                identity.write({"opted_out": True, "date_opt_change": event.date_event})
+            else:
+                results[event]["state"] = "ignored"
+        if messages:
+            for event, record in messages._land(identities, fetched).items():
+                key = "incident_id" if record._name == "customer.care.incident" else "plan_id"
+                results[event][key] = record.id
+        if greeted:
+            greeted._wake_up()
+        return results
 
-    def _open_incident(self, identity):
-        account, partner = self.account_id, identity.partner_id
-        provider = account._provider().label
-        fallback = self.env._(
-            "%(provider)s message from %(name)s", provider=provider, name=partner.display_name
+    def _land(self, identities, fetched):
+        """Thread these message events into their customers' open incidents
+        or plans, opening an incident for each customer who has none (one
+        for all their messages of the batch); returns ``{event: record}``."""
+        targets = self._targets(self, identities)
+        newcomers = {}
+        for event in self:
+            key = (event.account_id, identities[(event.account_id, event.sender_ref)].partner_id)
+            if key not in targets and key not in newcomers:
+                newcomers[key] = event
+        if newcomers:
+            opened = self.browse(event.id for event in newcomers.values())._open_incidents(
+                identities
+            )
+            targets.update(zip(newcomers, opened, strict=True))
+        landed = {
+            event: targets[
+                (event.account_id, identities[(event.account_id, event.sender_ref)].partner_id)
+            ]
+            for event in self
+        }
+        Incident = self.env["customer.care.incident"]
+        reopened = Incident.union(
+            *(
+                record
+                for record in landed.values()
+                if record._name == Incident._name and record.state in REOPENED_BY_REPLY
+            )
         )
+        if reopened:
+            reopened._reopen_on_reply()
+        posts = defaultdict(list)  # {model: [(record, body, author, files)]}
+        notes = []
+        for event, record in landed.items():
+            files, unsaved = fetched.get(event) or ([], [])
+            body = plaintext2html(event.text) if event.text else ""
+            partner = identities[(event.account_id, event.sender_ref)].partner_id
+            posts[record._name].append((record, body, partner, files))
+            if unsaved:
+                notes.append((record, Markup("<br/>").join(unsaved)))
+        for model, model_posts in posts.items():
+            self.env[model]._post_chat_messages(model_posts)
+        for record, note in notes:
+            record._message_log(body=note)
+        return landed
+
+    def _open_incidents(self, identities):
+        """One new incident per event (a customer without an open one), in
+        one ``create``, through ``_intake_values`` as every door does."""
         Incident = self.env["customer.care.incident"].sudo()
-        values = Incident._intake_values(
-            "social",
-            {
-                "name": conversation.subject(self.text, fallback),
-                "description": plaintext2html(self.text) if self.text else False,
-                "partner_id": partner.id,
-                "company_id": account.company_id.id,
-                "messaging_account_id": account.id,
-                "date_received": self.date_event,
-            },
-            "",
-            self.text,
-        )
-        incident = Incident.with_context(
+        values = []
+        for event in self:
+            account = event.account_id
+            partner = identities[(account, event.sender_ref)].partner_id
+            fallback = self.env._(
+                "%(provider)s message from %(name)s",
+                provider=account._provider().label,
+                name=partner.display_name,
+            )
+            values.append(
+                Incident._intake_values(
+                    "social",
+                    {
+                        "name": conversation.subject(event.text, fallback),
+                        "description": plaintext2html(event.text) if event.text else False,
+                        "partner_id": partner.id,
+                        "company_id": account.company_id.id,
+                        "messaging_account_id": account.id,
+                        "date_received": event.date_event,
+                    },
+                    "",
+                    event.text,
+                )
+            )
+        incidents = Incident.with_context(
             mail_create_nolog=True, mail_create_nosubscribe=True
-        ).create([values])
-        incident._log_inbound_warnings(False, False, account.company_id)
-        return incident
+        ).create(values)
+        for event, incident in zip(self, incidents, strict=True):
+            incident._log_inbound_warnings(False, False, event.account_id.company_id)
+        return incidents
+
+    def _write_results(self, results, identities, now):
+        """The events' outcome, and the senders' last message, each in one
+        UPDATE of the addon's own tables."""
+        if not results:
+            return
+        Identity = self.env["customer.care.messaging.identity"]
+        last_inbound = {}
+        for event, vals in results.items():
+            vals["identity_id"] = identities[(event.account_id, event.sender_ref)].id
+            if event.kind == KIND_MESSAGE and vals["state"] == "done" and event.date_event:
+                identity_id = vals["identity_id"]
+                last_inbound[identity_id] = max(
+                    event.date_event, last_inbound.get(identity_id, event.date_event)
+                )
+        self.env.flush_all()
+        rows = [
+            (
+                event.id,
+                vals["state"],
+                vals.get("error"),
+                vals["identity_id"],
+                vals.get("incident_id"),
+                vals.get("plan_id"),
+            )
+            for event, vals in results.items()
+        ]
+        self.env.cr.execute(
+            SQL(
+                """UPDATE customer_care_messaging_event e
+                      SET state = v.state, error = v.error, identity_id = v.identity_id,
+                          incident_id = v.incident_id, plan_id = v.plan_id,
+                          date_processed = %s, write_uid = %s, write_date = %s
+                     FROM unnest(%s::int[], %s::varchar[], %s::text[], %s::int[], %s::int[],
+                                 %s::int[])
+                          AS v(id, state, error, identity_id, incident_id, plan_id)
+                    WHERE e.id = v.id""",
+                now,
+                self.env.uid,
+                now,
+                *map(list, zip(*rows, strict=True)),
+            )
+        )
+        events = self.browse(row[0] for row in rows)
+        fnames = ["state", "error", "identity_id", "incident_id", "plan_id", "date_processed"]
+        events.invalidate_recordset([*fnames, "write_uid", "write_date"])
+        events.modified(fnames)
+        if last_inbound:
+            self.env.cr.execute(
+                SQL(
+                    """UPDATE customer_care_messaging_identity i
+                          SET date_last_inbound = v.date, write_uid = %s, write_date = %s
+                         FROM unnest(%s::int[], %s::timestamp[]) AS v(id, date)
+                        WHERE i.id = v.id
+                          AND (i.date_last_inbound IS NULL OR i.date_last_inbound < v.date)""",
+                    self.env.uid,
+                    now,
+                    list(last_inbound),
+                    list(last_inbound.values()),
+                )
+            )
+            senders = Identity.browse(last_inbound)
+            senders.invalidate_recordset(["date_last_inbound", "write_uid", "write_date"])
+            senders.modified(["date_last_inbound"])
 
     def _fetch_attachments(self):
         """``([(name, content)], [note])``: the files the customer sent, and

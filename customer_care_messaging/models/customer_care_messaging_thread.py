@@ -1,5 +1,10 @@
+from collections import defaultdict
+
+from markupsafe import escape
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 
 def thread_fields():
@@ -94,6 +99,131 @@ class CustomerCareMessagingThread(models.AbstractModel):
         )
         outbound.sudo().mail_message_id = message
         return message
+
+    @api.model
+    def _post_chat_messages(self, posts):
+        """Post customers' chat messages as ``message_post`` posts each one,
+        for a whole batch of them: what ``message_post`` computes per message
+        (the authors' addresses, the records' companies, alias domains and
+        reply-to, the thread's parent message) is computed once for the
+        batch, the messages are created in one ``_message_create``, and then
+        each goes through ``_message_post_after_hook`` and, on a thread
+        someone follows, ``_notify_thread``, so that the followers are
+        notified (inbox, email, the "new message" bus signal) as for any
+        message posted.
+
+        :param posts: ``[(record, body, author partner, [(file name, content)])]``
+            on records of this model, in the order the customers wrote
+        :return: the messages, in the order of ``posts``
+        """
+        if not posts:
+            return self.env["mail.message"]
+        records = self.browse(dict.fromkeys(record.id for record, *_rest in posts))
+        authors = self.env["res.partner"].union(*(author for _r, _b, author, _f in posts))
+        subtype_id = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
+        email_from = {author: author.email_formatted for author in authors}
+        first_author = {}
+        for record, _body, author, _files in posts:
+            first_author.setdefault(record.id, author)
+        alias_domains = records.sudo()._mail_get_alias_domains(default_company=self.env.company)
+        companies = records._mail_get_companies(default=self.env.company)
+        reply_to = records._notify_get_reply_to_batch(
+            defaults={rid: email_from[author] for rid, author in first_author.items()},
+            author_ids={rid: author.id for rid, author in first_author.items()},
+        )
+        parents = self._chat_parent_ids(records)
+        values_list = []
+        for record, body, author, files in posts:
+            values = {
+                "author_id": author.id,
+                "author_guest_id": False,
+                "email_from": email_from[author],
+                "model": self._name,
+                "res_id": record.id,
+                "body": escape(body),
+                "message_type": "care_chat",
+                "parent_id": parents.get(record.id, False),
+                "subject": False,
+                "subtype_id": subtype_id,
+                "partner_ids": [],
+                "incoming_email_to": False,
+                "incoming_email_cc": False,
+                "outgoing_email_to": False,
+                "email_add_signature": True,
+                "record_alias_domain_id": alias_domains[record.id].id,
+                "record_company_id": companies[record.id].id,
+                "reply_to": reply_to[record.id]
+                if author == first_author[record.id]
+                else record._notify_get_reply_to(default=email_from[author], author_id=author.id)[
+                    record.id
+                ],
+            }
+            values.update(record._process_attachments_for_post(files, [], values))
+            values_list.append(values)
+        # a thread without any message yet: its first chat message of the
+        # batch is the parent of the next ones, as message_post would make it
+        firsts, others, seen = [], [], set()
+        for index, values in enumerate(values_list):
+            if values["parent_id"] or values["res_id"] not in seen:
+                firsts.append(index)
+            else:
+                others.append(index)
+            seen.add(values["res_id"])
+        messages = self._message_create([values_list[i] for i in firsts])
+        created = dict(zip(firsts, messages, strict=True))
+        if others:
+            first_of = {created[i].res_id: created[i].id for i in firsts}
+            for index in others:
+                values_list[index]["parent_id"] = first_of[values_list[index]["res_id"]]
+            messages = self._message_create([values_list[i] for i in others])
+            created.update(zip(others, messages, strict=True))
+        messages = self.env["mail.message"].union(*(created[i] for i in range(len(posts))))
+        # the authors who follow what they write (internal users only, as
+        # message_post does; a customer is never subscribed this way)
+        real_authors = {author: self._message_compute_real_author(author.id) for author in authors}
+        subscribe = defaultdict(set)
+        for record, _body, author, _files in posts:
+            real_author = real_authors[author]
+            if real_author and not real_author.partner_share:
+                subscribe[real_author.id].add(record.id)
+        for partner_id, record_ids in subscribe.items():
+            self.browse(record_ids)._message_subscribe(partner_ids=[partner_id])
+        # a thread nobody follows has nobody to notify (the messages name no
+        # recipient): its notification would only look for its followers
+        followed = {
+            res_id
+            for [res_id] in self.env["mail.followers"]
+            .sudo()
+            ._read_group(
+                [("res_model", "=", self._name), ("res_id", "in", records.ids)], ["res_id"]
+            )
+        }
+        for (record, _body, _author, _files), message, values in zip(
+            posts, messages, values_list, strict=True
+        ):
+            thread = record._fallback_lang()
+            thread._message_post_after_hook(message, values)
+            if record.id in followed:
+                thread._notify_thread(message, values)
+        return messages
+
+    def _chat_parent_ids(self, records):
+        """``{record id: message id}``: the message a new message of each
+        thread answers, chosen as ``message_post`` does for a flat thread
+        (the latest comment or email, else the latest message), for all the
+        threads in one query."""
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT DISTINCT ON (res_id) res_id, id
+                     FROM mail_message
+                    WHERE model = %s AND res_id IN %s AND message_type != 'user_notification'
+                 ORDER BY res_id, message_type IN ('comment', 'email') DESC,
+                          COALESCE(date, create_date) DESC, id DESC""",
+                self._name,
+                tuple(records.ids),
+            )
+        )
+        return dict(rows)
 
     def _notify_thread_by_email(self, message, recipients_data, **kwargs):
         """A chat message reaches the customer in the chat app, never by
