@@ -2,7 +2,7 @@
     "name": "Customer Care",
     "summary": "Care groups, the four-step care contact, complaint SLAs, "
     "scheduled loyalty outreach and retention figures",
-    "version": "19.0.1.5.0",
+    "version": "19.0.1.6.0",
     "category": "Sales/Customer Care",
     "author": "customer_care contributors",
     "website": "https://github.com/customer-care/customer_care",
@@ -18,6 +18,9 @@
         "sms",
         "survey",
         "rating",
+        # Odoo's lookup of a person's records (auto-installed, needs only mail):
+        # the care records join it
+        "privacy_lookup",
     ],
     "data": [
         "security/customer_care_security.xml",
@@ -35,10 +38,12 @@
         "data/sms_template_data.xml",
         "data/customer_care_outreach_templates.xml",
         "data/customer_care_outreach_rule_data.xml",
+        "data/customer_care_privacy_data.xml",
         "wizard/customer_care_drop_wizard_views.xml",
         "wizard/customer_care_plan_step_skip_wizard_views.xml",
         "wizard/customer_care_plan_log_wizard_views.xml",
         "wizard/customer_care_lost_reason_wizard_views.xml",
+        "wizard/customer_care_anonymize_wizard_views.xml",
         "views/customer_care_group_views.xml",
         "views/customer_care_point_views.xml",
         "views/customer_care_plan_step_views.xml",

@@ -3,3 +3,5 @@ from . import customer_care_drop_wizard
 from . import customer_care_lost_reason_wizard
 from . import customer_care_plan_log_wizard
 from . import customer_care_plan_step_skip_wizard
+from . import customer_care_anonymize_wizard
+from . import privacy_lookup_wizard
