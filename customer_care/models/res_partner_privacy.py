@@ -672,7 +672,7 @@ class ResPartner(models.Model):
         of the next query."""
         batch_size = batch_size or ANONYMIZE_BATCH
         cron = self.env["ir.cron"]
-        reason = self.env._("Retention period of the company passed")
+        reason = self.env._("The company's keeping period is over")
         while ids := self._care_retention_candidates(batch_size):
             self.browse(ids)._care_anonymize(reason)
             remaining = self._care_retention_candidates()
