@@ -44,6 +44,7 @@
         "wizard/customer_care_plan_log_wizard_views.xml",
         "wizard/customer_care_lost_reason_wizard_views.xml",
         "wizard/customer_care_anonymize_wizard_views.xml",
+        "wizard/customer_care_consent_wizard_views.xml",
         "views/customer_care_group_views.xml",
         "views/customer_care_point_views.xml",
         "views/customer_care_plan_step_views.xml",
@@ -54,6 +55,7 @@
         "views/customer_care_incident_views.xml",
         "views/customer_care_sla_policy_views.xml",
         "views/customer_care_root_cause_views.xml",
+        "views/customer_care_consent_views.xml",
         "views/res_partner_views.xml",
         "views/customer_care_outreach_rule_views.xml",
         "views/res_config_settings_views.xml",
@@ -74,6 +76,7 @@
     ],
     "demo": [
         "data/demo/customer_care_demo_customers.xml",
+        "data/demo/customer_care_consent_demo.xml",
         "data/demo/customer_care_demo.xml",
         "data/demo/customer_care_plan_demo.xml",
         "data/demo/customer_care_incident_demo.xml",

@@ -114,6 +114,11 @@ customer.care.feedback              read                    Y     Y    N      N 
 customer.care.feedback              create                  Y     Y    N      N       N
 customer.care.feedback              write                   Y     Y    N      N       N
 customer.care.feedback              unlink                  N     Y    N      N       N
+customer.care.consent               read                    Y     Y    N      N       N
+customer.care.consent               create                  Y     Y    N      N       N
+customer.care.consent               write                   N     N    N      N       N
+customer.care.consent               unlink                  N     N    N      N       N
+customer.care.consent.wizard        create                  Y     Y    N      N       Y
 customer.care.lost.reason           read                    Y     Y    N      N       Y
 customer.care.lost.reason           create                  N     Y    N      N       Y
 customer.care.lost.reason           write                   N     Y    N      N       Y
@@ -423,6 +428,12 @@ class TestAccessMatrix(AccessCommon):
                 },
                 None,
             ),
+            "customer.care.consent": (
+                lambda: self.env["customer.care.consent"].create(self._consent_vals()),
+                self._consent_vals,
+                {"state": "withdrawn"},
+            ),
+            "customer.care.consent.wizard": (None, self._consent_vals, None),
             "customer.care.dashboard": (None, dict, None),
             "customer.care.outreach.run": (
                 lambda: self.env["customer.care.outreach.run"].create({"rule_id": self._rule().id}),
@@ -430,6 +441,9 @@ class TestAccessMatrix(AccessCommon):
                 {"contacted": 3},
             ),
         }
+
+    def _consent_vals(self):
+        return {"partner_id": self.customer.id, "purpose": "marketing", "state": "given"}
 
     # -- the operations ----------------------------------------------------
     def _wizard(self, user, model, vals):

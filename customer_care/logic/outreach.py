@@ -20,10 +20,14 @@ PERIODS = [
 SKIP_NO_EMAIL = "no_email"
 SKIP_NO_PHONE = "no_phone"
 SKIP_BLACKLISTED = "blacklisted"
+SKIP_NO_CONSENT = "no_consent"
+SKIP_CONSENT_WITHDRAWN = "consent_withdrawn"
 SKIP_REASONS = [
     (SKIP_NO_EMAIL, "No email address"),
     (SKIP_NO_PHONE, "No mobile number"),
     (SKIP_BLACKLISTED, "Opted out (blacklisted)"),
+    (SKIP_NO_CONSENT, "No consent"),
+    (SKIP_CONSENT_WITHDRAWN, "Consent withdrawn"),
 ]
 
 

@@ -2,6 +2,7 @@ from . import account_move
 from . import crm_team
 from . import customer_care_facts
 from . import customer_care_facts_run
+from . import customer_care_consent
 from . import customer_care_feedback
 from . import customer_care_group
 from . import customer_care_hobby
@@ -34,6 +35,7 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import res_partner_care_state
+from . import res_partner_consent
 from . import res_partner_facts
 from . import res_partner_lookup
 from . import res_partner_privacy

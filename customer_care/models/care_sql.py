@@ -32,3 +32,24 @@ def company_value(column, company_id, sql_type):
     company-dependent jsonb column (``{"company id": value}``), ``company_id``
     an SQL integer expression; NULL when the company has none."""
     return SQL("(%s->>(%s)::text)::%s", column, company_id, SQL(sql_type))
+
+
+def consent_state(partner_id, company_id, purpose, channel):
+    """SQL of a customer's consent state for ``purpose`` on ``channel`` in
+    one company: the state (``'given'``/``'withdrawn'``) of the latest entry
+    among that channel and *any channel*, NULL when there is none.
+    ``partner_id`` and ``company_id`` are SQL integer expressions.  The
+    outreach candidates and ``res.partner._care_consent_state`` decide with
+    it, one query per batch (the index on partner, purpose and date serves
+    it)."""
+    channels = sorted({channel, "any"})
+    return SQL(
+        """(SELECT cc.state FROM customer_care_consent cc
+             WHERE cc.partner_id = %s AND cc.company_id = %s AND cc.purpose = %s
+               AND cc.channel = ANY(%s)
+          ORDER BY cc.date DESC, cc.id DESC LIMIT 1)""",
+        partner_id,
+        company_id,
+        purpose,
+        channels,
+    )

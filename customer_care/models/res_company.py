@@ -4,7 +4,7 @@ from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
-from ..logic import followup
+from ..logic import consent, followup
 from ..logic.facts import CareSettings
 
 
@@ -67,6 +67,19 @@ class ResCompany(models.Model):
         default=0,
         help="Customers lost or dropped longer ago than this are anonymized by a scheduled "
         "action; 0 keeps them forever.",
+    )
+
+    care_consent_regime = fields.Selection(
+        consent.REGIMES,
+        string="Consent Regime",
+        compute="_compute_care_consent_regime",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Opt-in: marketing outreach reaches only customers who gave their consent, "
+        "and staff record profiling consent before demographics, family or hobbies "
+        "(Vietnam, Thailand and China ask for it). Opt-out: marketing reaches customers "
+        "until they withdraw. A withdrawal is always respected.",
     )
 
     @api.constrains("care_retention_months")
@@ -166,6 +179,11 @@ class ResCompany(models.Model):
                         "horizon must be positive."
                     )
                 )
+
+    @api.depends("country_id")
+    def _compute_care_consent_regime(self):
+        for company in self:
+            company.care_consent_regime = consent.default_regime(company.country_id.code)
 
     def _care_default_greeting(self):
         """The handbook's call opening [001], in the user's language."""

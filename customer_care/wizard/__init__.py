@@ -5,3 +5,4 @@ from . import customer_care_plan_log_wizard
 from . import customer_care_plan_step_skip_wizard
 from . import customer_care_anonymize_wizard
 from . import privacy_lookup_wizard
+from . import customer_care_consent_wizard
