@@ -40,6 +40,7 @@ NEEDLES = [
     "Great service, thanks Lan",
     "Fast answer",
     "Delivery Lan",
+    "Signed at the shop",
 ]
 
 
@@ -158,6 +159,9 @@ class PrivacyCommon(CareCommon):
                 "error": "Mail to lan.privacy@example.com bounced",
             }
         )
+        cls.consent = cls.env["customer.care.consent"]._record(
+            cls.lan, "marketing", "given", channel="email", evidence="Signed at the shop"
+        )
         cls.snapshot = cls.env["customer.care.top.snapshot"].create(
             {
                 "company_id": cls.env.company.id,
@@ -203,6 +207,12 @@ class TestExport(PrivacyCommon):
 
         (facts,) = data["purchase_facts"]
         self.assertEqual((facts["care_order_count"], facts["care_revenue"]), (1, 250.0))
+
+        (consent,) = data["consents"]
+        self.assertEqual(
+            (consent["purpose"], consent["channel"], consent["state"], consent["evidence"]),
+            ("Marketing (offers and loyalty outreach)", "Email", "Given", "Signed at the shop"),
+        )
 
         (plan,) = data["care_plans"]
         steps = {step["step"]: step for step in plan["steps"]}
@@ -351,6 +361,7 @@ class TestAnonymize(PrivacyCommon, MockEmail):
             self.incident.message_ids.filtered(lambda m: "new seal" in str(m.body)),
         )
         self.assertEqual(self.rating.feedback, "[Removed at the customer's request]")
+        self.assertFalse(self.consent.exists())
         # never contacted again
         blacklisted = self.env["mail.blacklist"].search([("email", "=", "lan.privacy@example.com")])
         self.assertTrue(blacklisted.active)
@@ -410,6 +421,7 @@ class TestPrivacyLookup(PrivacyCommon):
             ("customer.care.feedback", self.feedback.id),
             ("customer.care.outreach.log", self.log.id),
             ("customer.care.top.snapshot", self.snapshot.id),
+            ("customer.care.consent", self.consent.id),
             *(("customer.care.plan.step", step_id) for step_id in step_ids),
         }
         question = self.env["customer.care.plan.question"].search([("plan_id", "=", self.plan.id)])
@@ -549,3 +561,27 @@ class TestPortalPrivacy(PrivacyCommon, HttpCase):
         # nothing is erased by the request itself
         self.assertFalse(self.lan.care_anonymized)
         self.assertEqual(self.lan.name, "Lan Privacy")
+
+    def test_consents_are_her_own_and_only_known_purposes(self):
+        self.authenticate(self.portal_user.login, self.portal_user.login)
+        Consent = self.env["customer.care.consent"]
+        before = Consent.search_count([])
+        response = self._post(
+            "/my/privacy/consent",
+            purpose="profiling",
+            state="given",
+            partner_id=str(self.care_user.partner_id.id),
+        )
+        self.assertIn("message=consent_saved", response.headers["Location"])
+        entry = Consent.search([], order="id desc", limit=1)
+        self.assertEqual(
+            (entry.partner_id, entry.purpose, entry.channel, entry.state, entry.source),
+            (self.lan, "profiling", "any", "given", "portal"),
+        )
+        self.assertEqual(entry.recorded_by_id, self.portal_user)
+        self.assertEqual(self.lan._care_consent_state("profiling")[self.lan.id], "given")
+        for purpose, state in (("spying", "given"), ("marketing", "maybe")):
+            self._post("/my/privacy/consent", purpose=purpose, state=state)
+        self.assertEqual(Consent.search_count([]), before + 1)
+        page = self.url_open("/my/privacy")
+        self.assertIn("o_care_consent_profiling", page.text)

@@ -1,6 +1,7 @@
 """The browser path of a customer to their personal data: the portal home
-leads to the privacy page, which offers the copy and takes the request to
-delete it; the care managers get the request as an activity."""
+leads to the privacy page, where they give and withdraw a consent, find the
+copy of their data and ask for its deletion; the consents are recorded
+from the portal, the care managers get the request as an activity."""
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -9,7 +10,7 @@ from .common import CareCommon
 
 @tagged("post_install", "-at_install")
 class TestPrivacyTour(CareCommon, HttpCase):
-    def test_portal_customer_asks_to_delete_their_data(self):
+    def test_portal_customer_changes_a_consent_and_asks_to_delete_their_data(self):
         customer = new_test_user(
             self.env,
             login="care_privacy_tour",
@@ -19,6 +20,18 @@ class TestPrivacyTour(CareCommon, HttpCase):
         )
         partner = customer.partner_id
         self.start_tour("/my", "customer_care_portal_privacy_tour", login=customer.login)
+        entries = self.env["customer.care.consent"].search(
+            [("partner_id", "=", partner.id)], order="id"
+        )
+        self.assertEqual(
+            [(e.purpose, e.channel, e.state, e.source) for e in entries],
+            [
+                ("marketing", "any", "given", "portal"),
+                ("marketing", "any", "withdrawn", "portal"),
+            ],
+        )
+        self.assertEqual(entries.recorded_by_id, customer)
+        self.assertEqual(partner._care_consent_state("marketing")[partner.id], "withdrawn")
         erasure = self.env.ref("customer_care.mail_activity_type_care_erasure")
         activities = self.env["mail.activity"].search(
             [("res_model", "=", "res.partner"), ("res_id", "=", partner.id)]

@@ -142,6 +142,7 @@ class ResPartner(models.Model):
             ),
             "profile": self._care_privacy_profile(),
             "purchase_facts": self._care_privacy_facts(),
+            "consents": self._care_privacy_consents(),
             "care_plans": self._care_privacy_plans(),
             "incidents": self._care_privacy_incidents(),
             "outreach_contacts": self._care_privacy_outreach(),
@@ -234,6 +235,12 @@ class ResPartner(models.Model):
             if values["care_order_count"]:
                 facts.append({"company": company.name, **values})
         return facts
+
+    def _care_privacy_consents(self):
+        """The consent history, latest first."""
+        entries = self.env["customer.care.consent"].search(self._care_privacy_domain())
+        fnames = ["purpose", "channel", "state", "date", "source", "evidence", "company_id"]
+        return [self._care_privacy_values(entry, fnames) for entry in entries]
 
     def _care_privacy_plans(self):
         plans = self.env["customer.care.plan"].search(self._care_privacy_domain(), order="id")
@@ -535,6 +542,10 @@ class ResPartner(models.Model):
         )
         answers.user_input_line_ids.filtered("value_text_box").write({"value_text_box": marker})
         answers.write({"email": False, "nickname": False})
+        # the consent history goes with the person (only this erasure, as
+        # superuser, deletes it); the opt-out lists and the anonymized mark
+        # keep them from being contacted again
+        self.env["customer.care.consent"].search([("partner_id", "in", ids)]).unlink()
         self.env.flush_all()
         # the addon's own columns
         cr_sql(

@@ -8,7 +8,7 @@ class PrivacyLookupWizard(models.TransientModel):
     linked to the contact by a field Odoo's lookup reads by itself
     (incidents, care plans, questions, feedback), and these, which it
     leaves out (linked through another record, or deleted with the
-    contact)."""
+    contact: outreach logs, consents, plan steps, top customer watch)."""
 
     _inherit = "privacy.lookup.wizard"
 
@@ -19,6 +19,7 @@ class PrivacyLookupWizard(models.TransientModel):
         people = SQL("(SELECT id FROM indirect_references)")
         return [
             ("customer.care.outreach.log", SQL("partner_id IN %s", people)),
+            ("customer.care.consent", SQL("partner_id IN %s", people)),
             ("customer.care.top.snapshot", SQL("partner_id IN %s", people)),
             (
                 "customer.care.plan.step",

@@ -10,6 +10,26 @@ registry.category("web_tour.tours").add("customer_care_portal_privacy_tour", {
             expectUnloadPage: true,
         },
         {
+            content: "Marketing was never asked: agree to it",
+            trigger: ".o_care_consent_marketing .o_care_consent_give",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "The choice is saved and shown",
+            trigger: ".o_care_consent_marketing .o_care_consent_state.text-bg-success",
+        },
+        {
+            content: "Change of mind: withdraw it",
+            trigger: ".o_care_consent_marketing .o_care_consent_withdraw",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "The withdrawal is shown",
+            trigger: ".o_care_consent_marketing .o_care_consent_state.text-bg-secondary",
+        },
+        {
             content: "A copy of the data can be downloaded",
             trigger: "form[action='/my/privacy/download'] .o_care_privacy_download",
         },
