@@ -395,6 +395,14 @@ class TestAnonymize(PrivacyCommon, MockEmail):
         self.assertFalse(self.lan.care_anonymized)
         self.assertEqual(self.lan.name, "Lan Privacy")
 
+    def test_a_user_of_the_company_among_her_contacts_stays(self):
+        colleague = self.care_user.partner_id
+        colleague.parent_id = self.lan
+        self._anonymize()
+        self.assertTrue(self.lan.care_anonymized)
+        self.assertEqual((colleague.name, colleague.care_anonymized), ("Cara User", False))
+        self.assertTrue(self.care_user.active)
+
     def test_a_second_anonymization_changes_nothing(self):
         self._anonymize()
         notes = len(self.lan.message_ids)

@@ -438,7 +438,16 @@ class ResPartner(models.Model):
         """Erase the personal data of these partners and their contacts, as
         superuser, in one pass over the whole set: the addon's own columns
         in SQL, the other modules' records through their models."""
-        todo = self._care_privacy_scope().filtered(lambda p: not p.care_anonymized)
+        scope = self._care_privacy_scope()
+        # the companies' own contacts and the users of the company are not
+        # customers: they stay, even as contacts of a customer
+        kept = self.env["res.company"].with_context(active_test=False).search([]).partner_id
+        kept |= (
+            scope.with_context(active_test=False)
+            .user_ids.filtered(lambda user: not user.share)
+            .partner_id
+        )
+        todo = (scope - kept).filtered(lambda p: not p.care_anonymized)
         if not todo:
             return
         marker = todo._care_anonymized_marker()
@@ -463,10 +472,11 @@ class ResPartner(models.Model):
         names = {partner.id: (partner.name, partner.email_normalized) for partner in todo}
         values = dict.fromkeys(CONTACT_FIELDS, False)
         values["care_personal_data_file"] = False
+        todo = todo.with_context(tracking_disable=True)
+        todo.write(values)
         for partner in todo:
-            partner.with_context(tracking_disable=True).write(
-                {**values, "name": self.env._("Anonymized customer %s", partner.id)}
-            )
+            # one name each: the ORM flushes them in one batched update
+            partner.name = self.env._("Anonymized customer %s", partner.id)
         # portal accounts of the person: closed, their login no longer the address
         users = todo.with_context(active_test=False).user_ids.filtered("share")
         for user in users:
@@ -651,7 +661,8 @@ class ResPartner(models.Model):
                AND p.id = p.commercial_partner_id
                AND p.care_lost_date < c.cutoff
                AND NOT EXISTS (SELECT 1 FROM res_users u
-                                WHERE u.partner_id = p.id AND u.share IS NOT TRUE)"""
+                                WHERE u.partner_id = p.id AND u.share IS NOT TRUE)
+               AND NOT EXISTS (SELECT 1 FROM res_company rc WHERE rc.partner_id = p.id)"""
         )
         source = SQL(
             """res_partner p
