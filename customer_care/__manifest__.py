@@ -73,6 +73,7 @@
         "report/customer_care_dashboard_views.xml",
         "views/menus.xml",
         "views/customer_care_portal_templates.xml",
+        "views/customer_care_unsubscribe_templates.xml",
     ],
     "demo": [
         "data/demo/customer_care_demo_customers.xml",

@@ -433,7 +433,7 @@ class TestAccessMatrix(AccessCommon):
                 self._consent_vals,
                 {"state": "withdrawn"},
             ),
-            "customer.care.consent.wizard": (None, self._consent_vals, None),
+            "customer.care.consent.wizard": (None, self._consent_wizard_vals, None),
             "customer.care.dashboard": (None, dict, None),
             "customer.care.outreach.run": (
                 lambda: self.env["customer.care.outreach.run"].create({"rule_id": self._rule().id}),
@@ -443,7 +443,15 @@ class TestAccessMatrix(AccessCommon):
         }
 
     def _consent_vals(self):
-        return {"partner_id": self.customer.id, "purpose": "marketing", "state": "given"}
+        return {
+            "partner_id": self.customer.id,
+            "purpose": "marketing",
+            "state": "given",
+            "company_id": self.company.id,
+        }
+
+    def _consent_wizard_vals(self):
+        return {"partner_id": self.customer.id, "purpose": "marketing", "state": "withdrawn"}
 
     # -- the operations ----------------------------------------------------
     def _wizard(self, user, model, vals):

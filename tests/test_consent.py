@@ -205,5 +205,8 @@ class TestConsentRegime(CareCommon):
         self.env["res.lang"]._activate_lang("vi_VN")
         self.care_user.lang = "vi_VN"
         with self.assertRaises(UserError) as caught:
-            partner.with_user(self.care_user).write({"care_family_note": "Hai con"})
+            # the web client sends the user's language in the context
+            partner.with_user(self.care_user).with_context(lang="vi_VN").write(
+                {"care_family_note": "Hai con"}
+            )
         self.assertIn("hồ sơ", str(caught.exception))

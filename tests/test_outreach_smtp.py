@@ -78,3 +78,9 @@ class TestBirthdayEmailOverSMTP(CareCommon):
             if part.get_content_type() == "text/html"
         )
         self.assertIn("Dear Dung Pham", body)
+        # one-click unsubscribe (RFC 8058) for the mail providers, a link for the reader
+        url = partner._care_unsubscribe_url(self.env.company)
+        # (a long header may be folded on its way)
+        self.assertEqual("".join(message["List-Unsubscribe"].split()), f"<{url}>")
+        self.assertEqual(message["List-Unsubscribe-Post"], "List-Unsubscribe=One-Click")
+        self.assertIn(url, body)

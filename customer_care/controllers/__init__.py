@@ -1,3 +1,4 @@
 from . import portal
 from . import rating
 from . import privacy
+from . import unsubscribe

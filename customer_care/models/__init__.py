@@ -29,6 +29,8 @@ from . import customer_care_point
 from . import customer_care_root_cause
 from . import customer_care_sla_policy
 from . import customer_care_top_snapshot
+from . import ir_mail_server
+from . import mail_mail
 from . import mail_template
 from . import mail_thread
 from . import res_company

@@ -4,6 +4,7 @@ from odoo.fields import Domain
 from odoo.tools.safe_eval import safe_eval
 
 from ..logic.channels import CHANNELS
+from ..logic.consent import MARKETING, RULE_PURPOSES
 from ..logic.outreach import PERIODS
 
 TRIGGERS = [
@@ -118,6 +119,16 @@ class CustomerCareOutreachRule(models.Model):
     )
     # -- action -------------------------------------------------------------
     channel = fields.Selection(CHANNELS, required=True, default="email")
+    purpose = fields.Selection(
+        RULE_PURPOSES,
+        required=True,
+        default=MARKETING,
+        tracking=True,
+        help="Marketing (offers, greetings, loyalty): under the company's opt-in regime only "
+        "customers who gave marketing consent on the channel are contacted. A service "
+        "reminder (a warranty check) needs no marketing consent. A withdrawn consent is "
+        "always respected.",
+    )
     mail_template_id = fields.Many2one(
         "mail.template",
         string="Email Template",

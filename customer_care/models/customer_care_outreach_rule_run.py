@@ -7,7 +7,8 @@ from odoo import fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
-from ..logic import outreach
+from ..logic import consent, outreach
+from .care_sql import consent_state
 
 _logger = logging.getLogger(__name__)
 
@@ -244,10 +245,20 @@ class CustomerCareOutreachRule(models.Model):
                 self.id,
                 fields.Datetime.now() - timedelta(days=self.cooldown_days),
             )
+        # the customer's marketing consent on the rule's channel, decided
+        # per batch in ``_process_batch`` (service reminders need none)
+        consent_sql = SQL("NULL")
+        if self.purpose == consent.MARKETING:
+            consent_sql = consent_state(
+                SQL("p.id"),
+                self.company_id.id,
+                consent.MARKETING,
+                consent.consent_channel(self.channel),
+            )
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
-                """SELECT %(order_key)s AS cursor, p.id, p.complete_name AS name, p.tz,
+                """SELECT %(order_key)s AS cursor, p.id, p.complete_name AS name, p.tz, p.lang,
                           p.birthdate_date,
                           p.care_customer_since, p.care_next_date, p.care_user_id, p.user_id,
                           NULLIF(p.email_normalized, '') AS email,
@@ -258,6 +269,7 @@ class CustomerCareOutreachRule(models.Model):
                           EXISTS (SELECT 1 FROM phone_blacklist b
                                    WHERE b.number = p.phone_sanitized AND b.active)
                               AS phone_blacklisted,
+                          %(consent)s AS consent_state,
                           %(cooldown)s AS in_cooldown,
                           %(occasion)s AS occasion
                      FROM %(source)s
@@ -265,6 +277,7 @@ class CustomerCareOutreachRule(models.Model):
                  ORDER BY %(order_key)s LIMIT %(limit)s""",
                 order_key=query.order_key,
                 cooldown=cooldown,
+                consent=consent_sql,
                 occasion=query.occasion,
                 source=query.source,
                 cursor=cursor,
@@ -315,9 +328,11 @@ class CustomerCareOutreachRule(models.Model):
         # shared between companies with it ("env.company"), not with the
         # scheduler's own company
         template = self.mail_template_id.with_company(self.company_id)
+        # marked as outreach: the unsubscribe headers and footer (mail_mail.py)
+        outreach_mark = {"care_outreach_company_id": self.company_id.id}
         try:
             with self.env.cr.savepoint():
-                template.send_mail_batch(partner_ids)
+                template.send_mail_batch(partner_ids, email_values=outreach_mark)
             return {}
         except Exception:
             _logger.info("outreach rule %s: email batch failed, retrying one by one", self.id)
@@ -325,7 +340,7 @@ class CustomerCareOutreachRule(models.Model):
         for partner_id in partner_ids:
             try:
                 with self.env.cr.savepoint():
-                    template.send_mail_batch([partner_id])
+                    template.send_mail_batch([partner_id], email_values=outreach_mark)
             except Exception as error:
                 failures[partner_id] = str(error)
         return failures
@@ -343,12 +358,16 @@ class CustomerCareOutreachRule(models.Model):
                     bodies.update(template._render_field("body", [partner_id], compute_lang=True))
                 except Exception as error:
                     failures[partner_id] = str(error)
+        opt_outs = {
+            lang: self._sms_opt_out(lang or self.company_id.partner_id.lang)
+            for lang in {row.get("lang") for row in rows}
+        }
         self.env["sms.sms"].sudo().create(
             [
                 {
                     "partner_id": row["id"],
                     "number": row["phone"],
-                    "body": bodies[row["id"]],
+                    "body": f"{bodies[row['id']].rstrip()}\n{opt_outs[row.get('lang')]}",
                     "state": "outgoing",
                 }
                 for row in rows
@@ -356,6 +375,15 @@ class CustomerCareOutreachRule(models.Model):
             ]
         )
         return failures
+
+    def _sms_opt_out(self, lang):
+        """The opt-out instruction every outreach SMS ends with (Decree
+        91/2020: an opt-out in every advertising message), in ``lang``."""
+        env = self.with_context(lang=lang).env
+        phone = self.company_id.phone
+        if phone:
+            return env._("To stop these messages, reply STOP or call %s.", phone)
+        return env._("To stop these messages, reply STOP.")
 
     def _create_plans(self, rows, today):
         """One care plan per customer reached (``rows``), assigned by the

@@ -5,7 +5,7 @@ from psycopg2.errors import SerializationFailure
 
 from odoo import fields, models
 
-from ..logic import outreach
+from ..logic import consent, outreach
 
 BATCH_SIZE = 2000
 
@@ -15,6 +15,13 @@ class ConcurrentClaimError(SerializationFailure):
 
 
 RETRIES = 5
+
+# the run's figure each skip reason counts in (the others: no address)
+SKIP_COUNTERS = {
+    outreach.SKIP_BLACKLISTED: "skipped_blacklisted",
+    outreach.SKIP_NO_CONSENT: "skipped_no_consent",
+    outreach.SKIP_CONSENT_WITHDRAWN: "skipped_consent_withdrawn",
+}
 
 
 class CustomerCareOutreachRun(models.Model):
@@ -79,6 +86,15 @@ class CustomerCareOutreachRun(models.Model):
     skipped_blacklisted = fields.Integer(string="Skipped: Opted Out")
     skipped_cooldown = fields.Integer(string="Skipped: Cooldown")
     skipped_cap = fields.Integer(string="Skipped: Contact Cap")
+    skipped_no_consent = fields.Integer(
+        string="Skipped: No Consent",
+        help="Marketing under the opt-in regime: the customer has not given consent on "
+        "the rule's channel.",
+    )
+    skipped_consent_withdrawn = fields.Integer(
+        string="Skipped: Consent Withdrawn",
+        help="The customer withdrew their marketing consent on the rule's channel.",
+    )
     failed = fields.Integer()
     summary = fields.Char(compute="_compute_summary")
 
@@ -93,6 +109,8 @@ class CustomerCareOutreachRun(models.Model):
                 + run.skipped_blacklisted
                 + run.skipped_cooldown
                 + run.skipped_cap
+                + run.skipped_no_consent
+                + run.skipped_consent_withdrawn
                 + run.already_done,
                 failed=run.failed,
             )
@@ -108,6 +126,8 @@ class CustomerCareOutreachRun(models.Model):
             or self.skipped_blacklisted
             or self.skipped_cooldown
             or self.skipped_cap
+            or self.skipped_no_consent
+            or self.skipped_consent_withdrawn
         )
 
     # -- batches ---------------------------------------------------------------
@@ -190,7 +210,10 @@ class CustomerCareOutreachRun(models.Model):
             "skipped_blacklisted": 0,
             "skipped_cooldown": 0,
             "skipped_cap": 0,
+            "skipped_no_consent": 0,
+            "skipped_consent_withdrawn": 0,
         }
+        regime = rule.company_id.care_consent_regime
         recent = self._recent_contacts([row["id"] for row in rows])
         channel_reasons = rule._channel_skip_reasons(rows)
         claims = []  # (partner_id, period_key, state, skip_reason, row)
@@ -207,12 +230,16 @@ class CustomerCareOutreachRun(models.Model):
             if outreach.over_cap(recent.get(row["id"], 0), rule.company_id.care_contact_cap):
                 counters["skipped_cap"] += 1
                 continue
-            reason = channel_reasons.get(row["id"]) or outreach.contact_skip_reason(
-                rule.channel,
-                row["email"],
-                row["email_blacklisted"],
-                row["phone"],
-                row["phone_blacklisted"],
+            reason = (
+                consent.outreach_skip_reason(regime, rule.purpose, row["consent_state"])
+                or channel_reasons.get(row["id"])
+                or outreach.contact_skip_reason(
+                    rule.channel,
+                    row["email"],
+                    row["email_blacklisted"],
+                    row["phone"],
+                    row["phone_blacklisted"],
+                )
             )
             claims.append((row["id"], key, "skipped" if reason else "pending", reason, row))
         done_before = self._already_logged(claims)
@@ -222,12 +249,7 @@ class CustomerCareOutreachRun(models.Model):
                 already += 1
             elif claim[3]:
                 skipped.append(claim)
-                bucket = (
-                    "skipped_blacklisted"
-                    if claim[3] == outreach.SKIP_BLACKLISTED
-                    else "skipped_no_address"
-                )
-                counters[bucket] += 1
+                counters[SKIP_COUNTERS.get(claim[3], "skipped_no_address")] += 1
             else:
                 pending.append(claim)
         done, failures = rule._contact([claim[4] for claim in pending])

@@ -1,8 +1,10 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..logic import consent
+from ..logic import consent, unsubscribe
 from .care_sql import consent_state
 from .res_partner import CARE_USER
 
@@ -116,3 +118,46 @@ class ResPartner(models.Model):
             else self.env._("Withdraw Consent"),
             "context": {"default_partner_id": self.id, "default_state": state},
         }
+
+    # -- unsubscribe link of outreach emails --------------------------------------
+    def _care_unsubscribe_url(self, company):
+        """The customer's one-click unsubscribe address for ``company``'s
+        outreach emails, on the company's own address (its website's when
+        it has one, else ``web.base.url``)."""
+        self.ensure_one()
+        secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")
+        token = unsubscribe.sign(secret, self.id, company.id)
+        base = company.sudo().get_base_url().rstrip("/")
+        return f"{base}/care/unsubscribe/{self.id}/{company.id}/{token}"
+
+    def _care_unsubscribe(self, one_click=False):
+        """The customer withdraws marketing consent by email in the current
+        company (the link's).  Idempotent: already withdrawn records
+        nothing.  Returns False when the link was used too often this hour
+        (nothing recorded)."""
+        self.ensure_one()
+        partner = self.sudo()
+        if partner._care_consent_state(consent.MARKETING, "email")[self.id] == consent.WITHDRAWN:
+            return True
+        Consent = self.env["customer.care.consent"].sudo()
+        recent = Consent.search_count(
+            [
+                ("partner_id", "=", self.id),
+                ("source", "=", "unsubscribe"),
+                ("company_id", "=", self.env.company.id),
+                ("date", ">=", fields.Datetime.now() - timedelta(hours=1)),
+            ]
+        )
+        if recent >= unsubscribe.PER_HOUR:
+            return False
+        Consent._record(
+            partner,
+            consent.MARKETING,
+            consent.WITHDRAWN,
+            channel="email",
+            source="unsubscribe",
+            evidence=self.env._("One-click unsubscribe request from the customer's email program")
+            if one_click
+            else self.env._("Confirmed on the unsubscribe page of an outreach email"),
+        )
+        return True

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from odoo.addons.customer_care.logic.consent import CHAT, GIVEN, WITHDRAWN
+
 from ..logic import conversation
 
 ENGINE_FIELDS = {"account_id", "user_ref", "opted_out", "date_opt_change", "date_last_inbound"}
@@ -60,7 +62,31 @@ class CustomerCareMessagingIdentity(models.Model):
                     "these cannot be changed by hand."
                 )
             )
-        return super().write(vals)
+        if "opted_out" not in vals:
+            return super().write(vals)
+        changed = self.filtered(lambda identity: identity.opted_out != bool(vals["opted_out"]))
+        result = super().write(vals)
+        changed._record_chat_consent()
+        return result
+
+    def _record_chat_consent(self):
+        """An unfollow or a block withdraws the customer's consent to chat
+        app messages in the account's company; following again gives it.
+        One entry per identity whose follow state changed, one create."""
+        Consent = self.env["customer.care.consent"].sudo()
+        for (company, opted_out), identities in self.grouped(
+            lambda identity: (identity.company_id, identity.opted_out)
+        ).items():
+            Consent.with_company(company)._record(
+                identities.partner_id,
+                CHAT,
+                WITHDRAWN if opted_out else GIVEN,
+                channel=CHAT,
+                source="chat",
+                evidence=self.env._("Unfollowed or blocked the chat app account")
+                if opted_out
+                else self.env._("Followed the chat app account"),
+            )
 
     def _window_open(self, now=None):
         """Whether a free reply is allowed now (see ``conversation.window_open``)."""
