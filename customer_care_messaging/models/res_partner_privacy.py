@@ -36,7 +36,8 @@ class ResPartner(models.Model):
         ] + [
             {
                 "direction": "sent",
-                **self._care_privacy_values(message, ["provider", "origin", "date_sent"]),
+                "provider": self._care_privacy_label(message.account_id, "provider"),
+                **self._care_privacy_values(message, ["origin", "date_sent"]),
                 **self._care_privacy_values(message, ["state", "body"]),
             }
             for message in outbound

@@ -94,7 +94,9 @@ class TestChatPrivacy(MessagingCommon):
         received = [m for m in data["chat_messages"] if m["direction"] == "received"]
         sent = [m for m in data["chat_messages"] if m["direction"] == "sent"]
         self.assertEqual([m["text"] for m in received], ["Is my order shipped?"])
-        self.assertEqual([m["body"] for m in sent], ["Dear Lan Nguyen, yes it is"])
+        self.assertEqual(
+            [(m["provider"], m["body"]) for m in sent], [("Zalo", "Dear Lan Nguyen, yes it is")]
+        )
 
     def test_erasure_wipes_the_chat_identities_and_messages(self):
         self.assertTrue(self._care_values())
