@@ -441,7 +441,12 @@ class ResPartner(models.Model):
         scope = self._care_privacy_scope()
         # the companies' own contacts and the users of the company are not
         # customers: they stay, even as contacts of a customer
-        kept = self.env["res.company"].with_context(active_test=False).search([]).partner_id
+        kept = (
+            self.env["res.company"]
+            .with_context(active_test=False)
+            .search([("partner_id", "in", scope.ids)])
+            .partner_id
+        )
         kept |= (
             scope.with_context(active_test=False)
             .user_ids.filtered(lambda user: not user.share)
