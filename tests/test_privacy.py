@@ -329,7 +329,11 @@ class TestAnonymize(PrivacyCommon, MockEmail):
     def test_no_personal_value_is_left_and_the_figures_stay(self):
         self.assertTrue(self._found(NEEDLES), "the check must see the values before")
         figures = self._figures()
+        self.lan.with_user(self.care_manager).action_care_export_personal_data()
+        self.assertTrue(self.lan.sudo().care_personal_data_file)
         self._anonymize()
+        # the copy kept for the care managers goes too
+        self.assertFalse(self.lan.sudo().care_personal_data_file)
 
         self.assertEqual(self._found(NEEDLES), [])
         self.assertEqual(self._figures(), figures)
