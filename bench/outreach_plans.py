@@ -1,6 +1,6 @@
 """Benchmark: one outreach run creating care plans for a large audience.
 
-    python3 bench/outreach_plans.py --db NAME [--partners 100000] [--keep]
+    python3 bench/outreach_plans.py --db NAME [--partners 100000] [--purpose service] [--keep]
 
 The database must have customer_care installed (any of the project's
 scratch databases).  The script makes sure ``--partners`` partners tagged
@@ -13,6 +13,13 @@ scratch databases).  The script makes sure ``--partners`` partners tagged
   creating one care plan (and its outreach log line) per partner, run
   through the same code path as its scheduled action, committing batch by
   batch.
+
+The rule is a marketing rule: its candidate query reads each customer's
+latest marketing consent (``care_sql.consent_state``).  Every tagged partner
+has consent given (one entry) and every 50th has withdrawn it since (a
+second, later entry), so the filter reads real history and skips 2 %.
+``--purpose service`` runs the same rule as a service reminder, whose
+query reads no consent: the cost of the consent filter, side by side.
 
 It prints throughput, the ratio to the floor, queries per batch and the
 resident memory after each batch, then removes the plans, contact lines and
@@ -66,6 +73,25 @@ def ensure_partners(cr, count):
     return count
 
 
+def ensure_consents(cr, company_id):
+    """Marketing consent given by every tagged partner, withdrawn since by
+    every 50th (bulk SQL insert, once)."""
+    cr.execute(
+        """INSERT INTO customer_care_consent
+                  (partner_id, purpose, channel, state, date, source, company_id,
+                   create_date, write_date)
+           SELECT p.id, 'marketing', 'any', v.state, now() - v.age, 'import', %s, now(), now()
+             FROM res_partner p
+             JOIN (VALUES ('given', interval '30 days'), ('withdrawn', interval '1 day'))
+                  AS v(state, age) ON v.state = 'given' OR p.id %% 50 = 0
+            WHERE p.ref = %s
+              AND NOT EXISTS (SELECT 1 FROM customer_care_consent c
+                               WHERE c.partner_id = p.id AND c.source = 'import')""",
+        [company_id, TAG],
+    )
+    cr.commit()
+
+
 def vacuum(db):
     """Start from clean tables: earlier runs leave dead rows behind."""
     import psycopg2
@@ -78,6 +104,7 @@ def vacuum(db):
             "customer_care_plan",
             "customer_care_outreach_log",
             "customer_care_hobby",
+            "customer_care_consent",
         ):
             cursor.execute(f"VACUUM ANALYZE {table}")
     connection.close()
@@ -129,10 +156,11 @@ def floor(env, cr, count, batch):
     return seconds
 
 
-def outreach(env, cr, probe):
+def outreach(env, cr, probe, purpose="marketing"):
     rule = env["customer.care.outreach.rule"].create(
         {
             "name": "Benchmark outreach",
+            "purpose": purpose,
             "trigger": "custom",
             "period": "day",
             "domain": f"[('ref', '=', '{TAG}')]",
@@ -182,6 +210,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", required=True)
     parser.add_argument("--partners", type=int, default=100_000)
+    parser.add_argument("--purpose", choices=("marketing", "service"), default="marketing")
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
     env, cr = odoo_env(args.db)
@@ -189,13 +218,18 @@ def main():
 
     batch = customer_care_outreach_run.BATCH_SIZE
     ensure_partners(cr, args.partners)
+    ensure_consents(cr, env.company.id)
     vacuum(args.db)
-    print(f"{args.partners} partners tagged {TAG!r}, batch size {batch}", flush=True)
+    print(
+        f"{args.partners} partners tagged {TAG!r}, batch size {batch}, rule purpose "
+        f"{args.purpose}, regime {env.company.care_consent_regime}",
+        flush=True,
+    )
 
     floor_seconds = floor(env, cr, args.partners, batch)
     vacuum(args.db)
     probe = Probe(cr)
-    rule, run, seconds = outreach(env, cr, probe)
+    rule, run, seconds = outreach(env, cr, probe, args.purpose)
     cr.execute(
         "SELECT count(*), count(plan_id) FROM customer_care_outreach_log WHERE rule_id = %s",
         [rule.id],

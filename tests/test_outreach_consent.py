@@ -137,8 +137,12 @@ class TestOutreachSMSOptOut(SMSCase, ConsentOutreachCommon):
         self.env["phone.blacklist"].add(blocked.phone_sanitized)
         self._run(rule)
         sms = self.env["sms.sms"].search([("partner_id", "=", chi.id)])
-        self.assertTrue(sms.body.endswith("+84 28 3822 0000."), sms.body)
-        self.assertIn("Quý khách", sms.body.splitlines()[-1])
+        last_line = sms.body.splitlines()[-1]
+        self.assertTrue(last_line.endswith("+84 28 3822 0000"), sms.body)
+        self.assertIn("Quý khách", last_line)
+        link = chi._care_unsubscribe_url(self.env.company, "sms")
+        self.assertIn(link, last_line)
+        self.assertTrue(link.endswith("?channel=sms"))
         self.assertFalse(self.env["sms.sms"].search([("partner_id", "=", blocked.id)]))
         self.assertEqual(self._logs(rule)[blocked], ("skipped", "blacklisted"))
 
@@ -237,6 +241,29 @@ class TestUnsubscribeLink(ConsentOutreachCommon, HttpCase):
         self.assertEqual(
             self.given._care_consent_state("marketing", "email")[self.given.id], "withdrawn"
         )
+
+    def test_the_sms_link_withdraws_consent_by_sms_only(self):
+        path = self._path(self.given)
+        page = self.url_open(f"{path}?channel=sms").text
+        self.assertIn("by SMS", page)
+        token = page.split('name="csrf_token" value="')[1].split('"')[0]
+        response = self.url_open(f"{path}/confirm", data={"csrf_token": token, "channel": "sms"})
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("by SMS", response.text)
+        self.assertEqual(
+            self.given._care_consent_state("marketing", "sms")[self.given.id], "withdrawn"
+        )
+        self.assertEqual(
+            self.given._care_consent_state("marketing", "email")[self.given.id], "given"
+        )
+
+    def test_the_pages_speak_the_customers_language(self):
+        self.env["res.lang"]._activate_lang("th_TH")
+        self.env["ir.module.module"]._load_module_terms(["customer_care"], ["th_TH"])
+        self.silent.lang = "th_TH"
+        page = self.url_open(self._path(self.silent)).text
+        self.assertIn("ท่านต้องการหยุดรับข้อเสนอ", page)
+        self.assertIn("ยกเลิกการรับข่าวสาร", page)
 
     @mute_logger("odoo.http")
     def test_a_post_that_is_not_one_click_changes_nothing(self):

@@ -7,7 +7,7 @@ ROUTE = "/care/unsubscribe/<int:partner_id>/<int:company_id>/<string:token>"
 
 
 class CareUnsubscribe(http.Controller):
-    """The unsubscribe link of outreach emails, without login.
+    """The unsubscribe link of outreach emails and SMS, without login.
 
     ``List-Unsubscribe`` points mail providers at the link: their one-click
     POST (RFC 8058, body ``List-Unsubscribe=One-Click``, no session, no CSRF
@@ -16,7 +16,8 @@ class CareUnsubscribe(http.Controller):
     (mail scanners follow links): it shows a page whose button POSTs, with
     the page's CSRF token, to ``…/confirm``.  A wrong token, another
     customer's or another company's, answers 404 without saying which part
-    was wrong; the token never reaches a log or a page.
+    was wrong; the token never reaches a log or a page.  The SMS's link
+    names its channel (``?channel=sms``) and withdraws consent by SMS.
     """
 
     def _care_check(self, partner_id, company_id, token):
@@ -33,6 +34,10 @@ class CareUnsubscribe(http.Controller):
         )
 
     def _care_render(self, partner, template, **values):
+        """The page in the customer's language (as the email's footer)."""
+        lang = partner.env.lang
+        if lang and lang in dict(request.env["res.lang"].get_installed()):
+            request.update_context(lang=lang)
         return request.render(
             template,
             {"partner": partner, "company": partner.env.company, **values},
@@ -45,20 +50,26 @@ class CareUnsubscribe(http.Controller):
         if partner is None:
             return request.not_found()
         if request.httprequest.method == "GET":
-            url = request.httprequest.path + "/confirm"
-            return self._care_render(partner, "customer_care.unsubscribe_page", confirm_url=url)
-        # without CSRF token: only RFC 8058's one-click request is accepted
+            return self._care_render(
+                partner,
+                "customer_care.unsubscribe_page",
+                confirm_url=request.httprequest.path + "/confirm",
+                channel=unsubscribe.link_channel(request.httprequest.args.get("channel")),
+            )
+        # without CSRF token: only RFC 8058's one-click request is accepted,
+        # which mail programs send for the email's List-Unsubscribe
         if not unsubscribe.is_one_click(request.httprequest.form):
             return request.make_response("", status=400)
-        if not partner._care_unsubscribe(one_click=True):
+        if not partner._care_unsubscribe("email", one_click=True):
             return request.make_response("", status=429)
         return request.make_response("", status=200)
 
     @http.route(ROUTE + "/confirm", type="http", auth="public", methods=["POST"])
-    def care_unsubscribe_confirm(self, partner_id, company_id, token, **post):
+    def care_unsubscribe_confirm(self, partner_id, company_id, token, channel=None, **post):
         partner = self._care_check(partner_id, company_id, token)
         if partner is None:
             return request.not_found()
-        if not partner._care_unsubscribe():
+        channel = unsubscribe.link_channel(channel)
+        if not partner._care_unsubscribe(channel):
             return request.make_response("", status=429)
-        return self._care_render(partner, "customer_care.unsubscribe_done_page")
+        return self._care_render(partner, "customer_care.unsubscribe_done_page", channel=channel)

@@ -14,6 +14,8 @@ SCOPE = "customer_care.unsubscribe"
 ONE_CLICK_BODY = "List-Unsubscribe=One-Click"
 # withdrawals recorded per customer and hour through the link, at most
 PER_HOUR = 5
+# the channels a link withdraws from: the email's link, the SMS's link
+CHANNELS = ("email", "sms")
 
 
 def sign(secret, partner_id, company_id, purpose="marketing"):
@@ -31,6 +33,17 @@ def verify(secret, partner_id, company_id, token, purpose="marketing"):
     if not secret or not token or not isinstance(token, str):
         return False
     return hmac.compare_digest(sign(secret, partner_id, company_id, purpose), token)
+
+
+def url(base, partner_id, company_id, token, channel="email"):
+    """The link of a customer's message on ``channel`` (email or SMS)."""
+    link = f"{base.rstrip('/')}/care/unsubscribe/{int(partner_id)}/{int(company_id)}/{token}"
+    return link if channel == "email" else f"{link}?channel={channel}"
+
+
+def link_channel(value):
+    """The channel a link names; anything unknown is the email's."""
+    return value if value in CHANNELS else "email"
 
 
 def is_one_click(form):

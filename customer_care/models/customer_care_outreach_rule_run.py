@@ -358,6 +358,11 @@ class CustomerCareOutreachRule(models.Model):
                     bodies.update(template._render_field("body", [partner_id], compute_lang=True))
                 except Exception as error:
                     failures[partner_id] = str(error)
+        links = (
+            self.env["res.partner"]
+            .browse(partner_ids)
+            ._care_unsubscribe_urls(self.company_id, "sms")
+        )
         opt_outs = {
             lang: self._sms_opt_out(lang or self.company_id.partner_id.lang)
             for lang in {row.get("lang") for row in rows}
@@ -367,7 +372,8 @@ class CustomerCareOutreachRule(models.Model):
                 {
                     "partner_id": row["id"],
                     "number": row["phone"],
-                    "body": f"{bodies[row['id']].rstrip()}\n{opt_outs[row.get('lang')]}",
+                    "body": f"{bodies[row['id']].rstrip()}\n"
+                    + opt_outs[row.get("lang")].replace("{link}", links[row["id"]]),
                     "state": "outgoing",
                 }
                 for row in rows
@@ -378,12 +384,15 @@ class CustomerCareOutreachRule(models.Model):
 
     def _sms_opt_out(self, lang):
         """The opt-out instruction every outreach SMS ends with (Decree
-        91/2020: an opt-out in every advertising message), in ``lang``."""
+        91/2020: an opt-out in every advertising message), in ``lang``,
+        with ``{link}`` where each customer's unsubscribe link goes."""
         env = self.with_context(lang=lang).env
         phone = self.company_id.phone
         if phone:
-            return env._("To stop these messages, reply STOP or call %s.", phone)
-        return env._("To stop these messages, reply STOP.")
+            return env._(
+                "To stop these messages: %(link)s or call %(phone)s", link="{link}", phone=phone
+            )
+        return env._("To stop these messages: %s", "{link}")
 
     def _create_plans(self, rows, today):
         """One care plan per customer reached (``rows``), assigned by the

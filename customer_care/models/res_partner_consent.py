@@ -119,25 +119,37 @@ class ResPartner(models.Model):
             "context": {"default_partner_id": self.id, "default_state": state},
         }
 
-    # -- unsubscribe link of outreach emails --------------------------------------
-    def _care_unsubscribe_url(self, company):
-        """The customer's one-click unsubscribe address for ``company``'s
-        outreach emails, on the company's own address (its website's when
-        it has one, else ``web.base.url``)."""
+    # -- unsubscribe link of outreach emails and SMS ------------------------------
+    def _care_unsubscribe_url(self, company, channel="email"):
+        """The customer's unsubscribe link for ``company``'s outreach on
+        ``channel`` (email: also the one-click address), on the company's
+        own address (its website's when it has one, else ``web.base.url``)."""
         self.ensure_one()
-        secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")
-        token = unsubscribe.sign(secret, self.id, company.id)
-        base = company.sudo().get_base_url().rstrip("/")
-        return f"{base}/care/unsubscribe/{self.id}/{company.id}/{token}"
+        return self._care_unsubscribe_urls(company, channel)[self.id]
 
-    def _care_unsubscribe(self, one_click=False):
-        """The customer withdraws marketing consent by email in the current
-        company (the link's).  Idempotent: already withdrawn records
+    def _care_unsubscribe_urls(self, company, channel="email"):
+        """``{partner_id: link}`` for a batch (one secret, one base URL)."""
+        secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")
+        base = company.sudo().get_base_url()
+        return {
+            partner_id: unsubscribe.url(
+                base,
+                partner_id,
+                company.id,
+                unsubscribe.sign(secret, partner_id, company.id),
+                channel,
+            )
+            for partner_id in self.ids
+        }
+
+    def _care_unsubscribe(self, channel="email", one_click=False):
+        """The customer withdraws marketing consent on ``channel`` in the
+        current company (the link's).  Idempotent: already withdrawn records
         nothing.  Returns False when the link was used too often this hour
         (nothing recorded)."""
         self.ensure_one()
         partner = self.sudo()
-        if partner._care_consent_state(consent.MARKETING, "email")[self.id] == consent.WITHDRAWN:
+        if partner._care_consent_state(consent.MARKETING, channel)[self.id] == consent.WITHDRAWN:
             return True
         Consent = self.env["customer.care.consent"].sudo()
         recent = Consent.search_count(
@@ -150,14 +162,18 @@ class ResPartner(models.Model):
         )
         if recent >= unsubscribe.PER_HOUR:
             return False
+        if one_click:
+            evidence = self.env._("One-click unsubscribe request from the customer's email program")
+        elif channel == "sms":
+            evidence = self.env._("Confirmed on the unsubscribe page of an outreach SMS")
+        else:
+            evidence = self.env._("Confirmed on the unsubscribe page of an outreach email")
         Consent._record(
             partner,
             consent.MARKETING,
             consent.WITHDRAWN,
-            channel="email",
+            channel=channel,
             source="unsubscribe",
-            evidence=self.env._("One-click unsubscribe request from the customer's email program")
-            if one_click
-            else self.env._("Confirmed on the unsubscribe page of an outreach email"),
+            evidence=evidence,
         )
         return True

@@ -13,6 +13,8 @@ import os
 import odoo
 from odoo.tests import TransactionCase, tagged
 
+from odoo.addons.customer_care.logic.consent import default_regime
+
 from .admin_changes import CRONS, OUTDATED_RULE, snapshot
 
 
@@ -139,3 +141,23 @@ class TestUpgradeKeepsWhatAdminsSet(TransactionCase):
                 WHERE relname = 'customer_care_report_purchase' AND reltuples >= 0"""
         )
         self.assertEqual(self.env.cr.fetchone()[0], 1)
+
+
+@tagged("post_install", "-at_install")
+class TestUpgradeConsent(TransactionCase):
+    """19.0.1.6.0: every company gets the consent regime of its country, and
+    every outreach rule stays a marketing rule (consent decides for it)."""
+
+    def test_companies_get_the_regime_of_their_country(self):
+        companies = self.env["res.company"].search([])
+        self.assertTrue(companies)
+        for company in companies:
+            with self.subTest(company=company.name):
+                self.assertEqual(
+                    company.care_consent_regime, default_regime(company.country_id.code)
+                )
+
+    def test_existing_rules_are_marketing_rules(self):
+        rules = self.env["customer.care.outreach.rule"].with_context(active_test=False).search([])
+        self.assertTrue(rules)
+        self.assertEqual(set(rules.mapped("purpose")), {"marketing"})
