@@ -18,6 +18,9 @@
         "sms",
         "survey",
         "rating",
+        # Odoo's lookup of a person's records (auto-installed, needs only mail):
+        # the care records join it
+        "privacy_lookup",
     ],
     "data": [
         "security/customer_care_security.xml",
@@ -35,10 +38,12 @@
         "data/sms_template_data.xml",
         "data/customer_care_outreach_templates.xml",
         "data/customer_care_outreach_rule_data.xml",
+        "data/customer_care_privacy_data.xml",
         "wizard/customer_care_drop_wizard_views.xml",
         "wizard/customer_care_plan_step_skip_wizard_views.xml",
         "wizard/customer_care_plan_log_wizard_views.xml",
         "wizard/customer_care_lost_reason_wizard_views.xml",
+        "wizard/customer_care_anonymize_wizard_views.xml",
         "wizard/customer_care_consent_wizard_views.xml",
         "views/customer_care_group_views.xml",
         "views/customer_care_point_views.xml",

@@ -1,4 +1,5 @@
 from . import controllers
 from . import logic
 from . import models
+from . import wizard
 from .hooks import uninstall_hook

@@ -46,6 +46,9 @@ res.partner[care]                   action_care_drop        N     Y    N      N 
 res.partner[care]                   action_care_reinstate   N     Y    N      N       N
 res.partner[care]                   action_care_refresh     Y     Y    N      N       N
 customer.care.drop.wizard           action_confirm          N     Y    N      N       N
+res.partner[care]                   action_care_export_personal_data N Y N   N       N
+res.partner[care]                   action_care_anonymize   N     Y    N      N       N
+customer.care.anonymize.wizard      action_confirm          N     Y    N      N       N
 customer.care.plan                  read                    Y     Y    N      N       N
 customer.care.plan                  read_others             N     Y    N      N       N
 customer.care.plan                  create                  Y     Y    N      N       N
@@ -556,6 +559,13 @@ class TestAccessMatrix(AccessCommon):
             return partner.action_care_reinstate()
         if operation == "action_care_refresh":
             return partner.action_care_refresh()
+        if operation == "action_care_export_personal_data":
+            return partner.action_care_export_personal_data()
+        if operation == "action_care_anonymize":
+            return partner.action_care_anonymize("Asked by email")
+        if model == "customer.care.anonymize.wizard":
+            vals = {"partner_ids": [Command.set(self.customer.ids)], "reason": "Asked by email"}
+            return self._wizard(user, model, vals)
         if model == "customer.care.drop.wizard":
             vals = {"partner_ids": [Command.set(self.customer.ids)], "reason": "illegal"}
             return self._wizard(user, model, {**vals, "note": "Asked for fake invoices"})

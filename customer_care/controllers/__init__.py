@@ -1,4 +1,5 @@
 from . import faq
 from . import portal
 from . import rating
+from . import privacy
 from . import unsubscribe

@@ -16,5 +16,6 @@ from . import inbound
 from . import incidents
 from . import lifetime_value
 from . import outreach
+from . import privacy
 from . import sla
 from . import text

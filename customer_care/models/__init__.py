@@ -43,6 +43,7 @@ from . import res_partner_care_state
 from . import res_partner_consent
 from . import res_partner_facts
 from . import res_partner_lookup
+from . import res_partner_privacy
 from . import res_partner_revenue_chart
 from . import res_users
 from . import sale_order

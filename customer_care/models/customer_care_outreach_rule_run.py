@@ -177,6 +177,7 @@ class CustomerCareOutreachRule(models.Model):
         conditions = [
             SQL("p.active"),
             SQL("p.care_state IS DISTINCT FROM 'dropped'"),
+            SQL("p.care_anonymized IS NOT TRUE"),
             SQL("(p.company_id IS NULL OR p.company_id = %s)", self.company_id.id),
         ]
         if self.group_ids:

@@ -62,6 +62,13 @@ class ResCompany(models.Model):
         "within the cap window; 0 means no cap.",
     )
     care_contact_cap_days = fields.Integer(string="Cap Window (days)", default=30)
+    care_retention_months = fields.Integer(
+        string="Keep Former Customers (months)",
+        default=0,
+        help="Customers lost or dropped longer ago than this are anonymized by a scheduled "
+        "action; 0 keeps them forever.",
+    )
+
     care_consent_regime = fields.Selection(
         consent.REGIMES,
         string="Consent Regime",
@@ -74,6 +81,16 @@ class ResCompany(models.Model):
         "(Vietnam, Thailand and China ask for it). Opt-out: marketing reaches customers "
         "until they withdraw. A withdrawal is always respected.",
     )
+
+    @api.constrains("care_retention_months")
+    def _check_care_retention_months(self):
+        for company in self:
+            if company.care_retention_months < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The retention period cannot be negative: 0 keeps customers forever."
+                    )
+                )
 
     care_top_percent = fields.Float(
         string="Top Customers Share (%)",

@@ -19,6 +19,9 @@ class ResConfigSettings(models.TransientModel):
     care_contact_cap_days = fields.Integer(
         related="company_id.care_contact_cap_days", readonly=False
     )
+    care_retention_months = fields.Integer(
+        related="company_id.care_retention_months", readonly=False
+    )
     care_consent_regime = fields.Selection(related="company_id.care_consent_regime", readonly=False)
     care_escalation_user_id = fields.Many2one(
         related="company_id.care_escalation_user_id", readonly=False

@@ -12,3 +12,4 @@ from . import customer_care_outreach_rule
 from . import mail_message
 from . import mail_notification
 from . import res_partner
+from . import res_partner_privacy

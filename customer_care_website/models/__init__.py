@@ -1,1 +1,2 @@
 from . import customer_care_incident
+from . import res_partner
