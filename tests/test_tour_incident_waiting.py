@@ -43,6 +43,7 @@ class TestWaitingTour(HttpCase):
                 "token": incident._portal_ensure_token(),
             },
         )
+        self.env.invalidate_all()
         self.assertEqual(incident.state, "in_progress")
 
         self.start_tour("/odoo", "customer_care_incident_resumed_tour", login=user.login)

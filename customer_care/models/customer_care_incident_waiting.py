@@ -9,7 +9,7 @@ from ..logic import sla
 from ..logic.incidents import ACKNOWLEDGEMENT, AUTO_REPLY, WAITING
 from .care_refs import optional_ref
 
-WAITING_FROM = ("acknowledged", "in_progress")
+WAITING_FROM = ("new", "acknowledged", "in_progress")
 REMINDER_BATCH = 500
 REMINDER_TEMPLATE = "customer_care.mail_template_care_incident_waiting_reminder"
 # a policy-less incident is reminded after as many days as a new policy
@@ -168,15 +168,25 @@ class CustomerCareIncident(models.Model):
         return res
 
     def _is_customer_reply(self, message):
-        author = message.sudo().author_id
+        """A message the customer wrote: an email or a comment, not an
+        internal note, by a partner who is no internal user.  A portal
+        user's message counts whatever its subtype (the portal posts what
+        the customer typed); a note logged by care in the customer's name
+        does not."""
+        message = message.sudo()
+        author = message.author_id
+        if (
+            not author
+            or self.env.context.get(AUTO_REPLY)
+            or self.env.context.get(ACKNOWLEDGEMENT)
+            or message.message_type not in ("email", "comment")
+            or message.is_internal
+            or author.user_ids.filtered(lambda u: not u.share)
+        ):
+            return False
         return bool(
-            author
-            and not self.env.context.get(AUTO_REPLY)
-            and not self.env.context.get(ACKNOWLEDGEMENT)
-            and message.message_type in ("email", "comment")
-            and message.subtype_id
-            and not message.subtype_id.internal
-            and not author.sudo().user_ids.filtered(lambda u: not u.share)
+            (message.subtype_id and not message.subtype_id.internal)
+            or author.user_ids.filtered("share")
         )
 
     # -- the reminder --------------------------------------------------------------
