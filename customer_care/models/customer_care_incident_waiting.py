@@ -164,10 +164,18 @@ class CustomerCareIncident(models.Model):
         waiting = self.filtered(lambda i: i.state == WAITING)
         if waiting and self._is_customer_reply(message):
             customer = message.author_id.commercial_partner_id
-            waiting.filtered(lambda i: i.commercial_partner_id == customer)._waiting_end(
-                self.env._("The customer replied: the resolution clock runs again.")
-            )
+            waiting.filtered(
+                lambda i: i.commercial_partner_id == customer
+            )._waiting_customer_replied()
         return res
+
+    def _waiting_customer_replied(self):
+        """The customer replied: those of these incidents that wait work
+        again.  For a door whose conversation is posted elsewhere than on
+        the incident (the live chat's channel), once it checked the author."""
+        self.filtered(lambda i: i.state == WAITING)._waiting_end(
+            self.env._("The customer replied: the resolution clock runs again.")
+        )
 
     def _is_customer_reply(self, message):
         """A message the customer wrote: an email, a comment or a chat
