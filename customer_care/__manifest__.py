@@ -30,6 +30,7 @@
         "data/customer_care_incident_data.xml",
         "data/customer_care_incident_mail_template_data.xml",
         "data/customer_care_team_data.xml",
+        "data/customer_care_incident_waiting_data.xml",
         "data/ir_cron_data.xml",
         "data/customer_care_survey_data.xml",
         "data/customer_care_point_data.xml",

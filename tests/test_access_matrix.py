@@ -83,6 +83,8 @@ customer.care.incident              unlink                  N     Y    N      N 
 customer.care.incident              action_acknowledge      Y     Y    N      N       N
 customer.care.incident              action_start            Y     Y    N      N       N
 customer.care.incident              action_resolve          Y     Y    N      N       N
+customer.care.incident              action_wait_for_customer Y    Y    N      N       N
+customer.care.incident              action_resume_waiting   Y     Y    N      N       N
 customer.care.incident              action_request_decline  Y     Y    N      N       N
 customer.care.incident              action_approve_decline  N     Y    N      N       N
 customer.care.incident              action_reject_decline   N     Y    N      N       N
@@ -275,8 +277,10 @@ class TestAccessMatrix(AccessCommon):
                 "company_id": self.company.id,
             }
         )
-        if state in ("acknowledged", "pending_decline"):
+        if state in ("acknowledged", "pending_decline", "waiting"):
             incident.action_acknowledge()
+        if state == "waiting":
+            incident.action_wait_for_customer()
         if state == "pending_decline":
             incident.action_request_decline("We do not sell that model")
         return incident
@@ -602,6 +606,7 @@ class TestAccessMatrix(AccessCommon):
                 "action_approve_decline": "pending_decline",
                 "action_reject_decline": "pending_decline",
                 "write_state_undecline": "pending_decline",
+                "action_resume_waiting": "waiting",
             }.get(operation, "acknowledged")
             incident = self._incident(state)
             if operation == "action_resolve":

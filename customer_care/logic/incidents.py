@@ -19,6 +19,7 @@ INCIDENT_STATES = [
     ("new", "New"),
     ("acknowledged", "Acknowledged"),
     ("in_progress", "In Progress"),
+    ("waiting", "Waiting for Customer"),
     ("pending_decline", "Pending Decline"),
     ("resolved", "Resolved"),
     ("followed_up", "Followed Up"),
@@ -26,8 +27,12 @@ INCIDENT_STATES = [
     ("declined", "Declined"),
 ]
 
-# the clocks run in these states
-OPEN_STATES = ("new", "acknowledged", "in_progress", "pending_decline")
+# waiting for the customer (photos, an answer): still open, its clock paused
+WAITING = "waiting"
+# not yet resolved (waiting included)
+OPEN_STATES = ("new", "acknowledged", "in_progress", WAITING, "pending_decline")
+# the clocks run in these states: open, but not waiting for the customer
+RUNNING_STATES = tuple(state for state in OPEN_STATES if state != WAITING)
 
 RESOLUTION_TYPES = [
     ("instant", "Instant fix"),

@@ -247,3 +247,46 @@ def duration_text(minutes):
     if days:
         return f"{days}d {hours}h"
     return f"{hours}h {mins:02d}m"
+
+
+# -- waiting for the customer ----------------------------------------------
+def paused_hours(since, until, working_time=None):
+    """Hours of the clock paused between ``since`` and ``until``: calendar
+    hours, or working hours when the policy counts working time."""
+    if not since or not until or until <= since:
+        return 0.0
+    if working_time is None:
+        return (until - since).total_seconds() / 3600.0
+    return max(working_time.position(until) - working_time.position(since), 0.0) / 3600.0
+
+
+def shift_resolution(deadlines, hours, working_time=None):
+    """The deadlines once the resolution clock was paused ``hours`` (see
+    :func:`paused_hours`): the resolution deadline, the stricter target and
+    the resolution's at-risk moment move by the paused time; the response
+    clock is untouched (an incident waits only once answered).  Returns
+    ``None`` when the working intervals do not reach the shifted moments."""
+    if hours <= 0:
+        return deadlines
+    moved = [
+        add_hours(moment, hours, working_time)
+        for moment in (deadlines.resolution, deadlines.target, deadlines.resolution_risk)
+    ]
+    if any(moment is None for moment in moved):
+        return None
+    resolution, target, resolution_risk = moved
+    return Deadlines(
+        response=deadlines.response,
+        resolution=resolution,
+        target=target,
+        response_risk=deadlines.response_risk,
+        resolution_risk=resolution_risk,
+    )
+
+
+def reminder_due(waiting_since, last_reminder, now, reminder_days):
+    """Whether an incident waiting since ``waiting_since`` gets a reminder
+    at ``now``: once every ``reminder_days`` days (0: never)."""
+    if not waiting_since or reminder_days <= 0:
+        return False
+    return now >= (last_reminder or waiting_since) + timedelta(days=reminder_days)

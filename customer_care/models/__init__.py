@@ -16,6 +16,7 @@ from . import customer_care_incident_inbound
 from . import customer_care_incident_portal
 from . import customer_care_incident_rating
 from . import customer_care_incident_answer
+from . import customer_care_incident_waiting
 from . import customer_care_team
 from . import customer_care_lost_reason
 from . import customer_care_outreach_log

@@ -20,7 +20,7 @@ from .care_refs import optional_ref
 CARE_MANAGER = "customer_care.group_care_manager"
 # a clock a little ahead of the server's still records "now"
 RECEIVED_TOLERANCE = timedelta(minutes=5)
-REQUESTABLE_STATES = ("new", "acknowledged", "in_progress")
+REQUESTABLE_STATES = ("new", "acknowledged", "in_progress", "waiting")
 
 
 class CustomerCareIncident(models.Model):
@@ -398,6 +398,7 @@ class CustomerCareIncident(models.Model):
         self.filtered(lambda i: not i.date_first_response)._write_clocks(
             {"date_first_response": now}
         )
+        self._waiting_end(None, state=None)  # solved while waiting: the pause ends
         self._write_clocks({"date_resolved": now})
         self._write_state({"state": "resolved"})
         self._create_followups()

@@ -117,6 +117,8 @@ class CustomerCareIncident(models.Model):
         self.ensure_one()
         if self.state == "new":
             return self.env._("Received")
+        if self.state == "waiting":
+            return self.env._("Waiting for your reply")
         if self.state in OPEN_STATES:
             return self.env._("We are working on it")
         if self.waiting_delivery:

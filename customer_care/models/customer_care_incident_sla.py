@@ -7,7 +7,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..logic import sla
-from ..logic.incidents import OPEN_STATES
+from ..logic.incidents import RUNNING_STATES, WAITING
 from .care_refs import activity_type_ref
 
 SLA_BATCH = 1000
@@ -173,7 +173,7 @@ class CustomerCareIncident(models.Model):
 
     def _running_deadline(self):
         self.ensure_one()
-        if self.state not in OPEN_STATES:
+        if self.state not in RUNNING_STATES:
             return False
         if not self.date_first_response:
             return self.response_deadline
@@ -202,7 +202,7 @@ class CustomerCareIncident(models.Model):
             SQL(
                 """SELECT i.id, i.state, i.sla_state, i.escalation_level,
                           i.date_sla_next_check, i.sla_policy_id, i.company_id,
-                          COALESCE(p.escalation_extra_hours, 0),
+                          i.date_waiting_since, COALESCE(p.escalation_extra_hours, 0),
                           i.date_response_risk, i.response_deadline, i.date_first_response,
                           i.date_resolution_risk, i.resolution_deadline, i.date_resolved
                      FROM %s i
@@ -222,14 +222,17 @@ class CustomerCareIncident(models.Model):
             old_next,
             policy_id,
             company_id,
+            waiting_since,
             extra,
             *times,
         ) in rows:
             clocks = sla.incident_clocks(*times)
-            state = sla.sla_state(now, clocks)
+            # waiting for the customer: the clocks stand still where they paused
+            paused = status == WAITING and waiting_since and min(waiting_since, now)
+            state = sla.sla_state(paused or now, clocks)
             level = old_level or 0
             upcoming = None
-            if status in OPEN_STATES and clocks:
+            if status in RUNNING_STATES and clocks:
                 reached = sla.escalation_level(now, clocks, extra)
                 escalations += [
                     ((incident_id, policy_id, company_id), lvl)
@@ -421,7 +424,7 @@ class CustomerCareIncident(models.Model):
                       FOR UPDATE SKIP LOCKED""",
                 SQL.identifier(self._table),
                 now,
-                OPEN_STATES,
+                RUNNING_STATES,
                 limit,
             )
         )
@@ -434,7 +437,7 @@ class CustomerCareIncident(models.Model):
                 "SELECT count(*) FROM %s WHERE date_sla_next_check <= %s AND state IN %s",
                 SQL.identifier(self._table),
                 now,
-                OPEN_STATES,
+                RUNNING_STATES,
             )
         )
         return rows[0][0]

@@ -80,6 +80,23 @@ class CustomerCareSlaPolicy(models.Model):
         "excluded); leave empty for round-the-clock calendar time.",
     )
 
+    def _waiting_working_time(self, incidents):
+        """The policy's working time from the earliest resolution moment of
+        these paused incidents to past the latest one pushed by its pause;
+        ``None`` in calendar time."""
+        calendar = self.resource_calendar_id
+        if not self or not calendar:
+            return None
+        start = min(i.date_resolution_risk or i.resolution_deadline for i in incidents)
+        stop = max(
+            max(i.resolution_deadline, i.target_deadline or i.resolution_deadline)
+            for i in incidents
+        )
+        hours = max(incidents.mapped("waiting_clock_hours"))
+        per_week = calendar.hours_per_week or 40.0
+        horizon = 14 + 7 * math.ceil(hours / max(per_week, 1.0))
+        return self._working_time(calendar, start, stop + timedelta(days=horizon))
+
     # -- escalation ----------------------------------------------------------
     escalation_user_id = fields.Many2one(
         "res.users",
@@ -102,11 +119,18 @@ class CustomerCareSlaPolicy(models.Model):
         help="A breach still open this many hours later reaches senior management; "
         "a second breached clock reaches it at once.",
     )
+    reminder_days = fields.Integer(
+        string="Remind After (days)",
+        default=3,
+        tracking=True,
+        help="An incident waiting for the customer sends the customer a polite reminder "
+        "every this many days; 0 sends none. It never closes by itself.",
+    )
     incident_count = fields.Integer(compute="_compute_incident_count")
 
     _hours_positive = models.Constraint(
         "CHECK(response_hours > 0 AND resolution_hours > 0 AND target_hours > 0 "
-        "AND escalation_extra_hours >= 0)",
+        "AND escalation_extra_hours >= 0 AND reminder_days >= 0)",
         "SLA hours must be positive.",
     )
     _at_risk_in_range = models.Constraint(

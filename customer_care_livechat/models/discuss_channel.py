@@ -11,9 +11,10 @@ CARE_USER = "customer_care.group_care_user"
 
 
 class DiscussChannel(models.Model):
-    """The ``/incident`` command of a live chat conversation, and the
+    """The ``/incident`` command of a live chat conversation, the
     operator's first answer stopping the response clock of the incidents
-    opened from it."""
+    opened from it, and the visitor's message ending their wait for the
+    customer."""
 
     _inherit = "discuss.channel"
 
@@ -65,7 +66,28 @@ class DiscussChannel(models.Model):
         livechats = self.filtered(lambda c: c.channel_type == "livechat")
         if livechats and message.message_type == "comment" and message.author_id:
             livechats._care_first_response(message)
+        if livechats and message.message_type == "comment":
+            livechats._care_customer_replied(message)
         return res
+
+    def _care_customer_replied(self, message):
+        """The visitor wrote in the conversation (a guest, or the signed-in
+        customer; never an operator nor the bot): the incidents opened from
+        it that wait for the customer work again."""
+        channels = self.sudo()
+        author = message.sudo().author_id
+        if not message.author_guest_id and (
+            not author or author not in channels.livechat_customer_partner_ids
+        ):
+            return
+        # sudo: the visitor may not read the incidents; the wait is the
+        # incident's record of the customer's answer
+        waiting = (
+            self.env["customer.care.incident"]
+            .sudo()
+            .search([("discuss_channel_id", "in", self.ids), ("state", "=", "waiting")])
+        )
+        waiting._waiting_customer_replied()
 
     def _care_first_response(self, message):
         author = message.author_id.sudo()

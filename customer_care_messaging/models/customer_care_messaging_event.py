@@ -23,7 +23,14 @@ BATCH_FETCH_SECONDS = 30
 EVENT_FETCH_SECONDS = 20  # seconds for all the files of one message
 EVENT_FILES = 10  # files fetched per message; the others are named in a note
 # an incident still open to the customer's messages (a resolved one reopens)
-THREAD_STATES = ("new", "acknowledged", "in_progress", "pending_decline", *REOPENED_BY_REPLY)
+THREAD_STATES = (
+    "new",
+    "acknowledged",
+    "in_progress",
+    "waiting",
+    "pending_decline",
+    *REOPENED_BY_REPLY,
+)
 PLAN_THREAD_STATES = ("planned", "in_progress")
 TOO_MANY, NO_TIME = "too_many", "no_time"  # files not fetched, beside media's reasons
 

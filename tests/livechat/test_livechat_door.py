@@ -164,6 +164,20 @@ class TestLivechatDoor(CareCommon, ChatbotCase):
             self.env[INCIDENT].search_count([("discuss_channel_id", "=", channel.id)]), 1
         )
 
+    def test_the_visitors_message_ends_the_wait_for_the_customer(self):
+        channel = self._visitor_session()
+        self._visitor_says(channel, "My order is late. I am lan@example.com")
+        channel.with_user(self.operator).execute_command_incident(body="/incident Late order")
+        incident = self.env[INCIDENT].search([("discuss_channel_id", "=", channel.id)])
+        incident.with_user(self.operator).action_wait_for_customer()
+        self.assertEqual(incident.state, "waiting")
+        self._operator_says(channel, "Could you send the order number?")
+        self.assertEqual(incident.state, "waiting", "the operator's message is no reply")
+        self._visitor_says(channel, "It is S00042")
+        self.env.invalidate_all()
+        self.assertEqual(incident.state, "in_progress")
+        self.assertFalse(incident.date_waiting_since)
+
     def test_a_signed_in_visitor_is_their_own_customer(self):
         portal = new_test_user(
             self.env, login="care_chat_portal", name="Portal Phúc", groups="base.group_portal"

@@ -215,6 +215,26 @@ class TestWebhooks(MessagingCommon, HttpCase):
         self.assertEqual(incident.state, "in_progress")
         self.assertEqual(incident.activity_ids.user_id, self.care_user)
 
+    def test_waiting_incident_works_again_on_a_chat_message(self):
+        self._identity("zalo", "u-wait")
+        incident = self.env["customer.care.incident"].create(
+            {
+                "name": "Scratched lamp",
+                "partner_id": self.customer.id,
+                "channel": "social",
+                "messaging_account_id": self.accounts["zalo"].id,
+                "user_id": self.care_user.id,
+            }
+        )
+        incident.with_user(self.care_user).action_wait_for_customer()
+        self.assertEqual(incident.state, "waiting")
+        body = json.dumps(zalo_event("u-wait", "Here is the photo", "zwait")).encode()
+        self.url_open(self._url("zalo"), data=body, headers=sign_zalo(body))
+        self._process()
+        self.assertEqual(self._events("zalo").incident_id, incident, "threaded, no new incident")
+        self.assertEqual(incident.state, "in_progress")
+        self.assertFalse(incident.date_waiting_since)
+
     def test_message_threads_into_an_open_social_plan(self):
         self._identity("line", "u-plan")
         plan = self.env["customer.care.plan"].create(
