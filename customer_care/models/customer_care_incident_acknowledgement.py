@@ -71,16 +71,28 @@ class CustomerCareIncident(models.Model):
         through ``ir.cron._commit_progress``; stop when the scheduler's
         time slice is used up, it calls again while incidents wait."""
         batch_size = batch_size or ACK_BATCH
-        cron = self.env["ir.cron"]
         total = self._acknowledgement_pending_count()
+        return self._run_claimed_batches(
+            total,
+            lambda: self._acknowledgement_claim(batch_size),
+            lambda incidents: (
+                incidents._send_acknowledgements(),
+                incidents._acknowledgement_mark_sent(),
+            ),
+        )
+
+    @api.model
+    def _run_claimed_batches(self, total, claim, handle):
+        """A scheduled job over claimed batches, on the scheduler's contract:
+        ``claim()`` returns the next batch's ids (``FOR UPDATE SKIP LOCKED``),
+        ``handle(incidents)`` does the work, each batch commits through
+        ``ir.cron._commit_progress`` with the true remaining (out of
+        ``total``); False when the time slice is spent (the scheduler calls
+        again), True when nothing is left."""
+        cron = self.env["ir.cron"]
         done = 0
-        while True:
-            ids = self._acknowledgement_claim(batch_size)
-            if not ids:
-                break
-            incidents = self.browse(ids)
-            incidents._send_acknowledgements()
-            incidents._acknowledgement_mark_sent()
+        while ids := claim():
+            handle(self.browse(ids))
             done += len(ids)
             time_left = cron._commit_progress(len(ids), remaining=max(total - done, 0))
             self.env.invalidate_all()
@@ -150,8 +162,13 @@ class CustomerCareIncident(models.Model):
                 template = default_template
             if template:
                 groups[template, incident.company_id].append(incident.id)
-        if not groups:
-            return self.env["mail.message"]
+        return self._post_company_templates(groups)
+
+    @api.model
+    def _post_company_templates(self, groups):
+        """Post ``{(template, company): incident ids}`` as automated messages
+        of each company, one composer per group rendering every incident in
+        its customer's language and queuing the emails; the messages."""
         subtype_id = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
         messages = self.env["mail.message"]
         for (template, company), ids in groups.items():

@@ -209,24 +209,16 @@ class CustomerCareIncident(models.Model):
         commit through ``ir.cron._commit_progress``.  The incident keeps
         waiting: it never closes by itself."""
         batch_size = batch_size or REMINDER_BATCH
-        cron = self.env["ir.cron"]
         now = fields.Datetime.now()
         total = self._waiting_reminder_count_due(now)
-        done = 0
-        while True:
-            ids = self._waiting_reminder_claim(now, batch_size)
-            if not ids:
-                break
-            incidents = self.browse(ids)
-            incidents._send_waiting_reminders()
-            incidents._waiting_reminder_mark(now)
-            done += len(ids)
-            time_left = cron._commit_progress(len(ids), remaining=max(total - done, 0))
-            self.env.invalidate_all()
-            if not time_left:
-                return False
-        cron._commit_progress(0, remaining=0)
-        return True
+        return self._run_claimed_batches(
+            total,
+            lambda: self._waiting_reminder_claim(now, batch_size),
+            lambda incidents: (
+                incidents._send_waiting_reminders(),
+                incidents._waiting_reminder_mark(now),
+            ),
+        )
 
     def _waiting_reminder_due_sql(self, now):
         """The waiting incidents whose reminder is due at ``now``."""
@@ -288,29 +280,5 @@ class CustomerCareIncident(models.Model):
             return self.env["mail.message"]
         groups = defaultdict(list)
         for incident in self.sudo():
-            groups[incident.company_id].append(incident.id)
-        subtype_id = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
-        messages = self.env["mail.message"]
-        for company, ids in groups.items():
-            composer = (
-                self.env["mail.compose.message"]
-                .sudo()
-                .with_context(
-                    **{ACKNOWLEDGEMENT: True},
-                    default_composition_mode="comment",
-                    default_model=self._name,
-                    default_res_ids=ids,
-                    default_template_id=template.id,
-                )
-                .create(
-                    [
-                        {
-                            "message_type": "auto_comment",
-                            "subtype_id": subtype_id,
-                            "author_id": company.partner_id.id,
-                        }
-                    ]
-                )
-            )
-            messages |= composer._action_send_mail()[1]
-        return messages
+            groups[template, incident.company_id].append(incident.id)
+        return self._post_company_templates(groups)
