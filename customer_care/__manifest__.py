@@ -57,6 +57,7 @@
         "views/customer_care_sla_policy_views.xml",
         "views/customer_care_root_cause_views.xml",
         "views/customer_care_answer_views.xml",
+        "views/customer_care_inbox_views.xml",
         "views/customer_care_consent_views.xml",
         "views/res_partner_views.xml",
         "views/customer_care_outreach_rule_views.xml",
@@ -91,6 +92,7 @@
     "assets": {
         "web.assets_backend": [
             "customer_care/static/src/scss/customer_care.scss",
+            "customer_care/static/src/chatter/chatter_open_composer.js",
         ],
         # the graph view is loaded on demand, with this bundle
         "web.assets_backend_lazy": [

@@ -1,4 +1,5 @@
 from . import account_move
+from . import customer_care_awaiting
 from . import crm_team
 from . import customer_care_facts
 from . import customer_care_facts_run
@@ -7,6 +8,7 @@ from . import customer_care_feedback
 from . import customer_care_group
 from . import customer_care_hobby
 from . import customer_care_answer
+from . import customer_care_inbox
 from . import customer_care_incident
 from . import customer_care_incident_sla
 from . import customer_care_incident_followup

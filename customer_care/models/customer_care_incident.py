@@ -12,10 +12,12 @@ from ..logic.incidents import (
     RECEIVED_FIELD,
     RESOLUTION_TYPES,
     RESOLVING_TYPES,
+    RUNNING_STATES,
     SLA_SYSTEM_FIELDS,
     SLA_TRIGGER_FIELDS,
 )
 from .care_refs import optional_ref
+from .customer_care_inbox import PART_INCIDENT, awaiting_index
 
 CARE_MANAGER = "customer_care.group_care_manager"
 # a clock a little ahead of the server's still records "now"
@@ -39,7 +41,9 @@ class CustomerCareIncident(models.Model):
         "rating.mixin",
         "mail.activity.mixin",
         "portal.mixin",
+        "customer.care.awaiting.mixin",
     ]
+    _awaiting_states = RUNNING_STATES
     _order = "priority desc, date_received desc, id desc"
     _check_company_auto = True
 
@@ -138,6 +142,8 @@ class CustomerCareIncident(models.Model):
         help="The care contact where this question could not be answered on the spot.",
     )
 
+    # the incidents' part of the care inbox, read off this index
+    _awaiting_reply_idx = awaiting_index(PART_INCIDENT, RUNNING_STATES)
     _satisfaction_range = models.Constraint(
         "CHECK(satisfaction IS NULL OR (satisfaction >= 0 AND satisfaction <= 5))",
         "Satisfaction is a score from 1 to 5.",
@@ -355,6 +361,33 @@ class CustomerCareIncident(models.Model):
                     incidents=", ".join(wrong.mapped("display_name")),
                 )
             )
+
+    def action_assign_to_me(self):
+        """Take unassigned incidents (from the inbox, say): the user becomes
+        responsible where they may take care work of the incident's
+        company; an incident someone took meanwhile is left to them."""
+        user = self.env.user
+        taken = self.filtered("user_id")
+        if taken:
+            raise UserError(
+                self.env._(
+                    "%(incidents)s already has a responsible: %(users)s.",
+                    incidents=", ".join(taken.mapped("display_name")),
+                    users=", ".join(taken.user_id.mapped("name")),
+                )
+            )
+        assignable = self.company_id._care_assignable(user)
+        refused = self.filtered(lambda i: (user.id, i.company_id.id) not in assignable)
+        if refused:
+            raise UserError(
+                self.env._(
+                    "Only care users of %(company)s can take %(incidents)s.",
+                    company=", ".join(refused.company_id.mapped("name")),
+                    incidents=", ".join(refused.mapped("display_name")),
+                )
+            )
+        self.write({"user_id": user.id})
+        return True
 
     def action_acknowledge(self):
         """Answer the customer for the first time: stops the response clock."""

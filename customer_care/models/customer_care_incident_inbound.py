@@ -105,10 +105,13 @@ class CustomerCareIncident(models.Model):
         now unless the door knows better, the kind guessed from the
         customer's words unless given, and nobody responsible yet (the care
         team takes it from the incident list).  Every door calls it, so the
-        doors open incidents alike."""
+        doors open incidents alike (and all of them show in the care
+        inbox)."""
         values = dict(values, channel=channel)
         values.setdefault("date_received", fields.Datetime.now())
         values.setdefault("kind", inbound.guess_kind(subject or "", text or ""))
+        # the customer waits for an answer from the moment they wrote
+        values.setdefault("date_awaiting_reply", values["date_received"])
         values["user_id"] = values.get("user_id") or False
         return values
 

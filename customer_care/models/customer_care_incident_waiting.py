@@ -6,12 +6,10 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..logic import sla
-from ..logic.incidents import ACKNOWLEDGEMENT, AUTO_REPLY, WAITING
+from ..logic.incidents import WAITING
 from .care_refs import optional_ref
 
 WAITING_FROM = ("new", "acknowledged", "in_progress")
-# messages nobody typed: they resume nothing
-NOT_WRITTEN = ("notification", "auto_comment", "user_notification")
 REMINDER_BATCH = 500
 REMINDER_TEMPLATE = "customer_care.mail_template_care_incident_waiting_reminder"
 # a policy-less incident is reminded after as many days as a new policy
@@ -175,29 +173,6 @@ class CustomerCareIncident(models.Model):
         the incident (the live chat's channel), once it checked the author."""
         self.filtered(lambda i: i.state == WAITING)._waiting_end(
             self.env._("The customer replied: the resolution clock runs again.")
-        )
-
-    def _is_customer_reply(self, message):
-        """A message the customer wrote: an email, a comment or a chat
-        app's message (``care_chat`` of customer_care_messaging), not an
-        internal note, by a partner who is no internal user.  A portal
-        user's message counts whatever its subtype (the portal posts what
-        the customer typed); a note logged by care in the customer's name
-        does not."""
-        message = message.sudo()
-        author = message.author_id
-        if (
-            not author
-            or self.env.context.get(AUTO_REPLY)
-            or self.env.context.get(ACKNOWLEDGEMENT)
-            or message.message_type in NOT_WRITTEN
-            or message.is_internal
-            or author.user_ids.filtered(lambda u: not u.share)
-        ):
-            return False
-        return bool(
-            (message.subtype_id and not message.subtype_id.internal)
-            or author.user_ids.filtered("share")
         )
 
     # -- the reminder --------------------------------------------------------------

@@ -10,6 +10,7 @@ from ..logic import cadence, care_sequence, outreach
 from ..logic.care_sequence import STEP_CODES, STEPS
 from ..logic.care_state import STATE_DROPPED
 from ..logic.channels import CHANNELS
+from .customer_care_inbox import PART_PLAN, awaiting_index
 
 TRIGGERS = [
     ("tenure", "Long-standing customer"),
@@ -48,7 +49,11 @@ class CustomerCarePlan(models.Model):
 
     _name = "customer.care.plan"
     _description = "Care Plan"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    # the awaiting mixin is a mail.thread
+    _inherit = ["customer.care.awaiting.mixin", "mail.activity.mixin"]
+    _awaiting_states = OPEN_PLAN_STATES
+    # the plans' part of the care inbox, read off this index
+    _awaiting_reply_idx = awaiting_index(PART_PLAN, OPEN_PLAN_STATES)
     _order = "date_deadline, id"
     _check_company_auto = True
 

@@ -120,6 +120,8 @@ class CustomerCareIncident(models.Model):
                 "partner_id": partner.id,
                 "company_id": company.id,
                 "discuss_channel_id": discuss_channel.id,
+                # the visitor waits for an answer as long as the conversation does
+                "date_awaiting_reply": discuss_channel.sudo().care_date_awaiting_reply,
             },
             subject,
             text or "",

@@ -1,10 +1,13 @@
 from markupsafe import Markup
 
 from odoo import SUPERUSER_ID, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import html2plaintext
 
-from odoo.addons.customer_care.logic.incidents import OPEN_STATES
+from odoo.addons.customer_care.logic.incidents import OPEN_STATES, RUNNING_STATES
+from odoo.addons.customer_care.models.customer_care_inbox import PART_STRIDE
+
+from .customer_care_inbox import PART_LIVECHAT
 
 INCIDENT_COMMAND = "/incident"
 CARE_USER = "customer_care.group_care_user"
@@ -18,12 +21,36 @@ class DiscussChannel(models.Model):
 
     _inherit = "discuss.channel"
 
+    care_date_awaiting_reply = fields.Datetime(
+        string="Visitor Waiting Since",
+        readonly=True,
+        copy=False,
+        help="When the visitor wrote the first message no operator has answered yet "
+        "(what the care inbox shows).",
+    )
+    # the live chat part of the care inbox, read off this index
+    _care_awaiting_reply_idx = models.Index(
+        f"(care_date_awaiting_reply, (id * {PART_STRIDE} + {PART_LIVECHAT})) "
+        "WHERE care_date_awaiting_reply IS NOT NULL AND livechat_end_dt IS NULL "
+        "AND channel_type = 'livechat'"
+    )
+
     care_incident_ids = fields.One2many(
         "customer.care.incident",
         "discuss_channel_id",
         string="Care Incidents",
         groups=CARE_USER,
     )
+
+    def write(self, vals):
+        if "care_date_awaiting_reply" in vals and not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "Whether a visitor waits for an answer follows the conversation: the "
+                    "visitor's message starts the wait, an operator's answer ends it."
+                )
+            )
+        return super().write(vals)
 
     def execute_command_incident(self, **kwargs):
         """``/incident <subject>``: a care incident for the visitor, with the
@@ -70,6 +97,29 @@ class DiscussChannel(models.Model):
             livechats._care_customer_replied(message)
         return res
 
+    def _care_awaiting(self, message, waiting):
+        """The visitor wrote (``waiting``) or an operator answered: the wait
+        of the conversation, and of the open incidents opened from it, in
+        the care inbox.  The addon's own column; the incidents' through
+        their model."""
+        now = message.date or fields.Datetime.now()
+        channels = self.sudo()
+        incidents = (
+            self.env["customer.care.incident"]
+            .sudo()
+            .search([("discuss_channel_id", "in", self.ids), ("state", "in", RUNNING_STATES)])
+        )
+        if waiting:
+            channels.filtered(lambda c: not c.care_date_awaiting_reply).write(
+                {"care_date_awaiting_reply": now}
+            )
+            incidents.filtered(lambda i: not i.date_awaiting_reply).write(
+                {"date_awaiting_reply": now}
+            )
+        else:
+            channels.filtered("care_date_awaiting_reply").write({"care_date_awaiting_reply": False})
+            incidents.filtered("date_awaiting_reply").write({"date_awaiting_reply": False})
+
     def _care_customer_replied(self, message):
         """The visitor wrote in the conversation (a guest, or the signed-in
         customer; never an operator nor the bot): the incidents opened from
@@ -88,12 +138,14 @@ class DiscussChannel(models.Model):
             .search([("discuss_channel_id", "in", self.ids), ("state", "=", "waiting")])
         )
         waiting._waiting_customer_replied()
+        self._care_awaiting(message, waiting=True)
 
     def _care_first_response(self, message):
         author = message.author_id.sudo()
         operators = author.user_ids.filtered(lambda u: not u.share and u.id != SUPERUSER_ID)
         if author.partner_share or not operators:
             return
+        self._care_awaiting(message, waiting=False)
         # sudo: the operator answering need not be a care user; the clock is
         # the incident's record of the answer the customer got
         incidents = (

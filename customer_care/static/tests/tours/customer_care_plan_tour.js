@@ -22,8 +22,13 @@ registry.category("web_tour.tours").add("customer_care_plan_tour", {
     steps: () => [
         ...openCareApp(),
         {
+            content: "Open the care plans menu",
+            trigger: "button[data-menu-xmlid='customer_care.menu_customer_care_plan_root']",
+            run: "click",
+        },
+        {
             content: "Open the care plans",
-            trigger: "[data-menu-xmlid='customer_care.menu_customer_care_plan']",
+            trigger: "a[data-menu-xmlid='customer_care.menu_customer_care_plan']",
             run: "click",
         },
         {

@@ -41,6 +41,11 @@ registry.category("web_tour.tours").add("customer_care_reporting_tour", {
         ...openReport("customer_care.menu_customer_care_report_point", "Dissatisfaction Points", ".o_graph_view"),
         ...openReport("customer_care.menu_customer_care_report_value", "Lifetime Value", ".o_pivot"),
         {
+            content: "Open the customers menu",
+            trigger: "button[data-menu-xmlid='customer_care.menu_customer_care_customers_root']",
+            run: "click",
+        },
+        {
             content: "Open the lost customers",
             trigger: "a[data-menu-xmlid='customer_care.menu_customer_care_lost']",
             run: "click",

@@ -30,6 +30,11 @@ registry.category("web_tour.tours").add("customer_care_vietnamese_tour", {
             trigger: ".o_form_view label:contains('Nhóm chăm sóc')",
         },
         {
+            content: "Open the care plans menu",
+            trigger: "button[data-menu-xmlid='customer_care.menu_customer_care_plan_root']",
+            run: "click",
+        },
+        {
             content: "Open the care plans",
             trigger: "a[data-menu-xmlid='customer_care.menu_customer_care_plan']",
             run: "click",
