@@ -80,6 +80,7 @@ customer.care.incident              read_others             N     Y    N      N 
 customer.care.incident              create                  Y     Y    N      N       N
 customer.care.incident              write                   Y     Y    N      N       N
 customer.care.incident              unlink                  N     Y    N      N       N
+customer.care.incident              action_assign_to_me     Y     Y    N      N       N
 customer.care.incident              action_acknowledge      Y     Y    N      N       N
 customer.care.incident              action_start            Y     Y    N      N       N
 customer.care.incident              action_resolve          Y     Y    N      N       N
@@ -135,6 +136,7 @@ customer.care.lost.reason           write                   N     Y    N      N 
 customer.care.lost.reason           unlink                  N     Y    N      N       Y
 customer.care.lost.reason.wizard    create                  Y     Y    N      N       Y
 customer.care.overview              search                  Y     Y    N      N       Y
+customer.care.inbox                 search                  Y     Y    N      N       Y
 customer.care.top.snapshot          search                  N     Y    N      N       Y
 customer.care.report.purchase       search                  N     Y    N      N       Y
 customer.care.report.referral       search                  N     Y    N      N       Y
@@ -611,6 +613,8 @@ class TestAccessMatrix(AccessCommon):
             incident = self._incident(state)
             if operation == "action_resolve":
                 incident.write({"resolution_type": "explanation", "root_cause_id": self.cause.id})
+            if operation == "action_assign_to_me":
+                incident.user_id = False
             mine = incident.with_user(user)
             if operation == "action_request_decline":
                 return mine.action_request_decline("Not something we sell")

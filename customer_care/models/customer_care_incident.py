@@ -366,6 +366,7 @@ class CustomerCareIncident(models.Model):
         """Take unassigned incidents (from the inbox, say): the user becomes
         responsible where they may take care work of the incident's
         company; an incident someone took meanwhile is left to them."""
+        self.check_access("write")
         user = self.env.user
         taken = self.filtered("user_id")
         if taken:

@@ -1,10 +1,15 @@
 import { registry } from "@web/core/registry";
-import { openCareApp } from "@customer_care/../tests/tours/tour_helper";
+import { openCareApp, openCareCustomers } from "@customer_care/../tests/tours/tour_helper";
 
 registry.category("web_tour.tours").add("customer_care_smoke_tour", {
     url: "/odoo",
     steps: () => [
         ...openCareApp(),
+        {
+            content: "The app opens on the inbox",
+            trigger: ".o_breadcrumb .active:contains('Inbox')",
+        },
+        ...openCareCustomers(),
         {
             content: "The customers of the care app are listed",
             trigger: ".o_breadcrumb .active:contains('Customers')",

@@ -1,5 +1,6 @@
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_utils";
+import { openCareCustomers } from "@customer_care/../tests/tours/tour_helper";
 
 /* A care user working in Vietnamese goes through the main screens. */
 registry.category("web_tour.tours").add("customer_care_vietnamese_tour", {
@@ -11,6 +12,15 @@ registry.category("web_tour.tours").add("customer_care_vietnamese_tour", {
             trigger: ".o_app[data-menu-xmlid='customer_care.menu_customer_care_root']:contains('Chăm sóc khách hàng')",
             run: "click",
         },
+        {
+            content: "The app opens on the inbox, in Vietnamese",
+            trigger: ".o_breadcrumb .active:contains('Hộp thư đến')",
+        },
+        {
+            content: "The whole menu bar fits: nothing folded into a \"+\" menu",
+            trigger: ".o_menu_sections:not(:has(.o_menu_sections_more))",
+        },
+        ...openCareCustomers(),
         {
             content: "Customers, in Vietnamese",
             trigger: ".o_breadcrumb .active:contains('Khách hàng')",

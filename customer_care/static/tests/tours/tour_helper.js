@@ -5,6 +5,22 @@ export function openCareApp() {
     return stepUtils.goToAppSteps("customer_care.menu_customer_care_root", "Open Customer Care");
 }
 
+/** From the app (which opens on the inbox), open Customers → Customers. */
+export function openCareCustomers() {
+    return [
+        {
+            content: "Open the customers menu",
+            trigger: "button[data-menu-xmlid='customer_care.menu_customer_care_customers_root']",
+            run: "click",
+        },
+        {
+            content: "Open the care customers",
+            trigger: "a[data-menu-xmlid='customer_care.menu_customer_care_customers']",
+            run: "click",
+        },
+    ];
+}
+
 /**
  * Open a report from Customer Care → Reporting and wait for its view.
  *
