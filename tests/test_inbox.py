@@ -236,3 +236,25 @@ class TestInbox(InboundMailCase):
         with self.assertRaises(AccessError):
             incident.with_user(self.care_manager).write({"date_awaiting_reply": False})
         self.assertTrue(self._rows(incident))
+
+    def test_a_portal_request_and_the_customers_portal_message(self):
+        portal = new_test_user(
+            self.env, login="inbox_portal_req", name="Rita Request", groups="base.group_portal"
+        )
+        incident = (
+            self.env["customer.care.incident"]
+            .sudo()
+            ._portal_new_request(portal, "Invoice copy", "Please send my March invoice")
+        )
+        row = self._rows(incident)
+        self.assertEqual((row.channel, row.source), ("portal", "incident"))
+        self.assertEqual(row.date_waiting, incident.date_received)
+        self._answer(incident)
+        self.assertFalse(self._rows(incident))
+        incident.with_user(portal).sudo().message_post(
+            body="And April too, please",
+            author_id=portal.partner_id.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        self.assertIn("April", self._rows(incident).last_message)

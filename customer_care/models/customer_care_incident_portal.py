@@ -200,17 +200,19 @@ class CustomerCareIncident(models.Model):
                     PORTAL_REQUESTS_PER_HOUR,
                 )
             )
+        # through the doors' common intake, as the other doors (the inbox shows it)
         incident = self.create(
             [
-                {
-                    "name": subject,
-                    "description": plaintext2html(text.clip(description, text.MAX_DESCRIPTION)),
-                    "partner_id": partner.id,
-                    "company_id": (partner.company_id or user.company_id).id,
-                    "kind": "question",
-                    "channel": "portal",
-                    "user_id": False,
-                }
+                self._intake_values(
+                    "portal",
+                    {
+                        "name": subject,
+                        "description": plaintext2html(text.clip(description, text.MAX_DESCRIPTION)),
+                        "partner_id": partner.id,
+                        "company_id": (partner.company_id or user.company_id).id,
+                        "kind": "question",
+                    },
+                )
             ]
         )
         incident.message_subscribe(partner_ids=partner.ids)
