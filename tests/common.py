@@ -51,6 +51,16 @@ def assert_catalogues_complete(case, addon, sample=None):
 TEST_TZ = "Asia/Ho_Chi_Minh"
 
 
+def manual_routing(env):
+    """Every care team assigns new incidents by hand.  The demo team routes
+    the incidents of every door in turn to its members who are in, which
+    the time of day decides; the tests of routing build teams of their
+    own."""
+    env["customer.care.team"].with_context(active_test=False).search(
+        [("assignment_method", "!=", "manual")]
+    ).assignment_method = "manual"
+
+
 class CareCommon(TransactionCase):
     """Users per role (all in TEST_TZ, as the shop itself), the seeded care
     groups, products in two categories, an online sales team, and a helper
@@ -62,6 +72,7 @@ class CareCommon(TransactionCase):
         cls.env.user.tz = TEST_TZ
         cls.env.company.partner_id.tz = TEST_TZ  # the shop's own day (outreach)
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True, tz=TEST_TZ))
+        manual_routing(cls.env)
         cls.today = fields.Date.context_today(cls.env["res.partner"])
         cls.care_user = new_test_user(
             cls.env,

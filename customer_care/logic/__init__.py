@@ -17,5 +17,6 @@ from . import incidents
 from . import lifetime_value
 from . import outreach
 from . import privacy
+from . import routing
 from . import sla
 from . import text

@@ -62,6 +62,8 @@ SLA_TRIGGER_FIELDS = {
     "date_first_response",
     "date_resolved",
     "state",
+    # the team's working hours may be the clocks' calendar
+    "team_id",
 }
 # set only by the SLA check (from the clocks), never by hand
 SLA_SYSTEM_FIELDS = {"sla_state", "escalation_level", "date_sla_next_check"}
@@ -72,7 +74,11 @@ MANAGED_FIELDS = ("date_first_response", "date_resolved", "satisfaction")
 # only a care manager corrects it, traced as MANAGED_FIELDS
 RECEIVED_FIELD = "date_received"
 
-# -- context keys the incident's paths set and read ---------------------------
+# -- value and context keys the incident's paths set and read -----------------
+# in the values of a new incident, set by the intake every door uses: the
+# incident is routed to a member of its care team when it is created (not a
+# field: ``create`` takes it out)
+ROUTE_ON_CREATE = "customer_care_route"
 # set while an automatic reply is processed: it is no customer's reply
 AUTO_REPLY = "customer_care_auto_reply"
 # set by the gateway (as superuser): the receiving server vouches for the sender

@@ -2,9 +2,10 @@
 
 A complaint is acknowledged within the response time (1 hour by default)
 and resolved within the resolution time (24 hours), with a stricter target
-(12 hours).  Clocks run in calendar time, or in working time when the policy
-has a working calendar: the model turns the calendar into plain working
-intervals and the functions below do the arithmetic on them.
+(12 hours).  Clocks run in calendar time, or in working time when the
+incident's care team or its policy has a working calendar (the team's first):
+the model turns the calendar into plain working intervals and the functions
+below do the arithmetic on them.
 
 All datetimes are naive and in UTC, like Odoo's ``Datetime`` fields.
 """

@@ -15,6 +15,7 @@ from . import customer_care_incident_followup
 from . import customer_care_incident_acknowledgement
 from . import customer_care_incident_decline
 from . import customer_care_incident_inbound
+from . import customer_care_incident_routing
 from . import customer_care_incident_portal
 from . import customer_care_incident_rating
 from . import customer_care_incident_answer

@@ -8,6 +8,7 @@ from ..logic.incidents import (
     ACKNOWLEDGEMENT,
     AUTO_REPLY,
     REOPENED_BY_REPLY,
+    ROUTE_ON_CREATE,
     SENDER_AUTHENTICATED,
 )
 from .care_refs import GENERIC_ACTIVITY, activity_type_ref
@@ -101,18 +102,21 @@ class CustomerCareIncident(models.Model):
     @api.model
     def _intake_values(self, channel, values, subject="", text=""):
         """The values of an incident a customer opens through one of the
-        doors (``channel``: email, the website form, a chat app): received
-        now unless the door knows better, the kind guessed from the
-        customer's words unless given, and nobody responsible yet (the care
-        team takes it from the incident list).  Every door calls it, so the
-        doors open incidents alike (and all of them show in the care
-        inbox)."""
+        doors (``channel``: email, the website form, a chat app, the live
+        chat): received now unless the door knows better, the kind guessed
+        from the customer's words unless given, nobody responsible unless the
+        door names someone, and marked to be routed when it is created: the
+        care team's rule gives it to one of its people, or it stays
+        unassigned for the team to take from the inbox
+        (``customer_care_incident_routing.py``).  Every door calls it, so
+        the doors open incidents alike, and all of them show in the care inbox."""
         values = dict(values, channel=channel)
         values.setdefault("date_received", fields.Datetime.now())
         values.setdefault("kind", inbound.guess_kind(subject or "", text or ""))
         # the customer waits for an answer from the moment they wrote
         values.setdefault("date_awaiting_reply", values["date_received"])
         values["user_id"] = values.get("user_id") or False
+        values[ROUTE_ON_CREATE] = True
         return values
 
     @api.model

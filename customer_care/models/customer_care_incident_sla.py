@@ -120,13 +120,21 @@ class CustomerCareIncident(models.Model):
                 False,
             )
 
-    @api.depends("date_received", "sla_policy_id")
+    @api.depends("date_received", "sla_policy_id", "team_id")
     def _compute_sla_deadlines(self):
-        for policy, incidents in self.grouped("sla_policy_id").items():
+        """The policy's deadlines, in the working hours of the incident's
+        care team when it has them, else in the policy's (see
+        :meth:`_sla_calendar`).  A change of a team's hours moves its open
+        incidents only (``customer.care.team.write``), as a policy's does."""
+        groups = defaultdict(lambda: self.browse())
+        for incident in self:
+            groups[incident.sla_policy_id, incident._sla_calendar()] |= incident
+        for (policy, calendar), incidents in groups.items():
             deadlines = {}
             if policy:
                 deadlines = policy.sudo()._deadlines(
-                    [incident.date_received for incident in incidents if incident.date_received]
+                    [incident.date_received for incident in incidents if incident.date_received],
+                    calendar,
                 )
             for incident in incidents:
                 found = deadlines.get(incident.date_received)
@@ -170,6 +178,16 @@ class CustomerCareIncident(models.Model):
                 if received and incident.date_resolved
                 else 0.0
             )
+
+    def _sla_calendar(self):
+        """The working hours the clocks of this incident run in: its care
+        team's when the team has them, else its SLA policy's (empty: calendar
+        time)."""
+        self.ensure_one()
+        return (
+            self.team_id.sudo().resource_calendar_id
+            or self.sla_policy_id.sudo().resource_calendar_id
+        )
 
     def _running_deadline(self):
         self.ensure_one()

@@ -59,11 +59,15 @@ class CustomerCareIncident(models.Model):
     @api.depends("date_received", "sla_policy_id", "waiting_clock_hours")
     def _compute_sla_deadlines(self):
         """The policy's deadlines, the resolution clock pushed by the time
-        it was paused (``logic/sla.py`` ``shift_resolution``)."""
+        it was paused (``logic/sla.py`` ``shift_resolution``) in the working
+        time of the clocks (``_sla_calendar``)."""
         res = super()._compute_sla_deadlines()
         paused = self.filtered(lambda i: i.waiting_clock_hours > 0 and i.resolution_deadline)
-        for policy, incidents in paused.grouped("sla_policy_id").items():
-            working = policy.sudo()._waiting_working_time(incidents)
+        groups = defaultdict(lambda: self.browse())
+        for incident in paused:
+            groups[incident.sla_policy_id, incident._sla_calendar()] |= incident
+        for (policy, calendar), incidents in groups.items():
+            working = policy.sudo()._waiting_working_time(incidents, calendar)
             for incident in incidents:
                 deadlines = sla.Deadlines(
                     response=incident.response_deadline,
@@ -134,20 +138,20 @@ class CustomerCareIncident(models.Model):
         if not incidents:
             return
         now = fields.Datetime.now()
-        for policy, group in incidents.grouped("sla_policy_id").items():
-            calendar = policy.resource_calendar_id
-            for incident in group:
-                since = incident.date_waiting_since or now
-                working = calendar and policy._working_time(calendar, since, now)
-                values = {
-                    "date_waiting_since": False,
-                    "waiting_hours": incident.waiting_hours + sla.paused_hours(since, now),
-                    "waiting_clock_hours": incident.waiting_clock_hours
-                    + sla.paused_hours(since, now, working or None),
-                }
-                if state:
-                    values["state"] = state
-                incident.write(values)
+        Policy = self.env["customer.care.sla.policy"].sudo()
+        for incident in incidents:
+            calendar = incident._sla_calendar()
+            since = incident.date_waiting_since or now
+            working = calendar and Policy._working_time(calendar, since, now)
+            values = {
+                "date_waiting_since": False,
+                "waiting_hours": incident.waiting_hours + sla.paused_hours(since, now),
+                "waiting_clock_hours": incident.waiting_clock_hours
+                + sla.paused_hours(since, now, working or None),
+            }
+            if state:
+                values["state"] = state
+            incident.write(values)
         if note:
             incidents._message_log_batch(dict.fromkeys(incidents.ids, Markup("<p>%s</p>") % note))
 

@@ -77,15 +77,17 @@ class CustomerCareSlaPolicy(models.Model):
         string="Working Time",
         tracking=True,
         help="Clocks run only during these working hours (public holidays "
-        "excluded); leave empty for round-the-clock calendar time.",
+        "excluded); leave empty for round-the-clock calendar time. The working hours "
+        "of an incident's care team, when it has them, replace these.",
     )
 
-    def _waiting_working_time(self, incidents):
-        """The policy's working time from the earliest resolution moment of
-        these paused incidents to past the latest one pushed by its pause;
-        ``None`` in calendar time."""
-        calendar = self.resource_calendar_id
-        if not self or not calendar:
+    def _waiting_working_time(self, incidents, calendar=None):
+        """The working time of the clocks of these paused incidents (the
+        policy's, or ``calendar``: their team's working hours) from the
+        earliest resolution moment to past the latest one pushed by its
+        pause; ``None`` in calendar time."""
+        calendar = self.resource_calendar_id if calendar is None else calendar
+        if not calendar:
             return None
         start = min(i.date_resolution_risk or i.resolution_deadline for i in incidents)
         stop = max(
@@ -252,16 +254,18 @@ class CustomerCareSlaPolicy(models.Model):
             at_risk_share=self.at_risk_percent / 100.0,
         )
 
-    def _deadlines(self, received_list):
+    def _deadlines(self, received_list, calendar=None):
         """Deadlines of incidents received at these moments, in one pass.
 
+        The clocks run in the policy's working time, or in ``calendar`` when
+        given (the care team's working hours; an empty one: calendar time).
         In working time the calendar is read once for the whole span of the
         receptions; the span grows until every deadline falls inside it.
         Returns ``{received: Deadlines}``.
         """
         self.ensure_one()
         terms = self._terms()
-        calendar = self.resource_calendar_id
+        calendar = self.resource_calendar_id if calendar is None else calendar
         moments = sorted(set(received_list))
         if not calendar or not moments:
             return {moment: sla.compute_deadlines(moment, terms) for moment in moments}

@@ -97,10 +97,15 @@ class CustomerCareIncident(models.Model):
         return self.sudo()._inbound_partner(email, company)
 
     @api.model
-    def _open_from_livechat(self, discuss_channel, subject, text, company, email=False):
+    def _open_from_livechat(
+        self, discuss_channel, subject, text, company, email=False, operator=False
+    ):
         """A new incident for the visitor of ``discuss_channel`` with the
         conversation so far; raises a UserError when the visitor cannot be
-        matched (anonymous, no address given)."""
+        matched (anonymous, no address given).  The ``operator`` who opened
+        it from their conversation is its responsible: they are answering
+        the customer; one the chatbot opened is routed by the care team's
+        rule, as the other doors' incidents are."""
         partner = self._livechat_visitor(discuss_channel, company, email=email)
         if not partner:
             raise UserError(
@@ -122,6 +127,7 @@ class CustomerCareIncident(models.Model):
                 "discuss_channel_id": discuss_channel.id,
                 # the visitor waits for an answer as long as the conversation does
                 "date_awaiting_reply": discuss_channel.sudo().care_date_awaiting_reply,
+                "user_id": operator.id if operator else False,
             },
             subject,
             text or "",

@@ -74,7 +74,7 @@ class DiscussChannel(models.Model):
         else:
             try:
                 incident = self.env["customer.care.incident"]._open_from_livechat(
-                    self, subject, "", self.env.company
+                    self, subject, "", self.env.company, operator=user
                 )
             except UserError as error:
                 msg = error.args[0]

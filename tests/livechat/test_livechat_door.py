@@ -107,6 +107,42 @@ class TestLivechatDoor(CareCommon, ChatbotCase):
         self.assertNotIn("<bent>", note.body)
         self.assertIn("What happened?", note.body)
 
+    def test_the_chatbots_incident_is_routed_by_the_care_team(self):
+        always = self.env["resource.calendar"].create(
+            {
+                "name": "Round the clock",
+                "tz": "UTC",
+                "attendance_ids": [Command.clear()]
+                + [
+                    Command.create(
+                        {
+                            "name": str(day),
+                            "dayofweek": str(day),
+                            "hour_from": 0,
+                            "hour_to": 24,
+                            "day_period": "morning",
+                        }
+                    )
+                    for day in range(7)
+                ],
+            }
+        )
+        team = self.env["customer.care.team"].create(
+            {
+                "name": "Chat care",
+                "sequence": 0,
+                "member_ids": [Command.set(self.care_user.ids)],
+                "assignment_method": "round_robin",
+                "resource_calendar_id": always.id,
+            }
+        )
+        channel = self._play_care_script("My bell is missing", "lan@example.com")
+        incident = self.env[INCIDENT].search([("discuss_channel_id", "=", channel.id)])
+        self.assertEqual((incident.team_id, incident.user_id), (team, self.care_user))
+        self.assertTrue(
+            any("Assigned to Cara User" in (m.body or "") for m in incident.message_ids)
+        )
+
     def test_the_chatbot_matches_a_new_address_to_a_new_contact(self):
         channel = self._play_care_script("Where is my order?", "new.visitor@example.com")
         incident = self.env[INCIDENT].search([("discuss_channel_id", "=", channel.id)])
@@ -149,6 +185,8 @@ class TestLivechatDoor(CareCommon, ChatbotCase):
         self.assertEqual(incident.name, "Late order")
         self.assertEqual(incident.partner_id, self.known)
         self.assertEqual(incident.channel, "livechat")
+        # the operator answering the customer is its responsible
+        self.assertEqual(incident.user_id, self.operator)
         # the answer given before the incident existed is not its response
         self.assertFalse(incident.date_first_response)
         self._visitor_says(channel, "Any news?")

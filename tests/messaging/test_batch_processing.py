@@ -10,6 +10,7 @@ import json
 import time
 from unittest.mock import patch
 
+from odoo import Command
 from odoo.tests import new_test_user, tagged
 
 from odoo.addons.customer_care_messaging.providers.base import (
@@ -128,6 +129,54 @@ class TestBatchProcessing(MessagingCommon, MockEmail):
         self.assertEqual(
             identity.date_last_inbound,
             max(events.filtered(lambda e: e.sender_ref == "z-known").mapped("date_event")),
+        )
+
+    def test_new_senders_of_a_batch_go_to_the_least_busy_within_the_cap(self):
+        """The incidents of a batch are routed in their one ``create``: no
+        team on a chat incident, so the company's first routing team takes
+        them; each choice counts for the next, and past the cap nobody."""
+        always = self.env["resource.calendar"].create(
+            {
+                "name": "Round the clock",
+                "tz": "UTC",
+                "attendance_ids": [Command.clear()]
+                + [
+                    Command.create(
+                        {
+                            "name": str(day),
+                            "dayofweek": str(day),
+                            "hour_from": 0,
+                            "hour_to": 24,
+                            "day_period": "morning",
+                        }
+                    )
+                    for day in range(7)
+                ],
+            }
+        )
+        team = self.env["customer.care.team"].create(
+            {
+                "name": "Chat team",
+                "sequence": 0,
+                "member_ids": [Command.set((self.inbox_user | self.email_user).ids)],
+                "assignment_method": "least_busy",
+                "assignment_cap": 2,
+                "resource_calendar_id": always.id,
+            }
+        )
+        self._open_incident(user_id=self.inbox_user.id)
+        self._store(*((f"z-routed-{n}", f"Hello {n}") for n in range(4)))
+        self._process()
+        incidents = [self._incident_of(f"z-routed-{n}") for n in range(4)]
+        self.assertEqual({incident.team_id for incident in incidents}, {team})
+        self.assertEqual(
+            [incident.user_id for incident in incidents],
+            # Emil has nothing open, then the tie goes in turn, then Emil again
+            [self.email_user, self.inbox_user, self.email_user, self.env["res.users"]],
+        )
+        self.assertTrue(
+            any("Not assigned" in (m.body or "") for m in incidents[3].message_ids),
+            "the note says nobody could take it",
         )
 
     def test_a_retried_event_is_stored_once_and_landed_once(self):

@@ -2,9 +2,16 @@
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from ..common import manual_routing
+
 
 @tagged("post_install", "-at_install")
 class TestReportProblemTour(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        manual_routing(cls.env)
+
     def test_visitor_reports_a_problem_from_the_menu(self):
         website = self.env["website"].get_current_website()
         self.start_tour("/", "customer_care_website_report_tour")
