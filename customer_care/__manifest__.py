@@ -2,7 +2,7 @@
     "name": "Customer Care",
     "summary": "Care groups, the four-step care contact, complaint SLAs, "
     "scheduled loyalty outreach and retention figures",
-    "version": "19.0.1.6.0",
+    "version": "19.0.1.7.0",
     "category": "Sales/Customer Care",
     "author": "customer_care contributors",
     "website": "https://github.com/customer-care/customer_care",

@@ -34,6 +34,7 @@ NEXTCALL = datetime(2031, 1, 2, 3, 4, 5)
 # a record rule as shipped before a correction: care users saw their own
 # plans only, not the unassigned ones
 OUTDATED_RULE = ("customer_care_plan_rule_user", "[('user_id', '=', user.id)]")
+CUSTOMER_REPLY = "Upgrade check: any news about my desk?"
 
 
 def snapshot(env):
@@ -90,6 +91,10 @@ def snapshot(env):
         "incidents": [
             [i.id, i.state, i.sla_state, i.escalation_level, str(i.date_received)]
             for i in incidents
+        ],
+        "customer_reply": [
+            [m.res_id, str(m.date)]
+            for m in env["mail.message"].search([("body", "ilike", CUSTOMER_REPLY)])
         ],
     }
 
@@ -150,6 +155,15 @@ def change(env):
     )
     env["customer.care.sla.policy"].search([], order="id", limit=1).write(
         {"response_hours": 3.0, "resolution_hours": 30.0}
+    )
+    # a customer who wrote again after the care user's answer: the inbox of
+    # the new version finds them waiting since this message
+    incident = env.ref("customer_care.customer_care_incident_demo_at_risk")
+    incident.message_post(
+        body=CUSTOMER_REPLY,
+        author_id=incident.partner_id.id,
+        message_type="email",
+        subtype_xmlid="mail.mt_comment",
     )
     # history the upgrade must keep: a run of a rule that contacts someone
     tenure = env.ref("customer_care.outreach_rule_tenure")

@@ -161,3 +161,13 @@ class TestUpgradeConsent(TransactionCase):
         rules = self.env["customer.care.outreach.rule"].with_context(active_test=False).search([])
         self.assertTrue(rules)
         self.assertEqual(set(rules.mapped("purpose")), {"marketing"})
+
+    def test_customers_who_wrote_last_wait_in_the_inbox(self):
+        (incident_id, date), *_rest = self.before["customer_reply"]
+        row = self.env["customer.care.inbox"].search(
+            [("res_model", "=", "customer.care.incident"), ("res_id", "=", incident_id)]
+        )
+        self.assertEqual(str(row.date_waiting), date)
+        # a phone call nobody wrote about waits for nobody
+        called = self.env.ref("customer_care.customer_care_incident_demo_breached")
+        self.assertFalse(called.date_awaiting_reply)
