@@ -162,6 +162,15 @@ class TestUpgradeConsent(TransactionCase):
         self.assertTrue(rules)
         self.assertEqual(set(rules.mapped("purpose")), {"marketing"})
 
+
+@tagged("post_install", "-at_install")
+class TestUpgradeInbox(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        with open(os.environ["CARE_UPGRADE_SNAPSHOT"], encoding="utf-8") as handle:
+            cls.before = json.load(handle)
+
     def test_customers_who_wrote_last_wait_in_the_inbox(self):
         (incident_id, date), *_rest = self.before["customer_reply"]
         row = self.env["customer.care.inbox"].search(
