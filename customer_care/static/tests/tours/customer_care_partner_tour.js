@@ -1,10 +1,11 @@
 import { registry } from "@web/core/registry";
-import { openCareApp } from "@customer_care/../tests/tours/tour_helper";
+import { openCareApp, openCareCustomers } from "@customer_care/../tests/tours/tour_helper";
 
 registry.category("web_tour.tours").add("customer_care_partner_tour", {
     url: "/odoo",
     steps: () => [
         ...openCareApp(),
+        ...openCareCustomers(),
         {
             content: "Search the customer",
             trigger: ".o_searchview_input",

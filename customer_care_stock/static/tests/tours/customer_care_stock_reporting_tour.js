@@ -1,5 +1,5 @@
 import { registry } from "@web/core/registry";
-import { openCareApp, openReport } from "@customer_care/../tests/tours/tour_helper";
+import { openCareApp, openCareCustomers, openReport } from "@customer_care/../tests/tours/tour_helper";
 
 function openReportList(menu, title) {
     return [
@@ -16,6 +16,7 @@ registry.category("web_tour.tours").add("customer_care_stock_reporting_tour", {
     url: "/odoo",
     steps: () => [
         ...openCareApp(),
+        ...openCareCustomers(),
         {
             content: "The customers list is open",
             trigger: ".o_breadcrumb .active:contains('Customers')",
