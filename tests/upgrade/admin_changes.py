@@ -16,7 +16,7 @@ every value and row is still there.
 
 import argparse
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import odoo
 from odoo import SUPERUSER_ID, api
@@ -156,15 +156,23 @@ def change(env):
     env["customer.care.sla.policy"].search([], order="id", limit=1).write(
         {"response_hours": 3.0, "resolution_hours": 30.0}
     )
-    # a customer who wrote again after the care user's answer: the inbox of
-    # the new version finds them waiting since this message
+    # a customer who wrote again after the care team's answer: the inbox of
+    # the new version finds them waiting since that message
     incident = env.ref("customer_care.customer_care_incident_demo_at_risk")
-    incident.message_post(
+    answer = incident.message_post(
+        body="Upgrade check: the replacement leaves on Monday.",
+        author_id=env.ref("base.user_admin").partner_id.id,
+        message_type="comment",
+        subtype_xmlid="mail.mt_comment",
+    )
+    reply = incident.message_post(
         body=CUSTOMER_REPLY,
         author_id=incident.partner_id.id,
         message_type="email",
         subtype_xmlid="mail.mt_comment",
     )
+    answer.date = datetime.now().replace(microsecond=0) - timedelta(hours=1)
+    reply.date = answer.date + timedelta(minutes=30)
     # history the upgrade must keep: a run of a rule that contacts someone
     tenure = env.ref("customer_care.outreach_rule_tenure")
     tenure.write({"active": True, "tenure_years": 0})
