@@ -30,7 +30,8 @@ def _awaiting(cr, table, model, states):
                 SELECT m.res_id, max(m.date) AS date
                   FROM mail_message m
                   JOIN %(table)s r ON r.id = m.res_id
-                  JOIN mail_message_subtype st ON st.id = m.subtype_id AND NOT st.internal
+                  JOIN mail_message_subtype st
+                    ON st.id = m.subtype_id AND NOT COALESCE(st.internal, FALSE)
                  WHERE m.model = %(model)s AND m.message_type IN %(written)s
                    AND EXISTS (SELECT 1 FROM res_users u
                                 WHERE u.partner_id = m.author_id AND NOT u.share)
