@@ -266,3 +266,16 @@ class TestInbox(InboundMailCase):
             subtype_xmlid="mail.mt_comment",
         )
         self.assertIn("April", self._rows(incident).last_message)
+
+    def test_an_open_question_of_a_care_contact_waits_as_its_incident(self):
+        plan = self.env["customer.care.plan"].create(
+            {"partner_id": self.known.id, "user_id": self.care_user.id}
+        )
+        step = plan.step_ids.filtered(lambda s: s.step == "answer")
+        question = self.env["customer.care.plan.question"].create(
+            {"step_id": step.id, "name": "Does the warranty cover the battery?"}
+        )
+        question._raise_incidents()
+        row = self._rows(question.incident_id)
+        self.assertEqual(row.date_waiting, question.create_date)
+        self.assertEqual(row.user_id, self.care_user)

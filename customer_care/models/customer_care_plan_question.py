@@ -75,8 +75,8 @@ class CustomerCarePlanQuestion(models.Model):
 
     def _raise_incidents(self):
         """Questions not answered on the spot become tracked incidents of kind
-        question, with the promise as their clock [001, 003]: never a
-        hand-off into nowhere."""
+        question, with the promise as their clock [001, 003], waiting in the
+        care inbox since the customer asked: never a hand-off into nowhere."""
         todo = self.filtered(lambda q: q.state == "open" and not q.incident_id)
         if not todo:
             return
@@ -93,6 +93,9 @@ class CustomerCarePlanQuestion(models.Model):
                     "channel": question.plan_id.channel,
                     "company_id": question.company_id.id,
                     "plan_id": question.plan_id.id,
+                    # the customer has waited for the answer since they asked:
+                    # the incident is in the care inbox
+                    "date_awaiting_reply": question.create_date,
                 }
                 for question in todo
             ]
