@@ -227,6 +227,32 @@ class TestBatchProcessing(MessagingCommon, MockEmail):
         measure(3, "warm")  # the caches (subtypes, templates, model ids)
         self.assertEqual(measure(3, "small"), measure(12, "large"))
 
+    def test_a_batch_costs_the_same_queries_for_2_and_8_customers_writing(self):
+        """Each customer of the batch costs no query of their own (at volume
+        a batch of 200 messages comes from up to 200 customers): the
+        authors are never looked up one by one."""
+
+        def measure(count, prefix):
+            """Queries of one batch: ``count`` known customers with an open
+            incident, two messages each"""
+            for index in range(count):
+                partner = self._partner(f"{prefix} {index}")
+                self._identity("zalo", f"{prefix}-{index}", partner=partner)
+                self._open_incident(partner_id=partner.id)
+            self._store(
+                *((f"{prefix}-{index % count}", f"message {index}") for index in range(2 * count))
+            )
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            self._process()
+            spent = self.env.cr.sql_log_count - before
+            self.assertEqual(set(self._events("zalo").mapped("state")), {"done"})
+            return spent
+
+        measure(2, "warm-customers")  # the caches (subtypes, templates, model ids)
+        self.assertEqual(measure(2, "few"), measure(8, "many"))
+
     def test_a_run_that_emptied_the_queue_asks_for_one_more(self):
         """A message arriving while the job runs does not ask for a run (one
         is pending: the one the job started with, dropped when it ends); the
