@@ -12,7 +12,7 @@ from odoo.tests import new_test_user, tagged
 
 from odoo.addons.mail.models.mail_activity import MailActivity
 
-from .test_incident import SLA_BATCH_QUERIES, T0, IncidentCommon, at
+from .test_incident import SLA_BATCH_QUERIES, SLA_QUERIES_PER_HUNDRED, T0, IncidentCommon, at
 
 # queries of each further recipient of a batch's escalations (its subscription)
 PER_EXTRA_RECIPIENT = 5
@@ -144,8 +144,9 @@ class TestEscalationMailApi(IncidentCommon):
         # the second recipient costs its own subscription (mail.activity
         # subscribes each assignee to their records in one call)
         base = SLA_BATCH_QUERIES + PER_EXTRA_RECIPIENT
-        self.assertLessEqual(small, base + 4 * ceil(small_escalations / 100))
-        self.assertLessEqual(large, base + 4 * ceil(large_escalations / 100))
+        per_hundred = SLA_QUERIES_PER_HUNDRED
+        self.assertLessEqual(small, base + per_hundred * ceil(small_escalations / 100))
+        self.assertLessEqual(large, base + per_hundred * ceil(large_escalations / 100))
 
 
 @tagged("post_install", "-at_install")

@@ -344,8 +344,8 @@ class CustomerCareIncident(models.Model):
         ``message_subscribe`` per recipient, with the default subtypes) and
         refreshes their activity counter; the notes are logged in one
         ``_message_log_batch``.  The ORM writes a hundred rows per
-        statement: a batch costs a constant number of queries plus a few per
-        hundred escalations.
+        statement: a batch costs a constant number of queries plus three per
+        hundred escalations (activities, followers, notes).
 
         An activity carries its summary and no note: the incident's chatter
         note says who the breach was escalated to, and the activity's
@@ -357,27 +357,39 @@ class CustomerCareIncident(models.Model):
         :param bodies: ``{incident id: note}``
         """
         if activities:
-            # the activities store the incident's name (computed one activity
-            # at a time): have the batch's names in the cache at once
-            self.browse({row[0] for row in activities}).fetch(["name"])
+            # the activities store the incident's name and the assignee's time
+            # zone, which Odoo computes after the create one activity at a
+            # time and writes with a second UPDATE of every row: given with
+            # the rows (the values those computations give: the name read as
+            # superuser, the user's tz), the INSERT writes them and their
+            # computation is dropped for these activities
+            names = {
+                incident.id: incident.display_name
+                for incident in self.sudo().browse({row[0] for row in activities})
+            }
             activity_type_id = activity_type_ref(self.env, ESCALATION_TYPE).id
             model_id = self.env["ir.model"]._get_id(self._name)
             today = fields.Date.context_today(self)
-            self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
+            Activity = self.env["mail.activity"].sudo()
+            created = Activity.with_context(mail_activity_quick_update=True).create(
                 [
                     {
                         "res_model_id": model_id,
                         "res_model": self._name,
                         "res_id": incident_id,
+                        "res_name": names[incident_id],
                         "activity_type_id": activity_type_id,
                         "summary": summary,
                         "date_deadline": today,
                         "user_id": user.id,
+                        "user_tz": user.tz,
                         "automated": True,
                     }
                     for incident_id, user, summary in activities
                 ]
             )
+            for fname in ("res_name", "user_tz"):
+                self.env.remove_to_compute(Activity._fields[fname], created)
         if bodies:
             self.browse(list(bodies))._message_log_batch(dict(bodies))
 

@@ -170,8 +170,17 @@ class CustomerCareMessagingEvent(models.Model):
         the scheduler drops the request this run started with only when the
         run ends, so the events that arrived meanwhile (invisible to this
         run's last count) are taken by the next run at once, not at the
-        next scheduled time.  That run ends at once when nothing is left."""
+        next scheduled time.  That run ends at once when nothing is left.
+
+        A call that uses the scheduler's time slice up with events left
+        asks for a run now too: the scheduler makes a partially done job due
+        again without waking its workers, so a large backlog would otherwise
+        wait up to a minute (their next poll) between runs.  The request is
+        made directly, not through ``_wake_up``: during a run the request
+        the scheduler started it with still looks pending (the scheduler
+        deletes it when the run ends), which would make it ask nothing."""
         cron = self.env["ir.cron"]
+        worked_in_time = False
         while True:
             ids = self._claim(batch_size)
             if not ids:
@@ -181,13 +190,27 @@ class CustomerCareMessagingEvent(models.Model):
             self.env.flush_all()
             remaining = self.search_count([("state", "=", "pending")])
             if not remaining:
-                job = self.env.ref("customer_care_messaging.ir_cron_messaging_process", False)
-                if job:
-                    job.sudo()._trigger()
+                self._run_again()
             time_left = cron._commit_progress(len(ids), remaining=remaining)
             self.env.invalidate_all()
-            if not time_left or not remaining:
+            if not remaining:
                 return
+            if not time_left:
+                if worked_in_time:
+                    # this call used the slice up (the scheduler's further
+                    # calls of the run start without time and ask nothing):
+                    # committed when the call returns
+                    self._run_again()
+                return
+            worked_in_time = True
+
+    @api.model
+    def _run_again(self):
+        """Ask the scheduler for another run now; the request also wakes
+        its workers up (a run that ends partially done does not)."""
+        job = self.env.ref("customer_care_messaging.ir_cron_messaging_process", False)
+        if job:
+            job.sudo()._trigger()
 
     def _claim(self, limit):
         self.flush_model(["state"])

@@ -179,11 +179,21 @@ class CustomerCareMessagingThread(models.AbstractModel):
             created.update(zip(others, messages, strict=True))
         messages = self.env["mail.message"].union(*(created[i] for i in range(len(posts))))
         # the authors who follow what they write (internal users only, as
-        # message_post does; a customer is never subscribed this way)
-        real_authors = {author: self._message_compute_real_author(author.id) for author in authors}
+        # message_post does; a customer is never subscribed this way): an
+        # active user posting is the real author of every message, else each
+        # author is their own, and only an internal one can be subscribed,
+        # so the customers' real authors need not be looked up one by one
+        if self.env.user.active:
+            real_authors = dict.fromkeys(authors, self._message_compute_real_author(False))
+        else:
+            real_authors = {
+                author: self._message_compute_real_author(author.id)
+                for author in authors
+                if not author.partner_share
+            }
         subscribe = defaultdict(set)
         for record, _body, author, _files in posts:
-            real_author = real_authors[author]
+            real_author = real_authors.get(author)
             if real_author and not real_author.partner_share:
                 subscribe[real_author.id].add(record.id)
         for partner_id, record_ids in subscribe.items():

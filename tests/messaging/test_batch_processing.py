@@ -276,6 +276,32 @@ class TestBatchProcessing(MessagingCommon, MockEmail):
         measure(3, "warm")  # the caches (subtypes, templates, model ids)
         self.assertEqual(measure(3, "small"), measure(12, "large"))
 
+    def test_a_batch_costs_the_same_queries_for_2_and_8_customers_writing(self):
+        """Each customer of the batch costs no query of their own (at volume
+        a batch of 200 messages comes from up to 200 customers): the
+        authors are never looked up one by one."""
+
+        def measure(count, prefix):
+            """Queries of one batch: ``count`` known customers with an open
+            incident, two messages each"""
+            for index in range(count):
+                partner = self._partner(f"{prefix} {index}")
+                self._identity("zalo", f"{prefix}-{index}", partner=partner)
+                self._open_incident(partner_id=partner.id)
+            self._store(
+                *((f"{prefix}-{index % count}", f"message {index}") for index in range(2 * count))
+            )
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            self._process()
+            spent = self.env.cr.sql_log_count - before
+            self.assertEqual(set(self._events("zalo").mapped("state")), {"done"})
+            return spent
+
+        measure(2, "warm-customers")  # the caches (subtypes, templates, model ids)
+        self.assertEqual(measure(2, "few"), measure(8, "many"))
+
     def test_a_run_that_emptied_the_queue_asks_for_one_more(self):
         """A message arriving while the job runs does not ask for a run (one
         is pending: the one the job started with, dropped when it ends); the
@@ -293,3 +319,37 @@ class TestBatchProcessing(MessagingCommon, MockEmail):
         with self.committing_batches():
             Event._cron_process()
         self.assertFalse(Trigger.search([("cron_id", "=", job.id)]))
+
+    def test_the_call_that_uses_the_slice_up_asks_for_a_run_now(self):
+        """The scheduler makes a job that stopped with events left due again
+        without waking its workers (they would take it at their next poll,
+        up to a minute later): the call that used the time slice up asks for
+        a run now, which wakes them; the run's further calls, which start
+        without time, ask for nothing more."""
+        job = self.env.ref("customer_care_messaging.ir_cron_messaging_process")
+        Trigger = self.env["ir.cron.trigger"].sudo()
+        Event = self.env["customer.care.messaging.event"]
+        self._store(*((f"z-slice-{index}", "Xin chào") for index in range(4)))
+        # the request the run started with: the scheduler deletes it only
+        # when the run ends, so it still looks pending to the job
+        started_with = Trigger.search([("cron_id", "=", job.id)])
+        self.assertEqual(len(started_with), 1)
+        time_left = iter([5.0, 0.0, 0.0])  # after each batch of one event
+
+        def commit_progress(cron, processed=0, *, remaining=None, deactivate=False):
+            cron.env.cr.commit()
+            return next(time_left)
+
+        IrCron = type(self.env["ir.cron"])
+        with (
+            self.committing_batches(),
+            patch.object(IrCron, "_commit_progress", commit_progress),
+        ):
+            Event._cron_process(batch_size=1)  # a batch in time, one that uses it up
+            asked = Trigger.search([("cron_id", "=", job.id)]) - started_with
+            self.assertEqual(len(asked), 1)
+            Event._cron_process(batch_size=1)  # the run's next call: one batch
+        self.assertEqual(
+            sorted(self._events("zalo").mapped("state")), ["done", "done", "done", "pending"]
+        )
+        self.assertEqual(Trigger.search([("cron_id", "=", job.id)]), started_with | asked)
