@@ -4,7 +4,7 @@
                                        [--threads 50] [--workers 0]
                                        [--phase live|backlog|both]
                                        [--previous DIR [--previous-events N]]
-                                       [--json FILE] [--keep]
+                                       [--rounds N] [--json FILE] [--keep]
 
 ``NAME`` is a database where customer_care_messaging is installed; for each
 run the script copies it (``createdb -T NAME NAME_bench``), starts an Odoo
@@ -25,15 +25,21 @@ Two phases, each on a fresh copy:
   last processing (it cannot exceed the arrival rate);
 * **backlog**: the events are posted with the job paused, then the job is
   resumed and drains them; printed: the events processed per second, the
-  job's own pace.
+  job's own pace, and the longest pause between two of its batches (the job
+  waiting for the scheduler, not working).
 
 ``--previous DIR`` runs the same phases with the addons of ``DIR`` (a
 checkout of the previous code, e.g. ``git worktree add /tmp/prev <commit>``)
 before this code, on the same database and machine, and prints both side by
 side (``--previous-events`` to post fewer events to the slower side; the
-table gives each run's count).  Also printed: the server's memory (RSS, with
-its workers), the load average and the machine.  Nothing is asserted.  The
-copies are dropped at the end unless ``--keep``.
+table gives each run's count); ``--rounds N`` repeats each phase N times,
+alternating the codes, and prints the medians.  Each run also measures the
+CPU seconds of the server and of its PostgreSQL backends while it processes
+(backlog: from the job's resumption; live: from the first post): on a shared
+machine the events processed per CPU second move much less than those per
+second.  Also printed: the server's memory (RSS, with its workers), the load
+average and the machine.  Nothing is asserted.  The copies are dropped at the
+end unless ``--keep``.
 """
 
 import argparse
@@ -49,6 +55,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import psutil
 import psycopg2
 import requests
 from common import machine
@@ -99,6 +106,42 @@ def rss_kb(pid):
         except FileNotFoundError:
             continue
     return total
+
+
+def server_cpu(pid):
+    """CPU seconds (user + system) of the server and its children (prefork
+    workers, the gevent process)."""
+    total = 0.0
+    try:
+        server = psutil.Process(pid)
+        for process in (server, *server.children(recursive=True)):
+            with contextlib.suppress(psutil.NoSuchProcess):
+                times = process.cpu_times()
+                total += times.user + times.system
+    except psutil.NoSuchProcess:
+        pass
+    return total
+
+
+def backends_cpu(db):
+    """``{pid: CPU seconds}`` of the PostgreSQL backends connected to ``db``
+    (the server's pooled connections; this script's own is left out)."""
+    pids = sql(
+        db, "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid != pg_backend_pid()", (db,)
+    )
+    seconds = {}
+    for (pid,) in pids:
+        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+            times = psutil.Process(pid).cpu_times()
+            seconds[pid] = times.user + times.system
+    return seconds
+
+
+def cpu_spent(before, after):
+    """CPU seconds between two ``(server, backends)`` samples: a backend that
+    appeared meanwhile counts from zero, one that ended is left out."""
+    backends = sum(seconds - before[1].get(pid, 0.0) for pid, seconds in after[1].items())
+    return after[0] - before[0], backends
 
 
 def setup_account(db, key):
@@ -189,11 +232,18 @@ def resume_job(db):
     sql(db, "SELECT pg_notify('cron_trigger', %s)", (db,), fetch=False)
 
 
-def wait_processed(db, server):
+def wait_processed(db, server, cpu_samples=None):
+    """Wait until no event is pending; ``cpu_samples`` receives a CPU sample
+    ``(server, backends)`` per second, the last one taken once none is left
+    (a backend's seconds are kept from the last sample it was seen in)."""
+    backends = {}
     while True:
         ((pending,),) = sql(
             db, "SELECT count(*) FROM customer_care_messaging_event WHERE state = 'pending'"
         )
+        if cpu_samples is not None:
+            backends.update(backends_cpu(db))
+            cpu_samples.append((server_cpu(server.pid), dict(backends)))
         if not pending:
             return
         if server.poll() is not None:
@@ -249,6 +299,7 @@ def run(args, addons_path, events, phase):
             )
             return time.perf_counter() - started, response.status_code
 
+        cpu_posting = (server_cpu(server.pid), backends_cpu(bench_db))
         started = time.perf_counter()
         with ThreadPoolExecutor(args.threads) as pool:
             results = list(pool.map(post, range(events)))
@@ -258,9 +309,13 @@ def run(args, addons_path, events, phase):
         accepted = sum(1 for _duration, status in results if status == 200)
         resumed = None
         if phase == "backlog":
+            cpu_before = (server_cpu(server.pid), backends_cpu(bench_db))
             ((resumed,),) = sql(bench_db, "SELECT now() at time zone 'UTC'")
             resume_job(bench_db)
-        wait_processed(bench_db, server)
+        else:
+            cpu_before = cpu_posting
+        wait_processed(bench_db, server, cpu_samples := [])
+        cpu_python, cpu_backends = cpu_spent(cpu_before, cpu_samples[-1])
         ((done, failed, incidents, first, last),) = sql(
             bench_db,
             """SELECT count(*) FILTER (WHERE state = 'done'),
@@ -269,6 +324,16 @@ def run(args, addons_path, events, phase):
                  FROM customer_care_messaging_event""",
         )
         span = (last - (resumed or first)).total_seconds()
+        # the longest wait between two batches (a batch stamps its events with
+        # the moment it started, to the second): the job idle, not slow
+        ((pause,),) = sql(
+            bench_db,
+            """SELECT COALESCE(EXTRACT(EPOCH FROM max(moment - previous)), 0)
+                 FROM (SELECT moment, lag(moment) OVER (ORDER BY moment) AS previous
+                         FROM (SELECT DISTINCT date_processed AS moment
+                                 FROM customer_care_messaging_event
+                                WHERE date_processed IS NOT NULL) AS moments) AS pauses""",
+        )
         return {
             "phase": phase,
             "addons_path": str(addons_path),
@@ -284,6 +349,15 @@ def run(args, addons_path, events, phase):
             "incidents": incidents,
             "processing_s": span,
             "processed_per_s": done / span if span > 0 else None,
+            "longest_pause_s": float(pause),
+            # CPU seconds of the server and of its PostgreSQL backends while
+            # processing (backlog: from the job's resumption; live: from the
+            # first post, the route's work included)
+            "cpu_python": cpu_python,
+            "cpu_backend": cpu_backends,
+            "processed_per_cpu_s": done / (cpu_python + cpu_backends)
+            if cpu_python + cpu_backends > 0
+            else None,
             "rss_mb": [
                 round(value / 1024) for value in (rss_before, rss_posted, rss_kb(server.pid))
             ],
@@ -303,6 +377,9 @@ def print_run(label, result):
         f"{label:<9} {result['phase']:<8} {result['events']:>7,} "
         f"{result['accepted_per_s']:>9.0f} {result['p50_ms']:>7.0f} {result['p95_ms']:>7.0f} "
         f"{result['max_ms']:>7.0f} {result['processed_per_s'] or 0:>11.1f} "
+        f"{result['longest_pause_s']:>7.0f} "
+        f"{result['cpu_python']:>6.1f}+{result['cpu_backend']:<5.1f} "
+        f"{result['processed_per_cpu_s'] or 0:>9.1f} "
         f"{result['failed']:>6} {result['incidents']:>9,}  "
         f"{result['rss_mb'][0]}/{result['rss_mb'][1]}/{result['rss_mb'][2]}"
     )
@@ -320,6 +397,7 @@ def main():
     parser.add_argument("--previous", help="addons path of the previous code, run first")
     parser.add_argument("--previous-events", type=int, help="events posted to the previous code")
     parser.add_argument("--json", help="write the figures to this file")
+    parser.add_argument("--rounds", type=int, default=1, help="runs of each code and phase")
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
 
@@ -328,12 +406,13 @@ def main():
     if args.previous:
         sides.insert(0, ("previous", args.previous, args.previous_events or args.events))
     figures = []
-    for phase in phases:
-        for label, addons_path, events in sides:
-            result = run(args, addons_path, events, phase)
-            result["code"] = label
-            figures.append(result)
-            print(f"{label} code, {phase}: {json.dumps(result)}", flush=True)
+    for round_ in range(1, args.rounds + 1):
+        for phase in phases:
+            for label, addons_path, events in sides:
+                result = run(args, addons_path, events, phase)
+                result.update(code=label, round=round_)
+                figures.append(result)
+                print(f"{label} code, {phase}, run {round_}: {json.dumps(result)}", flush=True)
 
     mode = f"prefork, {args.workers} workers" if args.workers else "threaded (workers=0)"
     print()
@@ -343,15 +422,28 @@ def main():
     )
     print(
         "code      phase     events  accepted/s  p50 ms  p95 ms  max ms  processed/s "
-        "failed incidents  RSS MB before/posted/after"
+        "pause s CPU py+pg s  per CPU s failed incidents  RSS MB before/posted/after"
     )
     for result in figures:
         print_run(result["code"], result)
     for phase in phases:
-        pair = {r["code"]: r for r in figures if r["phase"] == phase}
-        if len(pair) == 2 and pair["previous"]["processed_per_s"]:
-            ratio = pair["this"]["processed_per_s"] / pair["previous"]["processed_per_s"]
-            print(f"{phase}: processed/s this / previous = {ratio:.1f}x")
+        medians = {}
+        for label, _path, _events in sides:
+            mine = [r for r in figures if r["phase"] == phase and r["code"] == label]
+            medians[label] = [
+                statistics.median(r[key] or 0 for r in mine)
+                for key in ("processed_per_s", "processed_per_cpu_s")
+            ]
+            print(
+                f"{phase}: median {label:<8} {medians[label][0]:>8.1f} processed/s, "
+                f"{medians[label][1]:>7.1f} per CPU s ({len(mine)} runs)"
+            )
+        if len(medians) == 2 and all(medians["previous"]):
+            print(
+                f"{phase}: this / previous = "
+                f"{medians['this'][0] / medians['previous'][0]:.1f}x processed/s, "
+                f"{medians['this'][1] / medians['previous'][1]:.2f}x per CPU second"
+            )
     with contextlib.closing(psycopg2.connect(dbname=args.db)) as conn, conn.cursor() as cr:
         print(f"machine: {machine(cr)}")
     if args.json:
