@@ -86,7 +86,10 @@ class CustomerCareInbox(models.Model):
     company_id = fields.Many2one("res.company", readonly=True)
     user_id = fields.Many2one("res.users", string="Responsible", readonly=True)
     team_id = fields.Many2one("customer.care.team", string="Care Team", readonly=True)
-    channel = fields.Selection(CHANNELS, readonly=True)
+    # the doors' channels of the incidents (customer_care_incident_portal.py)
+    channel = fields.Selection(
+        [*CHANNELS, ("portal", "Customer Portal"), ("website", "Website Form")], readonly=True
+    )
     priority = fields.Selection(PRIORITIES, readonly=True)
     date_waiting = fields.Datetime(
         string="Waiting Since",
